@@ -1,0 +1,19 @@
+namespace Gateway.AppHost;
+
+/// <summary>Prints where the default run's services listen.</summary>
+internal static class DefaultRunBanner
+{
+    public static void Print(DefaultRunPorts ports, string dataDirectory)
+    {
+        Console.WriteLine($"""
+
+            AI gateway, default run (data in {dataDirectory}):
+              Proxy         http://localhost:{ports.Proxy}
+              ControlPlane  http://localhost:{ports.ControlPlane}
+              Portal        http://localhost:{ports.Portal}
+              MockLlm       http://localhost:{ports.MockLlm}
+              Dashboard     http://localhost:15888
+
+            """);
+    }
+}
