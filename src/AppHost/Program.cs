@@ -20,7 +20,10 @@ var proxy = builder.AddProject<Projects.Proxy>("proxy", launchProfileName: null)
     .WithHttpEndpoint(port: ports.Proxy, name: "http", isProxied: false)
     .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development")
     .WithEnvironment("Proxy__DataDirectory", Path.Combine(dataDir, "proxy"))
+    .WithEnvironment("Proxy__DefaultRun__Enabled", "true")
     .WithEnvironment("Proxy__DefaultRun__MockLlmUrl", mockLlm.GetEndpoint("http"))
+    // MockLlm accepts any non-empty key; this one only stands in for a provider credential.
+    .WithEnvironment("MOCKLLM_API_KEY", "mock-upstream-key")
     .WithHttpHealthCheck("/health")
     .WaitFor(mockLlm);
 

@@ -139,3 +139,18 @@ public sealed class SnapshotTests
         Assert.Equal(16, SnapshotSigning.KeyIdOf(key).Length);
     }
 }
+
+public sealed class DemoCatalogTests
+{
+    [Fact]
+    public void DemoSnapshot_IsValid_AndTheDemoKeyReachesEveryAlias()
+    {
+        var snapshot = Gateway.Contracts.Demo.DemoCatalog.Snapshot("http://localhost:5089/");
+
+        Assert.Empty(SnapshotValidator.Validate(snapshot));
+        var key = Assert.Single(snapshot.Keys);
+        Assert.Equal(ApiKeyFormat.HashToHex(DemoKeys.Key), key.Hash);
+        Assert.Equal(snapshot.Models.Count, key.SubscriptionIds.Count);
+        Assert.All(snapshot.Providers, p => Assert.Equal("http://localhost:5089", p.BaseUrl));
+    }
+}
