@@ -9,10 +9,12 @@ namespace Gateway.Proxy.Hosting;
 /// Builds the proxy: used by <c>Program.cs</c> and by tests and benchmarks that start it
 /// in-process (on port 0, with their own configuration, through <paramref name="configure"/>,
 /// which runs after the proxy's own registrations so it can replace services).
+/// <paramref name="appendPolicies"/> adds middleware at the end of the gateway pipeline, after
+/// routing (where metering sits), for tests of the pipeline's seams.
 /// </summary>
 internal static class ProxyApp
 {
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null, Action<IApplicationBuilder>? appendPolicies = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddProxy();
@@ -30,6 +32,7 @@ internal static class ProxyApp
             pipeline.UseGatewayAuthentication();
             pipeline.UseModelResolution();
             pipeline.UseGatewayRouting();
+            appendPolicies?.Invoke(pipeline);
         });
         return app;
     }

@@ -24,6 +24,12 @@ internal static class RequestBodyInspector
             return false;
         }
 
+        if (!System.Text.Unicode.Utf8.IsValid(body))
+        {
+            error = new BodyError(Contracts.Errors.GatewayErrorCodes.InvalidJson, $"The request body is not valid UTF-8 (byte offset {FirstInvalidUtf8(body) + offset}).", null);
+            return false;
+        }
+
         var reader = new Utf8JsonReader(body, ReaderOptions);
         var modelStart = -1;
         var modelLength = 0;
@@ -133,6 +139,17 @@ internal static class RequestBodyInspector
         var line = (ex.LineNumber ?? 0) + 1;
         var column = (ex.BytePositionInLine ?? 0) + 1;
         return $"We could not parse the JSON body of your request: {message.TrimEnd()} (line {line}, column {column}).";
+    }
+
+    private static int FirstInvalidUtf8(ReadOnlySpan<byte> body)
+    {
+        var index = 0;
+        while (index < body.Length)
+        {
+            if (System.Text.Rune.DecodeFromUtf8(body[index..], out _, out var consumed) != System.Buffers.OperationStatus.Done) return index;
+            index += consumed;
+        }
+        return index;
     }
 
     private static Member MemberOf(ref Utf8JsonReader reader)

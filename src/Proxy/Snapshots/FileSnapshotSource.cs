@@ -70,12 +70,20 @@ internal sealed partial class FileSnapshotSource : ISnapshotSource
                 {
                     await changed.WaitAsync(poll.Token);
                 }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                catch (OperationCanceledException)
                 {
+                    // the poll interval elapsed, or the source is stopping (checked below)
                 }
             }
             if (cancellationToken.IsCancellationRequested) break;
-            await ReloadAsync(force: false, cancellationToken);
+            try
+            {
+                await ReloadAsync(force: false, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
         }
     }
 
