@@ -240,6 +240,42 @@ public sealed class ErrorTests(GatewayFixture fixture)
         if (upstreamStatus == 429) Assert.Equal("7", response.Header("Retry-After"));
     }
 
+    [Theory]
+    [InlineData("/v1/chat/completions", """{"model":"claude","messages":[1,"two",null]}""")]
+    [InlineData("/v1/chat/completions", """{"model":"claude","messages":[{"role":"user","content":{"x":1}}]}""")]
+    [InlineData("/v1/chat/completions", """{"model":"claude","messages":[{"role":"assistant","tool_calls":[5,{"function":7}]}]}""")]
+    [InlineData("/v1/chat/completions", """{"model":"claude","messages":[{"role":"tool","content":"x"}]}""")]
+    [InlineData("/v1/chat/completions", """{"model":"claude","messages":[],"tools":[1,{"function":{}}]}""")]
+    [InlineData("/v1/chat/completions", """{"model":"claude","messages":[],"tool_choice":{"function":5}}""")]
+    [InlineData("/v1/chat/completions", """{"model":"claude","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"data:nonsense"}}]}]}""")]
+    [InlineData("/v1/chat/completions", """{"model":"claude","messages":[],"max_tokens":-5,"temperature":"hot","stop":7}""")]
+    [InlineData("/v1/messages", """{"model":"chat","messages":[{"role":"user","content":[{"type":"document"}]}]}""")]
+    [InlineData("/v1/messages", """{"model":"chat","system":42,"messages":[]}""")]
+    [InlineData("/v1/messages", """{"model":"chat","messages":[{"role":"user","content":[{"type":"tool_result"}]}]}""")]
+    [InlineData("/v1/messages", """{"model":"chat","messages":[{"role":"user","content":[{"type":"image","source":{"type":"file"}}]}]}""")]
+    [InlineData("/v1/messages", """{"model":"chat","messages":[],"tools":[{"type":"web_search_20250305","name":"web"}]}""")]
+    [InlineData("/v1/messages", """{"model":"chat","messages":7}""")]
+    [InlineData("/v1/embeddings", """{"model":"embed","input":{"deeply":[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]}}""")]
+    [InlineData("/v2/models/scorer/infer", """{"inputs":"not tensors"}""")]
+    [InlineData("/v2/models/claude/infer", """{"inputs":[]}""")]
+    [InlineData("/openai/deployments/no-such/chat/completions?api-version=x", """{"messages":[]}""")]
+    public async Task OddButValidJson_NeverYieldsA5xx(string path, string body)
+    {
+        using var response = await Send.PostAsync(Proxy, path, body);
+
+        Assert.True((int)response.StatusCode < 500, $"{path} answered {(int)response.StatusCode}: {await response.TextAsync()}");
+    }
+
+    [Fact]
+    public async Task DeeplyNestedJson_Gets400()
+    {
+        var deep = "{\"model\":\"chat\",\"x\":" + new string('[', 200) + new string(']', 200) + "}";
+
+        using var response = await Send.PostAsync(Proxy, "/v1/chat/completions", deep);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
     /// <summary>Sends a body with chunked transfer encoding (no Content-Length).</summary>
     private sealed class PushStreamContent(string text) : HttpContent
     {

@@ -107,7 +107,14 @@ public sealed class ProxyPipelineTests(GatewayFixture fixture)
     {
         var id = GatewayFixture.RequestId();
         var aborted = SmartUpstream.Aborted.GetOrAdd(id, _ => new(TaskCreationOptions.RunContinuationsAsynchronously));
-        var response = await Send.PostAsync(Proxy, "/v1/chat/completions", Json.ChatBody("chat", stream: true), id, null, ("x-test-hang", id), ("x-test-observe", "1"));
+        // No draining on dispose: the client closes its connection at once, as a user closing a tab would.
+        using var client = new HttpClient(new SocketsHttpHandler { MaxResponseDrainSize = 0 }) { BaseAddress = Proxy.Address };
+        using var message = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = Json.Content(Json.ChatBody("chat", stream: true)) };
+        message.Headers.Authorization = new("Bearer", TestWorld.Key);
+        message.Headers.Add("x-request-id", id);
+        message.Headers.Add("x-test-hang", id);
+        message.Headers.Add("x-test-observe", "1");
+        var response = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
         var stream = await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken);
         var buffer = new byte[64];
         Assert.True(await stream.ReadAsync(buffer, TestContext.Current.CancellationToken) > 0);
