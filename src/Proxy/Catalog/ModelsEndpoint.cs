@@ -25,7 +25,7 @@ internal static class ModelsEndpoint
         var single = context.Request.RouteValues["model"] as string;
 
         var buffer = new ArrayBufferWriter<byte>(4096);
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, Providers.Translation.JsonWriting.Options))
         {
             var found = false;
             if (single is null)

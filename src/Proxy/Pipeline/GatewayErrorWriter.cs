@@ -37,7 +37,7 @@ internal static class GatewayErrorWriter
     public static byte[] Serialize(string code, string message, string? param, bool anthropicShape)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, Providers.Translation.JsonWriting.Options))
         {
             writer.WriteStartObject();
             if (anthropicShape) writer.WriteString("type"u8, "error"u8);

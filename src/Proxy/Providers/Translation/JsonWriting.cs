@@ -6,10 +6,13 @@ namespace Gateway.Proxy.Providers.Translation;
 /// <summary>Small helpers shared by the translators.</summary>
 internal static class JsonWriting
 {
+    /// <summary>Writer options for everything the gateway writes: UTF-8 text as is (JSON-escaped only where JSON needs it).</summary>
+    public static readonly JsonWriterOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static byte[] Write(Action<Utf8JsonWriter> write, int capacity = 1024)
     {
         var buffer = new ArrayBufferWriter<byte>(capacity);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, Options))
         {
             write(writer);
         }

@@ -9,7 +9,7 @@ internal sealed class SseWriter : IDisposable
     private readonly ArrayBufferWriter<byte> _scratch = new(1024);
     private readonly Utf8JsonWriter _json;
 
-    public SseWriter() => _json = new Utf8JsonWriter(_scratch);
+    public SseWriter() => _json = new Utf8JsonWriter(_scratch, JsonWriting.Options);
 
     /// <summary>A JSON writer for the next event's payload.</summary>
     public Utf8JsonWriter Begin()
