@@ -1,4 +1,12 @@
+using System.Text.Json.Serialization;
 using Gateway.ControlPlane.Data;
+using Gateway.ControlPlane.Features.DefaultRun;
+using Gateway.ControlPlane.Features;
+using Gateway.ControlPlane.Features.Identity;
+using Gateway.ControlPlane.Infrastructure;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using Scalar.AspNetCore;
 
 namespace Gateway.ControlPlane;
 
@@ -8,11 +16,54 @@ internal static partial class ControlPlaneApp
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
+        if (builder.Environment.IsDevelopment() && builder.Configuration["ControlPlane:DefaultRun:Enabled"] is null)
+        {
+            builder.Configuration["ControlPlane:DefaultRun:Enabled"] = "true";
+        }
         configure?.Invoke(builder);
-        builder.AddServiceDefaults();
+
+        builder.AddGrpcListener();
+        builder.AddServiceDefaults(o => o.Meters.Add(ControlPlaneMetrics.MeterName));
+        builder.Services.AddOptions<ControlPlaneOptions>().BindConfiguration(ControlPlaneOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHostedService<StartupInitializer>();
         builder.AddGatewayDatabase();
+        builder.AddGatewayIdentity();
+        builder.Services.AddGatewayPolicies();
+        builder.Services.AddScoped<DemoSeed>();
+        builder.Services.AddSingleton<ControlPlaneMetrics>();
+
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ApiExceptionHandler>();
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.RespectNullableAnnotations = true;
+            o.SerializerOptions.RespectRequiredConstructorParameters = true;
+            o.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip;
+        });
+        builder.Services.AddOpenApi();
+        builder.AddControlPlaneFeatures();
+
         var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.Use((context, next) =>
+        {
+            var limit = context.RequestServices.GetRequiredService<IOptions<ControlPlaneOptions>>().Value.MaxRequestBodyBytes;
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = limit;
+            if (context.Request.ContentLength > limit) throw new BadHttpRequestException("The request body is too large.", StatusCodes.Status413PayloadTooLarge);
+            return next(context);
+        }));
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
         app.MapDefaultEndpoints();
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+        app.MapGatewayIdentity();
+        app.MapControlPlaneFeatures();
         return app;
     }
 }

@@ -16,6 +16,7 @@ internal sealed class ChangeSet(GatewayDbContext db, Actor actor, TimeProvider t
     internal static readonly JsonSerializerOptions AuditJson = new(JsonSerializerDefaults.Web);
 
     private readonly List<AuditEvent> _events = [];
+    private Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? _transaction;
 
     public Actor Actor => actor;
 
@@ -38,16 +39,33 @@ internal sealed class ChangeSet(GatewayDbContext db, Actor actor, TimeProvider t
             Hash = "",
         });
 
-    /// <summary>Saves the tracked changes, appends the audit events and bumps the revision when asked, atomically.</summary>
-    public async Task CommitAsync(bool bumpsRevision, CancellationToken cancellationToken, bool lockBilling = false)
+    /// <summary>
+    /// Opens the change's transaction and takes the billing lock first (usage ingestion, month
+    /// close and adjustments): what the handler reads afterwards cannot change under it.
+    /// </summary>
+    public async Task LockBillingAsync(CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        if (lockBilling) await db.LockCounterAsync(SystemCounter.Billing, 1, cancellationToken);
-        if (_events.Count > 0) await AppendAuditAsync(cancellationToken);
-        if (bumpsRevision) await db.LockCounterAsync(SystemCounter.Revision, 1, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        _events.Clear();
+        _transaction ??= await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.LockCounterAsync(SystemCounter.Billing, 1, cancellationToken);
+    }
+
+    /// <summary>Saves the tracked changes, appends the audit events and bumps the revision when asked, atomically.</summary>
+    public async Task CommitAsync(bool bumpsRevision, CancellationToken cancellationToken)
+    {
+        var transaction = _transaction ?? await db.Database.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            if (_events.Count > 0) await AppendAuditAsync(cancellationToken);
+            if (bumpsRevision) await db.LockCounterAsync(SystemCounter.Revision, 1, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            _events.Clear();
+        }
+        finally
+        {
+            await transaction.DisposeAsync();
+            _transaction = null;
+        }
     }
 
     private async Task AppendAuditAsync(CancellationToken cancellationToken)
