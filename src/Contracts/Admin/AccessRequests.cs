@@ -33,9 +33,12 @@ public sealed class AccessRequestQuery
     public int? Page { get; set; }
     public int? PageSize { get; set; }
     public string? Sort { get; set; }
-    public SortOrder? Order { get; set; }
-    public AccessRequestStatus? Status { get; set; }
-    public AccessRequestKind? Kind { get; set; }
+    /// <summary><c>asc</c> or <c>desc</c>.</summary>
+    public string? Order { get; set; }
+    /// <summary>pending, approved, rejected or cancelled (case-insensitive).</summary>
+    public string? Status { get; set; }
+    /// <summary>access or budgetIncrease (case-insensitive).</summary>
+    public string? Kind { get; set; }
     public string? TeamId { get; set; }
     public string? ModelAlias { get; set; }
 

@@ -29,8 +29,10 @@ public sealed class ApiKeyQuery
     public int? Page { get; set; }
     public int? PageSize { get; set; }
     public string? Sort { get; set; }
-    public SortOrder? Order { get; set; }
+    /// <summary><c>asc</c> or <c>desc</c>.</summary>
+    public string? Order { get; set; }
     public string? TeamId { get; set; }
-    public KeyStatus? Status { get; set; }
+    /// <summary>active or revoked (case-insensitive).</summary>
+    public string? Status { get; set; }
     public string? Search { get; set; }
 }

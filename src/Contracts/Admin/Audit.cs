@@ -16,7 +16,8 @@ public sealed class AuditQuery
     public int? Page { get; set; }
     public int? PageSize { get; set; }
     public string? Sort { get; set; }
-    public SortOrder? Order { get; set; }
+    /// <summary><c>asc</c> or <c>desc</c>.</summary>
+    public string? Order { get; set; }
     public string? Actor { get; set; }
 
     /// <summary>Exact action, or a prefix ending in '.' (e.g. <c>apiKey.</c>).</summary>

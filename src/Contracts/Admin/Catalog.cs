@@ -41,7 +41,8 @@ public sealed class ModelQuery
     public int? Page { get; set; }
     public int? PageSize { get; set; }
     public string? Sort { get; set; }
-    public SortOrder? Order { get; set; }
+    /// <summary><c>asc</c> or <c>desc</c>.</summary>
+    public string? Order { get; set; }
     public string? Search { get; set; }
 
     /// <summary>chat, embeddings, realtime or inference.</summary>

@@ -34,6 +34,7 @@ public sealed class StatementPeriodQuery
     public int? Page { get; set; }
     public int? PageSize { get; set; }
     public string? Sort { get; set; }
-    public SortOrder? Order { get; set; }
+    /// <summary><c>asc</c> or <c>desc</c>.</summary>
+    public string? Order { get; set; }
     public bool? Closed { get; set; }
 }

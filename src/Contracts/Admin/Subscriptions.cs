@@ -13,8 +13,10 @@ public sealed class SubscriptionQuery
     public int? Page { get; set; }
     public int? PageSize { get; set; }
     public string? Sort { get; set; }
-    public SortOrder? Order { get; set; }
+    /// <summary><c>asc</c> or <c>desc</c>.</summary>
+    public string? Order { get; set; }
     public string? TeamId { get; set; }
     public string? ModelAlias { get; set; }
-    public SubscriptionStatus? Status { get; set; }
+    /// <summary>active or ended (case-insensitive).</summary>
+    public string? Status { get; set; }
 }

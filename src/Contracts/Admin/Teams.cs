@@ -19,7 +19,8 @@ public sealed class TeamQuery
     public int? Page { get; set; }
     public int? PageSize { get; set; }
     public string? Sort { get; set; }
-    public SortOrder? Order { get; set; }
+    /// <summary><c>asc</c> or <c>desc</c>.</summary>
+    public string? Order { get; set; }
 
     /// <summary>Matches id, name or cost centre (contains).</summary>
     public string? Search { get; set; }
@@ -35,6 +36,8 @@ public sealed class TeamMemberQuery
     public int? Page { get; set; }
     public int? PageSize { get; set; }
     public string? Sort { get; set; }
-    public SortOrder? Order { get; set; }
-    public TeamRole? Role { get; set; }
+    /// <summary><c>asc</c> or <c>desc</c>.</summary>
+    public string? Order { get; set; }
+    /// <summary>member or owner (case-insensitive).</summary>
+    public string? Role { get; set; }
 }

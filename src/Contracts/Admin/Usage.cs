@@ -17,7 +17,8 @@ public sealed class UsageRecordQuery
     public int? Page { get; set; }
     public int? PageSize { get; set; }
     public string? Sort { get; set; }
-    public SortOrder? Order { get; set; }
+    /// <summary><c>asc</c> or <c>desc</c>.</summary>
+    public string? Order { get; set; }
     public DateTimeOffset? From { get; set; }
     public DateTimeOffset? To { get; set; }
     public string? TeamId { get; set; }
@@ -36,8 +37,10 @@ public sealed class UsageSummaryQuery
     public int? Page { get; set; }
     public int? PageSize { get; set; }
     public string? Sort { get; set; }
-    public SortOrder? Order { get; set; }
-    public UsageGrouping? GroupBy { get; set; }
+    /// <summary><c>asc</c> or <c>desc</c>.</summary>
+    public string? Order { get; set; }
+    /// <summary>team, costCentre, modelVersion, subscription, day or month (case-insensitive).</summary>
+    public string? GroupBy { get; set; }
     public DateTimeOffset? From { get; set; }
     public DateTimeOffset? To { get; set; }
     public string? TeamId { get; set; }

@@ -16,7 +16,8 @@ public sealed class UserQuery
     public int? Page { get; set; }
     public int? PageSize { get; set; }
     public string? Sort { get; set; }
-    public SortOrder? Order { get; set; }
+    /// <summary><c>asc</c> or <c>desc</c>.</summary>
+    public string? Order { get; set; }
 
     /// <summary>Matches e-mail or display name (contains).</summary>
     public string? Search { get; set; }

@@ -8,14 +8,14 @@ namespace Gateway.ControlPlane.Infrastructure;
 internal sealed record PageRequest(int Page, int PageSize, string Sort, bool Descending)
 {
     /// <summary>Reads paging parameters, recording bad ones in <paramref name="validation"/>.</summary>
-    public static PageRequest From<T>(int? page, int? pageSize, string? sort, SortOrder? order, SortMap<T> sorts, Validation validation, SortOrder defaultOrder = SortOrder.Asc)
+    public static PageRequest From<T>(int? page, int? pageSize, string? sort, string? order, SortMap<T> sorts, Validation validation, SortOrder defaultOrder = SortOrder.Asc)
     {
         if (page is < 1) validation.Error("page", "must be 1 or more");
         if (pageSize is < 1 or > Paging.MaxPageSize) validation.Error("pageSize", $"must be between 1 and {Paging.MaxPageSize}");
-        if (order is { } o && !Enum.IsDefined(o)) validation.Error("order", "must be asc or desc");
+        var direction = QueryEnums.Parse<SortOrder>(validation, "order", order);
         var field = string.IsNullOrEmpty(sort) ? sorts.Default : sort;
         if (!sorts.Has(field)) validation.Error("sort", $"must be one of: {string.Join(", ", sorts.Fields)}");
-        return new PageRequest(page ?? 1, pageSize ?? Paging.DefaultPageSize, field, (order ?? defaultOrder) == SortOrder.Desc);
+        return new PageRequest(page ?? 1, pageSize ?? Paging.DefaultPageSize, field, (direction ?? defaultOrder) == SortOrder.Desc);
     }
 }
 

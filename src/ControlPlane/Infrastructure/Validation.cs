@@ -135,3 +135,18 @@ internal static class Periods
         return Of(start.AddMonths(1));
     }
 }
+
+/// <summary>Enum values from query strings: names case-insensitively (C# or JSON wire names), never numbers.</summary>
+internal static class QueryEnums
+{
+    public static T? Parse<T>(Validation validation, string field, string? value) where T : struct, Enum
+    {
+        if (value is null) return null;
+        var normalized = value.Replace("-", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal);
+        if (normalized.Length > 0 && !char.IsAsciiDigit(normalized[0]) && normalized[0] != '-'
+            && Enum.TryParse<T>(normalized, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed))
+            return parsed;
+        validation.Error(field, $"must be one of: {string.Join(", ", Enum.GetNames<T>().Select(n => char.ToLowerInvariant(n[0]) + n[1..]))}");
+        return null;
+    }
+}

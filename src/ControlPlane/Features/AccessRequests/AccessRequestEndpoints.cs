@@ -35,8 +35,8 @@ internal static partial class AccessRequestEndpoints
     {
         var v = new Validation();
         var page = PageRequest.From(q.Page, q.PageSize, q.Sort, q.Order, Sorts, v, SortOrder.Desc);
-        if (q.Status is { } s) v.Defined("status", s);
-        if (q.Kind is { } k) v.Defined("kind", k);
+        var statusFilter = QueryEnums.Parse<AccessRequestStatus>(v, "status", q.Status);
+        var kindFilter = QueryEnums.Parse<AccessRequestKind>(v, "kind", q.Kind);
         if (v.Failed) return v.Problem();
         var query = db.AccessRequests.AsQueryable();
         if (!user.SeesAllTeams())
@@ -49,8 +49,8 @@ internal static partial class AccessRequestEndpoints
             var me = user.UserId();
             query = query.Where(r => r.RequestedBy == me);
         }
-        if (q.Status is { } status) query = query.Where(r => r.Status == status);
-        if (q.Kind is { } kind) query = query.Where(r => r.Kind == kind);
+        if (statusFilter is { } status) query = query.Where(r => r.Status == status);
+        if (kindFilter is { } kind) query = query.Where(r => r.Kind == kind);
         if (!string.IsNullOrWhiteSpace(q.TeamId)) query = query.Where(r => r.TeamId == q.TeamId);
         if (!string.IsNullOrWhiteSpace(q.ModelAlias)) query = query.Where(r => r.ModelAlias == q.ModelAlias);
         return TypedResults.Ok(await query.ToPageAsync(page, Sorts, r => ToDto(db, r), ct));

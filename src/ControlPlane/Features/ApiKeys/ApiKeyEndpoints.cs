@@ -39,7 +39,7 @@ internal static partial class ApiKeyEndpoints
     {
         var v = new Validation();
         var page = PageRequest.From(q.Page, q.PageSize, q.Sort, q.Order, Sorts, v, SortOrder.Desc);
-        if (q.Status is { } st) v.Defined("status", st);
+        var statusFilter = QueryEnums.Parse<KeyStatus>(v, "status", q.Status);
         if (v.Failed) return v.Problem();
         var query = db.ApiKeys.Include(k => k.Subscriptions).AsQueryable();
         if (!user.SeesAllTeams())
@@ -48,7 +48,7 @@ internal static partial class ApiKeyEndpoints
             query = query.Where(k => mine.Contains(k.TeamId));
         }
         if (!string.IsNullOrWhiteSpace(q.TeamId)) query = query.Where(k => k.TeamId == q.TeamId);
-        if (q.Status is { } status) query = query.Where(k => k.Status == status);
+        if (statusFilter is { } status) query = query.Where(k => k.Status == status);
         if (!string.IsNullOrWhiteSpace(q.Search)) query = query.Where(k => k.Application.Contains(q.Search) || k.KeyId.Contains(q.Search));
         return TypedResults.Ok(await query.ToPageAsync(page, Sorts, ToDto, ct));
     }

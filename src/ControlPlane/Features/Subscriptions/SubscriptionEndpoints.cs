@@ -34,7 +34,7 @@ internal static class SubscriptionEndpoints
     {
         var v = new Validation();
         var page = PageRequest.From(q.Page, q.PageSize, q.Sort, q.Order, Sorts, v);
-        if (q.Status is { } st) v.Defined("status", st);
+        var statusFilter = QueryEnums.Parse<SubscriptionStatus>(v, "status", q.Status);
         if (v.Failed) return v.Problem();
         var query = db.Subscriptions.AsQueryable();
         if (!user.SeesAllTeams())
@@ -44,7 +44,7 @@ internal static class SubscriptionEndpoints
         }
         if (!string.IsNullOrWhiteSpace(q.TeamId)) query = query.Where(s => s.TeamId == q.TeamId);
         if (!string.IsNullOrWhiteSpace(q.ModelAlias)) query = query.Where(s => s.ModelAlias == q.ModelAlias);
-        if (q.Status is { } status) query = query.Where(s => s.Status == status);
+        if (statusFilter is { } status) query = query.Where(s => s.Status == status);
         var result = await query.ToPageAsync(page, Sorts, s => s, ct);
         var usage = await PeriodUsage.ForSubscriptionsAsync(db, [.. result.Items.Select(s => s.Id)], time.GetUtcNow(), ct);
         return TypedResults.Ok(new PagedResult<SubscriptionDto>([.. result.Items.Select(s => ToDto(db, s, usage.GetValueOrDefault(s.Id)))], result.Total, result.Page, result.PageSize));

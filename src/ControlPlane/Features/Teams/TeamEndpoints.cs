@@ -92,11 +92,11 @@ internal static class TeamEndpoints
     {
         var v = new Validation();
         var page = PageRequest.From(q.Page, q.PageSize, q.Sort, q.Order, MemberSorts, v);
-        if (q.Role is { } r) v.Defined("role", r);
+        var roleFilter = QueryEnums.Parse<TeamRole>(v, "role", q.Role);
         if (v.Failed) return v.Problem();
         if (!await db.Teams.AnyAsync(t => t.Id == id, ct)) return Problems.NotFound("Team", id);
         var query = db.TeamMembers.Where(m => m.TeamId == id);
-        if (q.Role is { } role) query = query.Where(m => m.Role == role);
+        if (roleFilter is { } role) query = query.Where(m => m.Role == role);
         var members = await query.ToPageAsync(page, MemberSorts, m => m, ct);
         var ids = members.Items.Select(m => m.UserId).ToList();
         var users = await db.Users.Where(u => ids.Contains(u.Id)).ToDictionaryAsync(u => u.Id, ct);

@@ -62,8 +62,7 @@ internal static class UsageEndpoints
     {
         var v = new Validation();
         var page = PageRequest.From(q.Page, q.PageSize, q.Sort, q.Order, SummarySortNames, v);
-        var grouping = q.GroupBy ?? UsageGrouping.Team;
-        v.Defined("groupBy", grouping);
+        var grouping = QueryEnums.Parse<UsageGrouping>(v, "groupBy", q.GroupBy) ?? UsageGrouping.Team;
         var to = q.To ?? time.GetUtcNow().AddHours(1);
         var from = q.From ?? to.AddDays(-31);
         if (to <= from) v.Error("to", "must be after from");
