@@ -99,6 +99,7 @@ internal static class IdentityExtensions
 
         builder.Services.AddAntiforgery(o => o.Cookie.Name = "gateway.cp.af");
         builder.Services.AddScoped<ClientRegistration>();
+        builder.Services.AddSingleton<IPostConfigureOptions<OpenIddict.Server.OpenIddictServerOptions>, IssuerFromServer>();
         builder.Services.AddSingleton<IPostConfigureOptions<GatewayIdentityOptions>, DefaultRunClients>();
         return builder;
     }
