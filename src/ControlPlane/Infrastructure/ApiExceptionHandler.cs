@@ -32,6 +32,11 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
             {
                 case BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }:
                     return (413, "The request body is too large.", null);
+                case JsonException json when MissingRequired().Match(json.Message) is { Success: true } missing:
+                    return (400, "The request body is invalid.", missing.Groups["names"].Value.Split(',')
+                        .Select(n => n.Trim().Trim('\''))
+                        .Where(n => n.Length > 0)
+                        .ToDictionary(n => string.IsNullOrEmpty(json.Path) || json.Path == "$" ? Camel(n) : $"{FieldOf(json.Path)}.{Camel(n)}", _ => new[] { "is required" }));
                 case JsonException json:
                     return (400, "The request body is invalid.", new() { [FieldOf(json.Path)] = [Describe(json)] });
                 case DbUpdateConcurrencyException:
@@ -64,6 +69,9 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
     private static string Camel(string name) => name.Length == 0 || char.IsLower(name[0]) ? name : char.ToLowerInvariant(name[0]) + name[1..];
 
     private static string Clean(string message) => message.Replace("\"", "'", StringComparison.Ordinal);
+
+    [GeneratedRegex("missing required properties including: (?<names>.+?)\\.?$")]
+    private static partial Regex MissingRequired();
 
     [GeneratedRegex("parameter \"(?:[^\" ]+ )?(?<name>[A-Za-z0-9_]+)\"")]
     private static partial Regex ParameterName();

@@ -81,7 +81,7 @@ public abstract class ControlPlaneFixture : IAsyncLifetime
             ["ControlPlane:Snapshot:PollMilliseconds"] = "50",
             ["ControlPlane:Snapshot:UsageRefreshSeconds"] = "1",
             ["Logging:LogLevel:Default"] = "Warning",
-            ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Error",
+            ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "None",
         };
         if (connectionString is not null) settings["ConnectionStrings:Gateway"] = connectionString;
         AddClient(settings, 0, TestClients.SecondApprover, "Approver");
