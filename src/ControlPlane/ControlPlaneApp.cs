@@ -4,6 +4,7 @@ using Gateway.ControlPlane.Features.DefaultRun;
 using Gateway.ControlPlane.Features;
 using Gateway.ControlPlane.Features.Identity;
 using Gateway.ControlPlane.Infrastructure;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
@@ -32,6 +33,11 @@ internal static partial class ControlPlaneApp
         builder.Services.AddGatewayPolicies();
         builder.Services.AddScoped<DemoSeed>();
         builder.Services.AddSingleton<ControlPlaneMetrics>();
+        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("gateway-controlplane");
+        if (builder.Configuration["ControlPlane:DataProtectionDirectory"] is { Length: > 0 } keys)
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keys));
+        else if (builder.Configuration.GetValue<bool>("ControlPlane:DefaultRun:Enabled"))
+            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(builder.Configuration["ControlPlane:DataDirectory"] ?? "data"), "dp-keys")));
 
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();
