@@ -22,6 +22,11 @@ internal static partial class ControlPlaneApp
             builder.Configuration["ControlPlane:DefaultRun:Enabled"] = "true";
         }
         configure?.Invoke(builder);
+        if (builder.Configuration.GetValue<bool>("ControlPlane:DefaultRun:Enabled") && builder.Configuration["ControlPlane:Identity:RequireHttps"] is null)
+        {
+            // The default run is plain HTTP on localhost; production keeps the HTTPS requirement.
+            builder.Configuration["ControlPlane:Identity:RequireHttps"] = "false";
+        }
 
         builder.AddGrpcListener();
         builder.AddServiceDefaults(o => o.Meters.Add(ControlPlaneMetrics.MeterName));
