@@ -52,7 +52,7 @@ internal sealed class GatewayTransformer(
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
-        proxyRequest.RequestUri = new Uri(plan.Url);
+        proxyRequest.RequestUri = plan.Url;
         proxyRequest.Headers.Host = null;
         foreach (var name in RemovedRequestHeaders) proxyRequest.Headers.Remove(name);
         var anthropic = deployment.Provider.Kind == Contracts.Snapshot.ProviderKind.Anthropic;

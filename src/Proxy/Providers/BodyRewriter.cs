@@ -27,36 +27,42 @@ internal static class BodyRewriter
         var next = afterOpen.IndexOfAnyExcept(" \t\r\n"u8);
         var nonEmpty = next >= 0 && afterOpen[next] != (byte)'}';
 
-        var output = new List<byte>(span.Length + modelJson.Length + IncludeUsageMember.Length + 16);
-        Append(output, span[..(open + 1)]);
-        var inserted = false;
+        var modelInsert = insertModel ? "\"model\":"u8.Length + modelJson.Length : 0;
+        var usageInsert = injectUsage ? IncludeUsageMember.Length + (insertModel ? 1 : 0) : 0;
+        var inserted = modelInsert + usageInsert > 0;
+        var length = span.Length + modelInsert + usageInsert + (inserted && nonEmpty ? 1 : 0)
+            + (replaceModel ? modelJson.Length - info.ModelTokenLength : 0);
+        var output = new byte[length];
+        var w = 0;
+        void Put(ReadOnlySpan<byte> bytes, Span<byte> to)
+        {
+            bytes.CopyTo(to[w..]);
+            w += bytes.Length;
+        }
+        Put(span[..(open + 1)], output);
         if (insertModel)
         {
-            Append(output, "\"model\":"u8);
-            Append(output, modelJson);
-            inserted = true;
+            Put("\"model\":"u8, output);
+            Put(modelJson, output);
         }
         if (injectUsage)
         {
-            if (inserted) output.Add((byte)',');
-            Append(output, IncludeUsageMember);
-            inserted = true;
+            if (insertModel) Put(","u8, output);
+            Put(IncludeUsageMember, output);
         }
-        if (inserted && nonEmpty) output.Add((byte)',');
+        if (inserted && nonEmpty) Put(","u8, output);
         if (replaceModel)
         {
-            Append(output, span[(open + 1)..info.ModelTokenStart]);
-            Append(output, modelJson);
-            Append(output, span[(info.ModelTokenStart + info.ModelTokenLength)..]);
+            Put(span[(open + 1)..info.ModelTokenStart], output);
+            Put(modelJson, output);
+            Put(span[(info.ModelTokenStart + info.ModelTokenLength)..], output);
         }
         else
         {
-            Append(output, span[(open + 1)..]);
+            Put(span[(open + 1)..], output);
         }
-        return output.ToArray();
+        return output;
     }
-
-    private static void Append(List<byte> output, ReadOnlySpan<byte> bytes) => output.AddRange(bytes);
 
     /// <summary>The rare case (the client sent <c>stream_options</c> without <c>include_usage</c>): edit a DOM.</summary>
     private static byte[] RewriteWithDom(ReadOnlyMemory<byte> body, ReadOnlySpan<byte> modelJson)

@@ -29,7 +29,7 @@ internal static class ProviderAdapter
             ProviderKind.Anthropic when operation is GatewayOperation.Messages or GatewayOperation.ChatCompletions => PlanAnthropic(request, deployment),
             ProviderKind.KServeV2 when operation == GatewayOperation.Inference => new UpstreamPlan
             {
-                Url = $"{provider.BaseUrl}/v2/models/{Uri.EscapeDataString(deployment.UpstreamModel)}/infer",
+                Url = Cached(deployment, operation, static d => $"{d.Provider.BaseUrl}/v2/models/{Uri.EscapeDataString(d.UpstreamModel)}/infer"),
                 Body = request.Body,
                 AuthHeader = provider.Credential.Secret is null ? null : "Authorization",
                 AuthValue = provider.Credential.BearerHeader,
@@ -50,17 +50,21 @@ internal static class ProviderAdapter
             GatewayOperation.Responses => "responses",
             _ => throw Unsupported(request, provider),
         };
-        string url;
+        Uri url;
         if (azure)
         {
-            var version = Uri.EscapeDataString(clientApiVersion ?? provider.Spec.ApiVersion ?? DefaultAzureApiVersion);
-            url = request.Operation == GatewayOperation.Responses
-                ? $"{provider.BaseUrl}/openai/responses?api-version={version}"
-                : $"{provider.BaseUrl}/openai/deployments/{Uri.EscapeDataString(deployment.UpstreamModel)}/{path}?api-version={version}";
+            string Build(string? version)
+            {
+                var escaped = Uri.EscapeDataString(version ?? provider.Spec.ApiVersion ?? DefaultAzureApiVersion);
+                return request.Operation == GatewayOperation.Responses
+                    ? $"{provider.BaseUrl}/openai/responses?api-version={escaped}"
+                    : $"{provider.BaseUrl}/openai/deployments/{Uri.EscapeDataString(deployment.UpstreamModel)}/{path}?api-version={escaped}";
+            }
+            url = clientApiVersion is not null ? new Uri(Build(clientApiVersion)) : deployment.UriCache[(int)request.Operation] ??= new Uri(Build(null));
         }
         else
         {
-            url = $"{provider.BaseUrl}/v1/{path}";
+            url = deployment.UriCache[(int)request.Operation] ??= new Uri($"{provider.BaseUrl}/v1/{path}");
         }
 
         ReadOnlyMemory<byte> body;
@@ -106,7 +110,7 @@ internal static class ProviderAdapter
         }
         return new UpstreamPlan
         {
-            Url = $"{provider.BaseUrl}/v1/messages",
+            Url = Cached(deployment, request.Operation, static d => $"{d.Provider.BaseUrl}/v1/messages"),
             Body = body,
             Translation = translation,
             AnthropicUpstream = true,
@@ -114,6 +118,9 @@ internal static class ProviderAdapter
             AuthValue = provider.Credential.Secret,
         };
     }
+
+    private static Uri Cached(CompiledDeployment deployment, GatewayOperation operation, Func<CompiledDeployment, string> build) =>
+        deployment.UriCache[(int)operation] ??= new Uri(build(deployment));
 
     private static TranslationException Unsupported(GatewayRequest request, CompiledProvider provider) =>
         new($"The model '{request.RequestedModel}' is served by a provider that does not support this endpoint.", "model");

@@ -11,7 +11,7 @@ internal enum ResponseTranslation
 /// <summary>One upstream call: where, with which body and credential, and how to read the answer.</summary>
 internal sealed class UpstreamPlan
 {
-    public required string Url { get; init; }
+    public required Uri Url { get; init; }
 
     public required ReadOnlyMemory<byte> Body { get; init; }
 

@@ -63,6 +63,9 @@ internal sealed class CompiledDeployment(DeploymentSpec spec, CompiledProvider p
     /// <summary>The upstream model as a JSON string token (quotes included), spliced into pass-through bodies.</summary>
     public byte[] UpstreamModelJson { get; } = [(byte)'"', .. System.Text.Json.JsonEncodedText.Encode(spec.UpstreamModel).EncodedUtf8Bytes, (byte)'"'];
 
+    /// <summary>Upstream URIs by operation, built on first use (Azure calls with the client's own api-version bypass it).</summary>
+    internal Uri?[] UriCache { get; } = new Uri?[8];
+
     /// <summary>The circuit breaker; it outlives snapshots (kept per deployment id).</summary>
     public Policies.Routing.DeploymentHealth Health { get; } = health;
 }
