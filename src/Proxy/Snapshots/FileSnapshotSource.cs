@@ -63,12 +63,14 @@ internal sealed partial class FileSnapshotSource : ISnapshotSource
         while (!cancellationToken.IsCancellationRequested)
         {
             // Wake on a change notification or at the poll interval, whichever comes first.
+            var signaled = false;
             using (var poll = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
                 poll.CancelAfter(_poll);
                 try
                 {
                     await changed.WaitAsync(poll.Token);
+                    signaled = true;
                 }
                 catch (OperationCanceledException)
                 {
@@ -78,7 +80,7 @@ internal sealed partial class FileSnapshotSource : ISnapshotSource
             if (cancellationToken.IsCancellationRequested) break;
             try
             {
-                await ReloadAsync(force: false, cancellationToken);
+                await ReloadAsync(force: false, cancellationToken, checkTimestamp: !signaled);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -87,8 +89,12 @@ internal sealed partial class FileSnapshotSource : ISnapshotSource
         }
     }
 
-    /// <summary>Reads the file and applies it when its content changed (or always with <paramref name="force"/>).</summary>
-    public async Task<ReloadResult> ReloadAsync(bool force, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the file and applies it when its content changed (or always with <paramref name="force"/>).
+    /// A poll first compares the timestamp and size (<paramref name="checkTimestamp"/>); a change
+    /// notification reads the file and compares its content.
+    /// </summary>
+    public async Task<ReloadResult> ReloadAsync(bool force, CancellationToken cancellationToken, bool checkTimestamp = false)
     {
         await _reloadLock.WaitAsync(cancellationToken);
         try
@@ -100,7 +106,7 @@ internal sealed partial class FileSnapshotSource : ISnapshotSource
                 return ReloadResult.Unreadable;
             }
             var seen = (info.LastWriteTimeUtc, info.Length);
-            if (!force && seen == _lastSeen) return ReloadResult.Unchanged;
+            if (!force && checkTimestamp && seen == _lastSeen) return ReloadResult.Unchanged;
             byte[] bytes;
             try
             {
