@@ -1,0 +1,8 @@
+namespace Gateway.MockLlm.Anthropic;
+
+internal static class AnthropicEndpoints
+{
+    public static void MapAnthropic(this IEndpointRouteBuilder app)
+    {
+    }
+}

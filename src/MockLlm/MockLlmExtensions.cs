@@ -1,0 +1,52 @@
+using Gateway.MockLlm.Anthropic;
+using Gateway.MockLlm.Azure;
+using Gateway.MockLlm.Generation;
+using Gateway.MockLlm.Http;
+using Gateway.MockLlm.KServe;
+using Gateway.MockLlm.OpenAI;
+using Gateway.MockLlm.Realtime;
+using Gateway.MockLlm.Tally;
+
+namespace Gateway.MockLlm;
+
+internal static class MockLlmExtensions
+{
+    public static WebApplicationBuilder AddMockLlm(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<MockLlmOptions>()
+            .BindConfiguration(MockLlmOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<TokenCounter>();
+        builder.Services.AddSingleton<Vocabulary>();
+        builder.Services.AddSingleton<CompletionFactory>();
+        builder.Services.AddSingleton<TallyStore>();
+        builder.Services.AddSingleton<ApiKeys>();
+        builder.Services.AddSingleton<MockLlmCore>();
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        return builder;
+    }
+
+    /// <summary>The request id and exception guard outermost, provider-shaped 404/405, WebSockets for realtime.</summary>
+    public static WebApplication UseMockLlm(this WebApplication app)
+    {
+        // Build the tokenizer and vocabulary now, not on the first request.
+        app.Services.GetRequiredService<Vocabulary>();
+        app.UseMiddleware<MockPipelineMiddleware>();
+        app.UseStatusCodePages(StatusPages.WriteAsync);
+        app.UseWebSockets();
+        return app;
+    }
+
+    public static WebApplication MapMockLlm(this WebApplication app)
+    {
+        app.MapOpenAI();
+        app.MapAzure();
+        app.MapAnthropic();
+        app.MapRealtime();
+        app.MapKServe();
+        app.MapTally();
+        return app;
+    }
+}
