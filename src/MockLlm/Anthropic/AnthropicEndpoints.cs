@@ -4,5 +4,6 @@ internal static class AnthropicEndpoints
 {
     public static void MapAnthropic(this IEndpointRouteBuilder app)
     {
+        app.MapPost("/v1/messages", MessagesEndpoint.HandleAsync);
     }
 }
