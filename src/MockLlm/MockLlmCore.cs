@@ -38,7 +38,7 @@ internal sealed class MockLlmCore(
         string endpoint, string model, bool streamed)
     {
         if (knobs.Status is not { } status) return false;
-        var entry = tally.Begin(context.RequestId(), endpoint, model, streamed);
+        var entry = tally.Begin(context, endpoint, model, streamed);
         entry.Finish(status, completed: false);
         await ProviderErrors.WriteAsync(context, provider, status, ProviderErrors.ForcedMessage(status),
             retryAfterSeconds: status == StatusCodes.Status429TooManyRequests ? knobs.RetryAfterSeconds : null);

@@ -36,7 +36,7 @@ internal static partial class MessagesEndpoint
 
         var completion = core.Completions.Create(request.Seed, knobs, request.MaxTokens, out var capped);
         var cached = Math.Min(knobs.CachedTokens, request.PromptTokens);
-        var tally = core.Tally.Begin(requestId, Endpoint, request.Model, request.Stream);
+        var tally = core.Tally.Begin(context, Endpoint, request.Model, request.Stream);
         tally.AddPrompt(request.PromptTokens, cached);
         var answer = new Answer(ResponseIds.For("msg_", requestId), request.Model, request.PromptTokens - cached, cached,
             tool?.OutputTokens ?? completion.Tokens, tool is not null ? "tool_use" : capped ? "max_tokens" : "end_turn",

@@ -16,7 +16,8 @@ internal sealed partial class MockPipelineMiddleware(RequestDelegate next, ILogg
     {
         var requestId = context.Request.Headers[GatewayHeaders.RequestId].ToString();
         if (requestId.Length is 0 or > MaxRequestIdLength) requestId = Guid.CreateVersion7().ToString("N");
-        context.Features.Set(new MockRequestFeature(requestId));
+        var feature = new MockRequestFeature(requestId);
+        context.Features.Set(feature);
         context.Response.Headers[GatewayHeaders.RequestId] = requestId;
 
         try
@@ -42,6 +43,10 @@ internal sealed partial class MockPipelineMiddleware(RequestDelegate next, ILogg
             LogUnexpected(logger, ex, context.Request.Method, context.Request.Path.Value ?? "");
             await FailAsync(context, requestId, StatusCodes.Status500InternalServerError,
                 "The mock server had an unexpected error while processing your request.", null, null);
+        }
+        finally
+        {
+            feature.Tally?.Leave();
         }
     }
 

@@ -4,6 +4,9 @@ namespace Gateway.MockLlm.Http;
 internal sealed class MockRequestFeature(string requestId)
 {
     public string RequestId { get; } = requestId;
+
+    /// <summary>The tally entry this request counts into, once it has one.</summary>
+    public Tally.TallyEntry? Tally { get; set; }
 }
 
 internal static class MockRequestExtensions

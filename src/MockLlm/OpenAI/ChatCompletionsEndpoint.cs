@@ -30,7 +30,7 @@ internal static partial class ChatCompletionsEndpoint
         var completion = core.Completions.Create(request.Seed, knobs, request.MaxTokens, out var capped);
         var cached = Math.Min(knobs.CachedTokens, request.PromptTokens);
         var usage = new UsageFigures(request.PromptTokens, cached, completion.Tokens);
-        var tally = core.Tally.Begin(context.RequestId(), Endpoint, request.Model, request.Stream);
+        var tally = core.Tally.Begin(context, Endpoint, request.Model, request.Stream);
         tally.AddPrompt(request.PromptTokens, cached);
         var head = new ChunkHead(ResponseIds.For("chatcmpl-", context.RequestId()), core.UnixNow, request.Model,
             capped ? "length" : "stop");

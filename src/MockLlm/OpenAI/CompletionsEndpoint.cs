@@ -44,7 +44,7 @@ internal static class CompletionsEndpoint
         var completion = core.Completions.Create(seed, knobs, maxTokens, out var capped);
         var cached = Math.Min(knobs.CachedTokens, promptTokens);
         var usage = new UsageFigures(promptTokens, cached, completion.Tokens);
-        var tally = core.Tally.Begin(context.RequestId(), Endpoint, model, stream);
+        var tally = core.Tally.Begin(context, Endpoint, model, stream);
         tally.AddPrompt(promptTokens, cached);
         var head = new ChunkHead(ResponseIds.For("cmpl-", context.RequestId()), core.UnixNow, model, capped ? "length" : "stop");
 

@@ -41,7 +41,7 @@ internal static class EmbeddingsEndpoint
         await core.DelayAsync(knobs.DelayMs, context.RequestAborted);
         if (await core.TryForcedErrorAsync(context, provider, knobs, Endpoint, model, streamed: false)) return;
 
-        var tally = core.Tally.Begin(context.RequestId(), Endpoint, model, streamed: false);
+        var tally = core.Tally.Begin(context, Endpoint, model, streamed: false);
         var cached = Math.Min(knobs.CachedTokens, promptTokens);
         tally.AddPrompt(promptTokens, cached);
         if (core.TryDropJson(context, knobs, tally)) return;

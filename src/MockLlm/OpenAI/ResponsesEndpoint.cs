@@ -27,7 +27,7 @@ internal static partial class ResponsesEndpoint
 
         var completion = core.Completions.Create(request.Seed, knobs, request.MaxOutputTokens, out var capped);
         var cached = Math.Min(knobs.CachedTokens, request.PromptTokens);
-        var tally = core.Tally.Begin(context.RequestId(), Endpoint, request.Model, request.Stream);
+        var tally = core.Tally.Begin(context, Endpoint, request.Model, request.Stream);
         tally.AddPrompt(request.PromptTokens, cached);
         var requestId = context.RequestId();
         var state = new ResponseState(

@@ -40,7 +40,7 @@ internal static class RealtimeEndpoints
 
         var protocol = offered.Contains(RealtimeProtocol, StringComparer.Ordinal) ? RealtimeProtocol : null;
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { SubProtocol = protocol });
-        var tally = core.Tally.Begin(context.RequestId(), Endpoint, model, streamed: true);
+        var tally = core.Tally.Begin(context, Endpoint, model, streamed: true);
         var session = new RealtimeSession(context, socket, core, knobs, tally, model);
         await session.RunAsync();
     }

@@ -17,7 +17,7 @@ internal static class TallyEndpoints
     {
         var store = context.RequestServices.GetRequiredService<TallyStore>();
         var json = JsonResponse.Start(context);
-        long requests = 0, prompt = 0, cached = 0, completion = 0, completed = 0;
+        long requests = 0, prompt = 0, cached = 0, completion = 0, completed = 0, inFlight = 0;
         json.WriteStartObject();
         json.WriteStartObject("requests"u8);
         foreach (var (id, entry) in store.Entries)
@@ -30,6 +30,7 @@ internal static class TallyEndpoints
             cached += snapshot.CachedTokens;
             completion += snapshot.CompletionTokens;
             if (snapshot.Completed) completed++;
+            inFlight += snapshot.InFlight;
         }
         json.WriteEndObject();
         json.WriteStartObject("totals"u8);
@@ -40,6 +41,7 @@ internal static class TallyEndpoints
         json.WriteNumber("total_tokens"u8, prompt + completion);
         json.WriteNumber("completed"u8, completed);
         json.WriteNumber("incomplete"u8, requests - completed);
+        json.WriteNumber("in_flight"u8, inFlight);
         json.WriteEndObject();
         json.WriteEndObject();
         await JsonResponse.FinishAsync(context, json);
@@ -79,6 +81,7 @@ internal static class TallyEndpoints
         json.WriteBoolean("completed"u8, s.Completed);
         json.WriteNumber("status"u8, s.Status);
         json.WriteNumber("attempts"u8, s.Attempts);
+        json.WriteNumber("in_flight"u8, s.InFlight);
         json.WriteEndObject();
     }
 }

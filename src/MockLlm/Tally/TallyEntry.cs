@@ -11,6 +11,7 @@ internal sealed class TallyEntry
     private long _promptTokens;
     private long _cachedTokens;
     private long _completionTokens;
+    private int _inFlight;
 
     public string Endpoint { get; private set; } = "";
 
@@ -46,6 +47,13 @@ internal sealed class TallyEntry
         }
     }
 
+    /// <summary>Attempts still being served (the pipeline leaves when the handler returns or fails).</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    public void Enter() => Interlocked.Increment(ref _inFlight);
+
+    public void Leave() => Interlocked.Decrement(ref _inFlight);
+
     public void AddPrompt(long promptTokens, long cachedTokens)
     {
         Interlocked.Add(ref _promptTokens, promptTokens);
@@ -78,11 +86,11 @@ internal sealed class TallyEntry
         lock (_gate)
         {
             return new TallySnapshot(Endpoint, Model, Streamed, PromptTokens, CachedTokens, CompletionTokens,
-                UsageReported, Completed, Status, Attempts);
+                UsageReported, Completed, Status, Attempts, InFlight);
         }
     }
 }
 
 internal readonly record struct TallySnapshot(
     string Endpoint, string Model, bool Streamed, long PromptTokens, long CachedTokens, long CompletionTokens,
-    bool UsageReported, bool Completed, int Status, int Attempts);
+    bool UsageReported, bool Completed, int Status, int Attempts, int InFlight);

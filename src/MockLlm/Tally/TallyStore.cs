@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Gateway.MockLlm.Http;
 
 namespace Gateway.MockLlm.Tally;
 
@@ -7,11 +8,20 @@ internal sealed class TallyStore
 {
     private readonly ConcurrentDictionary<string, TallyEntry> _entries = new(StringComparer.Ordinal);
 
-    /// <summary>Starts an attempt for <paramref name="requestId"/> and returns its entry to count into.</summary>
-    public TallyEntry Begin(string requestId, string endpoint, string model, bool streamed)
+    /// <summary>
+    /// Starts an attempt for the request's id and returns its entry to count into. The attempt is
+    /// in flight until the pipeline leaves the request (<see cref="MockPipelineMiddleware"/>).
+    /// </summary>
+    public TallyEntry Begin(HttpContext context, string endpoint, string model, bool streamed)
     {
-        var entry = _entries.GetOrAdd(requestId, static _ => new TallyEntry());
+        var feature = context.Features.Get<MockRequestFeature>();
+        var entry = _entries.GetOrAdd(feature?.RequestId ?? context.TraceIdentifier, static _ => new TallyEntry());
         entry.Begin(endpoint, model, streamed);
+        if (feature is not null && feature.Tally is null)
+        {
+            entry.Enter();
+            feature.Tally = entry;
+        }
         return entry;
     }
 
