@@ -45,12 +45,12 @@ internal sealed class MockLlmCore(
         return true;
     }
 
-    /// <summary>Drops a non-streaming request on the <c>x-mock-drop-after-chunks</c> knob: the connection is aborted before any byte.</summary>
-    public bool TryDropJson(HttpContext context, MockKnobs knobs, TallyEntry entry)
+    /// <summary>Drops a non-streaming request on the <c>x-mock-drop-after-chunks</c> knob: the connection closes before any byte.</summary>
+    public async Task<bool> TryDropJsonAsync(HttpContext context, MockKnobs knobs, TallyEntry entry)
     {
         if (knobs.DropAfterChunks is null) return false;
         entry.Finish(0, completed: false);
-        context.Abort();
+        await ConnectionDrop.DropAsync(context);
         return true;
     }
 }

@@ -25,6 +25,14 @@ internal static class MockLlmExtensions
         builder.Services.AddSingleton<ApiKeys>();
         builder.Services.AddSingleton<MockLlmCore>();
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // Unbuffered writes (MockLlm:UnbufferedWrites, default on): a flush completes only once the
+        // socket took the bytes, so the tally counts exactly what was sent and the chunks before an
+        // x-mock-drop-after-chunks drop reach the client instead of dying in Kestrel's output pipe.
+        if (builder.Configuration.GetValue($"{MockLlmOptions.Section}:{nameof(MockLlmOptions.UnbufferedWrites)}", true))
+        {
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxResponseBufferSize = 0);
+            builder.WebHost.UseSockets(sockets => sockets.MaxWriteBufferSize = 2);
+        }
         return builder;
     }
 

@@ -55,6 +55,12 @@ internal sealed class MockLlmOptions : IValidatableObject
     [Range(0, 1_000_000)]
     public int? DropAfterChunks { get; set; }
 
+    /// <summary>
+    /// Flushes wait until the socket took the bytes (exact tally on client aborts, chunks before a drop
+    /// delivered). Costs a thread-pool hop per flush; a benchmark may turn it off.
+    /// </summary>
+    public bool UnbufferedWrites { get; set; } = true;
+
     /// <summary>Embedding vector length when the request does not ask for <c>dimensions</c>.</summary>
     [Range(1, 16_384)]
     public int EmbeddingDimensions { get; set; } = 1536;

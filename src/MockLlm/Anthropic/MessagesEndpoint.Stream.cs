@@ -64,7 +64,7 @@ internal static partial class MessagesEndpoint
             if (knobs.DropAfterChunks is 0)
             {
                 tally.Finish(0, completed: false);
-                context.Abort();
+                await ConnectionDrop.DropAsync(context);
                 return;
             }
             json = sse.Begin(DeltaEvent);
@@ -81,7 +81,7 @@ internal static partial class MessagesEndpoint
             if (knobs.DropAfterChunks is not null)
             {
                 tally.Finish(0, completed: false);
-                context.Abort();
+                await ConnectionDrop.DropAsync(context);
                 return;
             }
         }

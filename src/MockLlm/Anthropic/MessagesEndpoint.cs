@@ -47,7 +47,7 @@ internal static partial class MessagesEndpoint
             await StreamAsync(context, core, knobs, tally, completion, tool, answer, ResponseIds.For("toolu_", requestId));
             return;
         }
-        if (core.TryDropJson(context, knobs, tally)) return;
+        if (await core.TryDropJsonAsync(context, knobs, tally)) return;
         var json = JsonResponse.Start(context);
         json.WriteStartObject();
         WriteMessageHead(json, answer);

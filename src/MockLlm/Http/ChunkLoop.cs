@@ -30,7 +30,7 @@ internal static class ChunkLoop
         var chunks = knobs.ChunkCount(completion.Tokens);
         for (var i = 0; i < chunks; i++)
         {
-            if (knobs.DropAfterChunks is { } drop && i >= drop) return Drop(context, tally);
+            if (knobs.DropAfterChunks is { } drop && i >= drop) return await DropAsync(context, tally);
             if (i > 0) await core.DelayAsync(knobs.ChunkDelayMs, context.RequestAborted);
             var start = Completion.ChunkStart(completion.Tokens, chunks, i);
             var end = Completion.ChunkStart(completion.Tokens, chunks, i + 1);
@@ -40,7 +40,7 @@ internal static class ChunkLoop
         }
         if (knobs.DropAfterChunks is { } last && last >= chunks)
         {
-            return Drop(context, tally);
+            return await DropAsync(context, tally);
         }
         return StreamOutcome.Completed;
     }
@@ -53,10 +53,10 @@ internal static class ChunkLoop
         write(json, state, text.Span);
     }
 
-    private static StreamOutcome Drop(HttpContext context, TallyEntry tally)
+    private static async Task<StreamOutcome> DropAsync(HttpContext context, TallyEntry tally)
     {
         tally.Finish(0, completed: false);
-        context.Abort();
+        await ConnectionDrop.DropAsync(context);
         return StreamOutcome.Dropped;
     }
 }

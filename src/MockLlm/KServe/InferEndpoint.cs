@@ -46,7 +46,7 @@ internal static class InferEndpoint
         await core.DelayAsync(knobs.DelayMs, context.RequestAborted);
         if (await core.TryForcedErrorAsync(context, Provider.KServe, knobs, KServeEndpoints.Endpoint, model, streamed: false)) return;
         var tally = core.Tally.Begin(context, KServeEndpoints.Endpoint, model, streamed: false);
-        if (core.TryDropJson(context, knobs, tally)) return;
+        if (await core.TryDropJsonAsync(context, knobs, tally)) return;
 
         var json = JsonResponse.Start(context);
         json.WriteStartObject();

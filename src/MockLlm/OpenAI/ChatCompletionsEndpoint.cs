@@ -40,7 +40,7 @@ internal static partial class ChatCompletionsEndpoint
             await StreamAsync(context, core, knobs, tally, completion, head, usage, request.IncludeUsage);
             return;
         }
-        if (core.TryDropJson(context, knobs, tally)) return;
+        if (await core.TryDropJsonAsync(context, knobs, tally)) return;
         var json = JsonResponse.Start(context);
         WriteJson(json, head, completion, knobs.OmitUsage ? null : usage);
         if (await JsonResponse.FinishAsync(context, json))

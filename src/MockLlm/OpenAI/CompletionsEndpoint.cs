@@ -53,7 +53,7 @@ internal static class CompletionsEndpoint
             await StreamAsync(context, core, knobs, tally, completion, head, usage, includeUsage && !knobs.OmitUsage);
             return;
         }
-        if (core.TryDropJson(context, knobs, tally)) return;
+        if (await core.TryDropJsonAsync(context, knobs, tally)) return;
         var json = JsonResponse.Start(context);
         WriteStart(json, head);
         using (var text = completion.RentAll())

@@ -44,7 +44,7 @@ internal static class EmbeddingsEndpoint
         var tally = core.Tally.Begin(context, Endpoint, model, streamed: false);
         var cached = Math.Min(knobs.CachedTokens, promptTokens);
         tally.AddPrompt(promptTokens, cached);
-        if (core.TryDropJson(context, knobs, tally)) return;
+        if (await core.TryDropJsonAsync(context, knobs, tally)) return;
 
         var vector = ArrayPool<float>.Shared.Rent(dimensions);
         try

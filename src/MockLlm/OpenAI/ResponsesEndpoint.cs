@@ -39,7 +39,7 @@ internal static partial class ResponsesEndpoint
             await StreamAsync(context, core, knobs, tally, completion, state);
             return;
         }
-        if (core.TryDropJson(context, knobs, tally)) return;
+        if (await core.TryDropJsonAsync(context, knobs, tally)) return;
         var json = JsonResponse.Start(context);
         using (var text = completion.RentAll())
         {

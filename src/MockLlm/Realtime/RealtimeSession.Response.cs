@@ -67,7 +67,7 @@ internal sealed partial class RealtimeSession
         var chunks = knobs.ChunkCount(completion.Tokens);
         for (var i = 0; i < chunks; i++)
         {
-            if (knobs.DropAfterChunks is { } drop && i >= drop) return Drop();
+            if (knobs.DropAfterChunks is { } drop && i >= drop) return await DropAsync();
             if (i > 0) await core.DelayAsync(knobs.ChunkDelayMs, Aborted);
             var start = Completion.ChunkStart(completion.Tokens, chunks, i);
             var end = Completion.ChunkStart(completion.Tokens, chunks, i + 1);
@@ -80,7 +80,7 @@ internal sealed partial class RealtimeSession
             await SendAsync(json);
             tally.AddCompletion(end - start);
         }
-        if (knobs.DropAfterChunks is { } last && last >= chunks) return Drop();
+        if (knobs.DropAfterChunks is { } last && last >= chunks) return await DropAsync();
 
         var answer = completion.ToText();
         json = BeginEvent("response.text.done"u8);
@@ -109,11 +109,11 @@ internal sealed partial class RealtimeSession
         return true;
     }
 
-    private bool Drop()
+    private async Task<bool> DropAsync()
     {
         _cut = true;
         tally.Finish(0, completed: false);
-        context.Abort();
+        await ConnectionDrop.DropAsync(context);
         return false;
     }
 
