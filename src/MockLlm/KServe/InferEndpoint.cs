@@ -94,8 +94,9 @@ internal static class InferEndpoint
             var datatype = Json.RequiredString(input, "datatype", $"{at}.datatype");
             if (!IsDatatype(datatype)) throw new MockHttpException(400, $"{at}.datatype '{datatype}' is not a v2 datatype (BOOL, UINT8…UINT64, INT8…INT64, FP16, FP32, FP64, BYTES).", $"{at}.datatype");
             var shape = Json.RequiredArray(input, "shape", $"{at}.shape", nonEmpty: false);
+            if (shape.GetArrayLength() > 16) throw new MockHttpException(400, $"{at}.shape has more than 16 dimensions.", $"{at}.shape");
+            var dims = new int[shape.GetArrayLength()];
             long elements = 1;
-            var batch = 1;
             var d = 0;
             foreach (var dim in shape.EnumerateArray())
             {
@@ -103,14 +104,15 @@ internal static class InferEndpoint
                 {
                     throw new MockHttpException(400, $"{at}.shape[{d}] must be a non-negative integer.", $"{at}.shape");
                 }
+                dims[d++] = size;
                 elements *= size;
                 if (elements > MaxElements) throw new MockHttpException(400, $"{at} has more than {MaxElements} elements.", $"{at}.shape");
-                if (d == 0 && shape.GetArrayLength() >= 2) batch = size;
-                d++;
             }
+            var batch = dims.Length >= 2 ? dims[0] : 1;
             var data = Json.RequiredArray(input, "data", $"{at}.data", nonEmpty: false);
             var count = 0L;
-            CheckData(data, datatype, $"{at}.data", ref count, 0);
+            var nested = data.GetArrayLength() > 0 && data[0].ValueKind == JsonValueKind.Array;
+            CheckData(data, datatype, $"{at}.data", ref count, nested ? dims : null, 0);
             if (count != elements)
             {
                 throw new MockHttpException(400, $"{at}.data has {count} elements but shape {shape.GetRawText()} needs {elements}.", $"{at}.data");
@@ -149,16 +151,29 @@ internal static class InferEndpoint
             }
         }
 
-        private static void CheckData(JsonElement data, string datatype, string at, ref long count, int depth)
+        /// <summary>
+        /// Flat data (<paramref name="dims"/> null): no element may be an array. Nested data: every level
+        /// <c>d</c> has exactly <c>shape[d]</c> elements and the values sit at the last level.
+        /// </summary>
+        private static void CheckData(JsonElement data, string datatype, string at, ref long count, int[]? dims, int depth)
         {
-            if (depth > 32) throw new MockHttpException(400, $"{at} is nested too deeply.", at);
+            if (dims is not null)
+            {
+                if (depth >= dims.Length || data.GetArrayLength() != dims[depth])
+                {
+                    throw new MockHttpException(400, $"{at} is nested differently from its shape [{string.Join(',', dims)}].", at);
+                }
+            }
+            var leafLevel = dims is null || depth == dims.Length - 1;
             foreach (var value in data.EnumerateArray())
             {
                 if (value.ValueKind == JsonValueKind.Array)
                 {
-                    CheckData(value, datatype, at, ref count, depth + 1);
+                    if (leafLevel) throw new MockHttpException(400, $"{at} is nested differently from its shape.", at);
+                    CheckData(value, datatype, at, ref count, dims, depth + 1);
                     continue;
                 }
+                if (!leafLevel) throw new MockHttpException(400, $"{at} is nested differently from its shape [{string.Join(',', dims!)}].", at);
                 if (!Fits(value, datatype))
                 {
                     throw new MockHttpException(400, $"{at} element {count} ({value.GetRawText()}) is not a valid {datatype} value.", at);
