@@ -1,0 +1,263 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Gateway.Bench.LoadGen;
+
+/// <summary>
+/// Reads the JSON lines of one run (every line tagged with figure, arm, round and, where a figure
+/// has several parts, variant), takes the median over rounds per figure × variant × arm × metric,
+/// and writes the Markdown report with the ratios against BENCHMARKS.md's targets and a PNG chart
+/// per figure.
+/// </summary>
+internal static class Report
+{
+    private static readonly string[] Arms = ["A", "B", "C", "D"];
+    private static readonly Dictionary<string, string> ArmNames = new()
+    {
+        ["A"] = "A direct (MockLlm)",
+        ["B"] = "B plain YARP",
+        ["C"] = "C gateway",
+        ["D"] = "D Portkey",
+    };
+
+    public static int Run(Options o)
+    {
+        var lines = File.ReadAllLines(o.Required("in"))
+            .Where(l => l.TrimStart().StartsWith('{'))
+            .Select(l => JsonNode.Parse(l)!.AsObject())
+            .ToList();
+        var outDir = o.Required("out-dir");
+        Directory.CreateDirectory(outDir);
+        var data = new Results(lines);
+        var md = new StringBuilder();
+        md.AppendLine(CultureInfo.InvariantCulture, $"# Benchmark report, {o.Get("date") ?? DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"- Machine: {o.Get("machine") ?? "unknown"}");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- Command: `{o.Get("command") ?? "bench/run.sh"}`");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- Protocol: arms interleaved A B C D per round, {data.Rounds} round(s), medians quoted (BENCHMARKS.md).");
+        foreach (var settings in o.All("settings")) md.AppendLine(CultureInfo.InvariantCulture, $"- {settings}");
+        md.AppendLine();
+        var prefix = o.Get("chart-prefix") ?? "";
+        var chartLink = o.Get("chart-link") ?? "";
+
+        Figure1(data, md, outDir, prefix, chartLink);
+        Figure2(data, md, outDir, prefix, chartLink);
+        Figure3(data, md, outDir, prefix, chartLink);
+        Figure4(data, md, outDir, prefix, chartLink);
+        Figure6(data, md);
+
+        File.WriteAllText(Path.Combine(outDir, o.Get("name") ?? "report.md"), md.ToString());
+        Console.WriteLine(md.ToString());
+        return 0;
+    }
+
+    private static void Figure1(Results data, StringBuilder md, string dir, string prefix, string link)
+    {
+        if (!data.Has("F1")) return;
+        md.AppendLine("## F1: throughput at saturation (wrk, 64 connections, 1 KB chat completion, non-streaming)");
+        md.AppendLine();
+        md.AppendLine("| arm | req/s | p50 ms | p99 ms | errors |");
+        md.AppendLine("|---|---:|---:|---:|---:|");
+        var values = new Dictionary<string, double>();
+        foreach (var arm in Arms)
+        {
+            var rps = data.Median("F1", null, arm, "rps");
+            if (rps is null) continue;
+            values[arm] = rps.Value;
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {ArmNames[arm]} | {rps:F0} | {Fmt(data.Median("F1", null, arm, "p50_ms"))} | {Fmt(data.Median("F1", null, arm, "p99_ms"))} | {Fmt(data.Sum("F1", null, arm, "errors"), "F0")} |");
+        }
+        md.AppendLine();
+        Ratio(md, "C / B", values, "C", "B", 0.9, higherIsBetter: true);
+        Ratio(md, "C / D", values, "C", "D", 7, higherIsBetter: true);
+        if (values.TryGetValue("A", out var a) && values.Count > 1 && a < 2 * values.Where(kv => kv.Key != "A").Max(kv => kv.Value))
+            md.AppendLine("- Arm A's throughput is under 2× the best gateway arm's: the rig (MockLlm + load generator on one core) is the bottleneck; quote ratios only.");
+        md.AppendLine();
+        Chart(dir, prefix, link, md, "f1", "F1 throughput (req/s, higher is better)", values);
+    }
+
+    private static void Figure2(Results data, StringBuilder md, string dir, string prefix, string link)
+    {
+        if (!data.Has("F2")) return;
+        md.AppendLine("## F2: added latency (arm − A)");
+        md.AppendLine();
+        var chart = new Dictionary<string, double>();
+        foreach (var variant in data.Variants("F2"))
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"### {variant}");
+            md.AppendLine();
+            md.AppendLine("| arm | p50 ms | p99 ms | added p50 ms | added p99 ms | errors |");
+            md.AppendLine("|---|---:|---:|---:|---:|---:|");
+            var a50 = data.Median("F2", variant, "A", "p50_ms");
+            var a99 = data.Median("F2", variant, "A", "p99_ms");
+            foreach (var arm in Arms)
+            {
+                var p50 = data.Median("F2", variant, arm, "p50_ms");
+                var p99 = data.Median("F2", variant, arm, "p99_ms");
+                if (p50 is null) continue;
+                var add50 = arm == "A" ? null : p50 - a50;
+                var add99 = arm == "A" ? null : p99 - a99;
+                md.AppendLine(CultureInfo.InvariantCulture, $"| {ArmNames[arm]} | {Fmt(p50)} | {Fmt(p99)} | {Fmt(add50)} | {Fmt(add99)} | {Fmt(data.Sum("F2", variant, arm, "errors"), "F0")} |");
+                if (add99 is not null) chart[$"{arm} {Short(variant)} p99"] = add99.Value;
+                if (add50 is not null) chart[$"{arm} {Short(variant)} p50"] = add50.Value;
+            }
+            md.AppendLine();
+            var c50 = data.Median("F2", variant, "C", "p50_ms") - a50;
+            var c99 = data.Median("F2", variant, "C", "p99_ms") - a99;
+            if (c50 is not null) md.AppendLine(CultureInfo.InvariantCulture, $"- C added p50 {Fmt(c50)} ms (target ≤ 0.2) {Mark(c50 <= 0.2)}; added p99 {Fmt(c99)} ms (target ≤ 1) {Mark(c99 <= 1)}");
+            md.AppendLine();
+        }
+        Chart(dir, prefix, link, md, "f2", "F2 added latency (ms, lower is better)", chart);
+    }
+
+    private static void Figure3(Results data, StringBuilder md, string dir, string prefix, string link)
+    {
+        if (!data.Has("F3")) return;
+        md.AppendLine("## F3: streaming relay (64 chunks 20 ms apart)");
+        md.AppendLine();
+        md.AppendLine("| arm | concurrent streams | streams | TTFT p50 ms | TTFT p99 ms | added TTFT p99 ms | chunks/stream (min–max) | gaps > 200 ms | errors |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---|---:|---:|");
+        var aTtft = data.Median("F3", null, "A", "ttft_p99_ms");
+        var chart = new Dictionary<string, double>();
+        foreach (var arm in Arms)
+        {
+            var p99 = data.Median("F3", null, arm, "ttft_p99_ms");
+            if (p99 is null) continue;
+            var added = arm == "A" ? null : p99 - aTtft;
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {ArmNames[arm]} | {Fmt(data.Median("F3", null, arm, "concurrency"), "F0")} | {Fmt(data.Median("F3", null, arm, "streams"), "F0")} | {Fmt(data.Median("F3", null, arm, "ttft_p50_ms"))} | {Fmt(p99)} | {Fmt(added)} | {Fmt(data.Min("F3", null, arm, "chunks_min"), "F0")}–{Fmt(data.Max("F3", null, arm, "chunks_max"), "F0")} | {Fmt(data.Sum("F3", null, arm, "gaps_over_200ms"), "F0")} | {Fmt(data.Sum("F3", null, arm, "errors"), "F0")} |");
+            chart[arm] = p99.Value;
+        }
+        md.AppendLine();
+        var cAdded = data.Median("F3", null, "C", "ttft_p99_ms") - aTtft;
+        if (cAdded is not null)
+        {
+            var chunksEqual = data.Min("F3", null, "C", "chunks_min") == data.Min("F3", null, "A", "chunks_min")
+                && data.Max("F3", null, "C", "chunks_max") == data.Max("F3", null, "A", "chunks_max");
+            md.AppendLine(CultureInfo.InvariantCulture, $"- C added TTFT p99 {Fmt(cAdded)} ms (target ≤ 1) {Mark(cAdded <= 1)}; chunks out = chunks in {Mark(chunksEqual)}; gaps > 200 ms: {Fmt(data.Sum("F3", null, "C", "gaps_over_200ms"), "F0")} {Mark(data.Sum("F3", null, "C", "gaps_over_200ms") == 0)}");
+            md.AppendLine();
+        }
+        Chart(dir, prefix, link, md, "f3", "F3 TTFT p99 (ms, lower is better)", chart);
+    }
+
+    private static void Figure4(Results data, StringBuilder md, string dir, string prefix, string link)
+    {
+        if (!data.Has("F4")) return;
+        md.AppendLine("## F4: memory");
+        md.AppendLine();
+        md.AppendLine("| arm | idle RSS MiB | RSS with idle WebSockets MiB | WebSockets open | KiB per WebSocket |");
+        md.AppendLine("|---|---:|---:|---:|---:|");
+        var chart = new Dictionary<string, double>();
+        foreach (var arm in Arms)
+        {
+            var idle = data.Median("F4", null, arm, "idle_rss_kib");
+            if (idle is null) continue;
+            var loaded = data.Median("F4", null, arm, "ws_rss_kib");
+            var open = data.Median("F4", null, arm, "ws_open");
+            var per = loaded is not null && open is > 0 ? (loaded - idle) / open : null;
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {ArmNames[arm]} | {Fmt(idle / 1024, "F1")} | {Fmt(loaded / 1024, "F1")} | {Fmt(open, "F0")} | {Fmt(per, "F1")} |");
+            chart[arm] = idle.Value / 1024;
+            if (arm == "C")
+            {
+                md.AppendLine();
+                md.AppendLine(CultureInfo.InvariantCulture, $"- C idle RSS {Fmt(idle / 1024, "F1")} MiB with a {Fmt(data.Median("F4", null, arm, "snapshot_keys"), "F0")}-key snapshot (target ≤ 100) {Mark(idle / 1024 <= 100)}; {Fmt(per, "F1")} KiB per idle WebSocket (target ≤ 48) {Mark(per <= 48)}");
+                md.AppendLine();
+                md.AppendLine("| arm | idle RSS MiB | RSS with idle WebSockets MiB | WebSockets open | KiB per WebSocket |");
+                md.AppendLine("|---|---:|---:|---:|---:|");
+            }
+        }
+        md.AppendLine();
+        Chart(dir, prefix, link, md, "f4", "F4 idle RSS (MiB, lower is better)", chart);
+    }
+
+    private static void Figure6(Results data, StringBuilder md)
+    {
+        if (!data.Has("F6")) return;
+        md.AppendLine("## F6: metering exactness");
+        md.AppendLine();
+        md.AppendLine("| requests | completed | aborted (estimated) | ledger tokens (completed) | MockLlm tokens (completed) | mismatched requests | duplicates | missing |");
+        md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in data.Lines("F6"))
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {r["requests"]} | {r["completed"]} | {r["aborted"]} | {r["ledger_tokens"]} | {r["mock_tokens"]} | {r["mismatched"]} | {r["duplicates"]} | {r["missing"]} |");
+            var exact = r["mismatched"]?.GetValue<long>() == 0 && r["duplicates"]?.GetValue<long>() == 0 && r["missing"]?.GetValue<long>() == 0;
+            md.AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"- ledger = MockLlm's served tokens exactly for every completed request, no duplicates, nothing missing {Mark(exact)}");
+        }
+        md.AppendLine();
+    }
+
+    private static void Ratio(StringBuilder md, string name, Dictionary<string, double> v, string x, string y, double target, bool higherIsBetter)
+    {
+        if (!v.TryGetValue(x, out var a) || !v.TryGetValue(y, out var b) || b == 0) return;
+        var ratio = a / b;
+        var ok = higherIsBetter ? ratio >= target : ratio <= target;
+        md.AppendLine(CultureInfo.InvariantCulture, $"- {name} = {ratio:F2} (target {(higherIsBetter ? "≥" : "≤")} {target}) {Mark(ok)}");
+    }
+
+    private static void Chart(string dir, string prefix, string link, StringBuilder md, string id, string title, Dictionary<string, double> values)
+    {
+        if (values.Count == 0) return;
+        var plot = new ScottPlot.Plot();
+        var bars = values.Select((kv, i) => new ScottPlot.Bar { Position = i, Value = kv.Value, Label = kv.Value.ToString("G4", CultureInfo.InvariantCulture) }).ToList();
+        var series = plot.Add.Bars(bars);
+        series.ValueLabelStyle.FontSize = 14;
+        plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, values.Count).Select(i => (double)i)], [.. values.Keys]);
+        plot.Axes.Margins(bottom: 0);
+        plot.Title(title);
+        var file = $"{prefix}{id}.png";
+        plot.SavePng(Path.Combine(dir, file), 900, 450);
+        md.AppendLine(CultureInfo.InvariantCulture, $"![{title}]({link}{file})");
+        md.AppendLine();
+    }
+
+    private static string Short(string variant) => variant.Length > 12 ? variant[..12] : variant;
+
+    private static string Mark(bool? ok) => ok switch { true => "✅ met", false => "❌ missed", null => "(n/a)" };
+
+    private static string Fmt(double? v, string format = "F3") =>
+        v is null || double.IsNaN(v.Value) ? "–" : v.Value.ToString(format, CultureInfo.InvariantCulture);
+
+    private sealed class Results(List<JsonObject> lines)
+    {
+        public int Rounds => lines.Select(l => Str(l, "round")).Distinct().Count();
+
+        public bool Has(string figure) => lines.Any(l => Str(l, "figure") == figure);
+
+        public IEnumerable<JsonObject> Lines(string figure) => lines.Where(l => Str(l, "figure") == figure);
+
+        public IEnumerable<string> Variants(string figure) =>
+            lines.Where(l => Str(l, "figure") == figure).Select(l => Str(l, "variant") ?? "").Distinct();
+
+        private IEnumerable<double> Values(string figure, string? variant, string arm, string metric) =>
+            lines.Where(l => Str(l, "figure") == figure && Str(l, "arm") == arm && (variant is null || (Str(l, "variant") ?? "") == variant))
+                .Select(l => l[metric] is JsonValue v && v.TryGetValue<double>(out var d) ? d : double.NaN)
+                .Where(d => !double.IsNaN(d));
+
+        public double? Median(string figure, string? variant, string arm, string metric)
+        {
+            var values = Values(figure, variant, arm, metric).Order().ToList();
+            if (values.Count == 0) return null;
+            return values.Count % 2 == 1 ? values[values.Count / 2] : (values[values.Count / 2 - 1] + values[values.Count / 2]) / 2;
+        }
+
+        public double? Sum(string figure, string? variant, string arm, string metric)
+        {
+            var values = Values(figure, variant, arm, metric).ToList();
+            return values.Count == 0 ? null : values.Sum();
+        }
+
+        public double? Min(string figure, string? variant, string arm, string metric)
+        {
+            var values = Values(figure, variant, arm, metric).ToList();
+            return values.Count == 0 ? null : values.Min();
+        }
+
+        public double? Max(string figure, string? variant, string arm, string metric)
+        {
+            var values = Values(figure, variant, arm, metric).ToList();
+            return values.Count == 0 ? null : values.Max();
+        }
+
+        private static string? Str(JsonObject o, string name) => o[name]?.ToString();
+    }
+}
