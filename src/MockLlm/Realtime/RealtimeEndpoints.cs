@@ -38,7 +38,11 @@ internal static class RealtimeEndpoints
         var knobs = core.Knobs(context);
         if (await core.TryForcedErrorAsync(context, Provider.OpenAI, knobs, Endpoint, model, streamed: true)) return;
 
-        var protocol = offered.Contains(RealtimeProtocol, StringComparer.Ordinal) ? RealtimeProtocol : null;
+        string? protocol = null;
+        foreach (var candidate in offered)
+        {
+            if (string.Equals(candidate, RealtimeProtocol, StringComparison.Ordinal)) protocol = RealtimeProtocol;
+        }
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { SubProtocol = protocol });
         var tally = core.Tally.Begin(context, Endpoint, model, streamed: true);
         var session = new RealtimeSession(context, socket, core, knobs, tally, model);
