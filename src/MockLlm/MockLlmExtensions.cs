@@ -25,10 +25,13 @@ internal static class MockLlmExtensions
         builder.Services.AddSingleton<ApiKeys>();
         builder.Services.AddSingleton<MockLlmCore>();
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        // Unbuffered writes (MockLlm:UnbufferedWrites, default on): a flush completes only once the
-        // socket took the bytes, so the tally counts exactly what was sent and the chunks before an
-        // x-mock-drop-after-chunks drop reach the client instead of dying in Kestrel's output pipe.
-        if (builder.Configuration.GetValue($"{MockLlmOptions.Section}:{nameof(MockLlmOptions.UnbufferedWrites)}", true))
+        // A dropped stream ends short of its declared Content-Length on purpose: Kestrel reports that
+        // as an application error, which here is the knob working, not a fault.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Critical);
+        // Unbuffered writes (MockLlm:UnbufferedWrites, default off: it halves JSON throughput): a
+        // flush completes only once the socket took the bytes, so a client abort leaves in the tally
+        // exactly what reached the socket.
+        if (builder.Configuration.GetValue($"{MockLlmOptions.Section}:{nameof(MockLlmOptions.UnbufferedWrites)}", false))
         {
             builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxResponseBufferSize = 0);
             builder.WebHost.UseSockets(sockets => sockets.MaxWriteBufferSize = 2);

@@ -108,6 +108,39 @@ public sealed class RealtimeTests(MockLlmFixture host)
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, Ct);
     }
 
+    [Fact]
+    public async Task DropAfterChunks_CutsTheConnection_AndTallyKeepsWhatWasSent()
+    {
+        var requestId = "realtime-drop-" + Guid.NewGuid().ToString("N");
+        using var socket = new ClientWebSocket();
+        socket.Options.SetRequestHeader("Authorization", "Bearer " + MockLlmHost.Key);
+        socket.Options.SetRequestHeader("x-request-id", requestId);
+        socket.Options.SetRequestHeader("x-mock-output-tokens", "6");
+        socket.Options.SetRequestHeader("x-mock-chunks", "3");
+        socket.Options.SetRequestHeader("x-mock-drop-after-chunks", "1");
+        await socket.ConnectAsync(RealtimeUri, Ct);
+        await ReceiveAsync(socket);
+        await SendAsync(socket, """{"type":"response.create"}""");
+
+        var types = new List<string?>();
+        var cut = false;
+        try
+        {
+            while (true) types.Add((await ReceiveAsync(socket)).GetProperty("type").GetString());
+        }
+        catch (Exception ex) when (ex is WebSocketException or InvalidOperationException)
+        {
+            cut = true;
+        }
+
+        Assert.True(cut);
+        Assert.DoesNotContain("response.done", types);
+        Assert.True(types.Count(t => t == "response.text.delta") <= 1);
+        var tally = await host.TallyAsync(requestId);
+        Assert.False(tally.GetProperty("completed").GetBoolean());
+        Assert.Equal(2, tally.GetProperty("completion_tokens").GetInt32());
+    }
+
     internal static Task SendAsync(ClientWebSocket socket, string json) =>
         socket.SendAsync(Encoding.UTF8.GetBytes(json), WebSocketMessageType.Text, true, Ct);
 

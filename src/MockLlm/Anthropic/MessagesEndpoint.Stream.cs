@@ -18,7 +18,7 @@ internal static partial class MessagesEndpoint
     private static async Task StreamAsync(HttpContext context, MockLlmCore core, MockKnobs knobs, TallyEntry tally,
         Completion completion, ToolInput? tool, Answer answer, string toolId)
     {
-        await using var sse = new SseWriter(context);
+        await using var sse = new SseWriter(context, knobs.DropAfterChunks is not null);
 
         var json = sse.Begin("message_start"u8);
         json.WriteStartObject();
@@ -64,8 +64,7 @@ internal static partial class MessagesEndpoint
             if (knobs.DropAfterChunks is 0)
             {
                 tally.Finish(0, completed: false);
-                await ConnectionDrop.DropAsync(context);
-                return;
+                return; // the declared Content-Length is not reached: Kestrel closes the connection mid-body
             }
             json = sse.Begin(DeltaEvent);
             json.WriteStartObject();
@@ -81,8 +80,7 @@ internal static partial class MessagesEndpoint
             if (knobs.DropAfterChunks is not null)
             {
                 tally.Finish(0, completed: false);
-                await ConnectionDrop.DropAsync(context);
-                return;
+                return; // the declared Content-Length is not reached: Kestrel closes the connection mid-body
             }
         }
         else

@@ -18,7 +18,7 @@ internal delegate void ChunkEventWriter<TState>(Utf8JsonWriter json, in TState s
 /// <summary>
 /// The content part of every SSE stream: the completion split into <c>x-mock-chunks</c> chunks
 /// at word (token) boundaries, paced by <c>x-mock-chunk-delay-ms</c>, each flushed and then
-/// tallied; <c>x-mock-drop-after-chunks</c> aborts the connection after that many chunks (before
+/// tallied; <c>x-mock-drop-after-chunks</c> cuts the connection after that many chunks (before
 /// the finishing events when the content has fewer).
 /// </summary>
 internal static class ChunkLoop
@@ -30,7 +30,7 @@ internal static class ChunkLoop
         var chunks = knobs.ChunkCount(completion.Tokens);
         for (var i = 0; i < chunks; i++)
         {
-            if (knobs.DropAfterChunks is { } drop && i >= drop) return await DropAsync(context, tally);
+            if (knobs.DropAfterChunks is { } drop && i >= drop) return Drop(tally);
             if (i > 0) await core.DelayAsync(knobs.ChunkDelayMs, context.RequestAborted);
             var start = Completion.ChunkStart(completion.Tokens, chunks, i);
             var end = Completion.ChunkStart(completion.Tokens, chunks, i + 1);
@@ -40,7 +40,7 @@ internal static class ChunkLoop
         }
         if (knobs.DropAfterChunks is { } last && last >= chunks)
         {
-            return await DropAsync(context, tally);
+            return Drop(tally);
         }
         return StreamOutcome.Completed;
     }
@@ -53,10 +53,13 @@ internal static class ChunkLoop
         write(json, state, text.Span);
     }
 
-    private static async Task<StreamOutcome> DropAsync(HttpContext context, TallyEntry tally)
+    /// <summary>
+    /// The caller returns without writing more: the stream declared a Content-Length it never
+    /// reaches (<see cref="SseWriter"/>), so Kestrel sends what was written and closes the connection.
+    /// </summary>
+    private static StreamOutcome Drop(TallyEntry tally)
     {
         tally.Finish(0, completed: false);
-        await ConnectionDrop.DropAsync(context);
         return StreamOutcome.Dropped;
     }
 }

@@ -15,7 +15,13 @@ internal sealed class SseWriter : IAsyncDisposable
     private readonly PipeWriter _output;
     private readonly Utf8JsonWriter _json;
 
-    public SseWriter(HttpContext context)
+    /// <param name="context">The request.</param>
+    /// <param name="willDrop">
+    /// The stream will be cut short (<c>x-mock-drop-after-chunks</c>): it declares a Content-Length
+    /// it will never reach, so Kestrel sends every chunk written and then closes the connection
+    /// mid-body (see <see cref="ConnectionDrop"/>).
+    /// </param>
+    public SseWriter(HttpContext context, bool willDrop)
     {
         _context = context;
         _output = context.Response.BodyWriter;
@@ -23,6 +29,7 @@ internal sealed class SseWriter : IAsyncDisposable
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "text/event-stream; charset=utf-8";
         context.Response.Headers.CacheControl = "no-cache";
+        if (willDrop) context.Response.ContentLength = ConnectionDrop.UnreachableContentLength;
     }
 
     /// <summary>Starts an event; write one JSON value to the returned writer, then call <see cref="EndAsync"/>.</summary>

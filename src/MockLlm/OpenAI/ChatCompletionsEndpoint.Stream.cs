@@ -18,7 +18,7 @@ internal static partial class ChatCompletionsEndpoint
     {
         var usageChunk = includeUsage && !knobs.OmitUsage;
         var state = new ChunkState(head, usageChunk);
-        await using var sse = new SseWriter(context);
+        await using var sse = new SseWriter(context, knobs.DropAfterChunks is not null);
 
         var json = sse.Begin();
         WriteChunkStart(json, state);

@@ -74,7 +74,7 @@ internal static class CompletionsEndpoint
     private static async Task StreamAsync(HttpContext context, MockLlmCore core, MockKnobs knobs, TallyEntry tally,
         Completion completion, ChunkHead head, UsageFigures usage, bool usageChunk)
     {
-        await using var sse = new SseWriter(context);
+        await using var sse = new SseWriter(context, knobs.DropAfterChunks is not null);
         if (!await sse.StartAsync()) return;
         var outcome = await ChunkLoop.RunAsync(context, sse, core, completion, knobs, tally, null, head,
             static (Utf8JsonWriter json, in ChunkHead head, ReadOnlySpan<byte> text) =>

@@ -18,7 +18,7 @@ internal static partial class ResponsesEndpoint
     private static async Task StreamAsync(HttpContext context, MockLlmCore core, MockKnobs knobs, TallyEntry tally,
         Completion completion, ResponseState state)
     {
-        await using var sse = new SseWriter(context);
+        await using var sse = new SseWriter(context, knobs.DropAfterChunks is not null);
         if (!await WriteResponseEventAsync(sse, state, "response.created"u8, ResponsePhase.InProgress, default)) return;
         if (!await WriteResponseEventAsync(sse, state, "response.in_progress"u8, ResponsePhase.InProgress, default)) return;
 
