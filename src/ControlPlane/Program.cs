@@ -1,7 +1,4 @@
-var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults();
+using Gateway.ControlPlane;
 
-var app = builder.Build();
-app.MapDefaultEndpoints();
-app.Run();
-
+var app = ControlPlaneApp.Build(args);
+await app.RunAsync();

@@ -1,0 +1,38 @@
+using Gateway.Contracts.Snapshot;
+
+namespace Gateway.Contracts.Admin;
+
+public sealed record ApiKeyDto(
+    string KeyId, string DisplayPrefix, string TeamId, string Application, DateTimeOffset ExpiresAt, KeyStatus Status,
+    bool AllSubscriptions, IReadOnlyList<string> SubscriptionIds, LimitSpec? Limits, DateTimeOffset CreatedAt, string CreatedBy,
+    DateTimeOffset? RevokedAt, string? RotatedFrom, string? ReplacedBy);
+
+/// <summary>
+/// A new key for a team's application. <c>ExpiresAt</c> is mandatory (within the configured
+/// maximum lifetime). No <c>SubscriptionIds</c>: the key may use all of the team's subscriptions.
+/// </summary>
+public sealed record CreateApiKeyRequest(
+    string TeamId, string Application, DateTimeOffset ExpiresAt, IReadOnlyList<string>? SubscriptionIds = null, LimitSpec? Limits = null);
+
+/// <summary>The key itself, shown once: it is not stored and cannot be shown again.</summary>
+public sealed record CreatedApiKeyDto(string Key, ApiKeyDto Details);
+
+/// <summary>
+/// Replaces a key: the new key gets <c>ExpiresAt</c>; the old one keeps working for
+/// <c>OverlapMinutes</c> (0 to 10080) and then expires.
+/// </summary>
+public sealed record RotateApiKeyRequest(DateTimeOffset ExpiresAt, int OverlapMinutes = 60);
+
+/// <summary>Query of <c>GET /api/keys</c>. Sort: createdAt, expiresAt, application, teamId.</summary>
+public sealed class ApiKeyQuery
+{
+    public int? Page { get; set; }
+    public int? PageSize { get; set; }
+    public string? Sort { get; set; }
+    /// <summary><c>asc</c> or <c>desc</c>.</summary>
+    public string? Order { get; set; }
+    public string? TeamId { get; set; }
+    /// <summary>active or revoked (case-insensitive).</summary>
+    public string? Status { get; set; }
+    public string? Search { get; set; }
+}

@@ -1,0 +1,48 @@
+using Gateway.Contracts.Admin;
+using Gateway.Contracts.Keys;
+using Gateway.Contracts.Snapshot;
+using Gateway.ControlPlane.Data;
+using Gateway.ControlPlane.Features.Teams;
+using Gateway.ControlPlane.Infrastructure;
+
+namespace Gateway.ControlPlane.Features.ApiKeys;
+
+internal static partial class ApiKeyEndpoints
+{
+    private static void ValidateExpiry(Validation v, string field, DateTimeOffset expiresAt, DateTimeOffset now, int maxDays)
+    {
+        if (expiresAt == default) v.Error(field, "is required: every key expires");
+        else if (expiresAt <= now) v.Error(field, "must be in the future");
+        else if (expiresAt > now.AddDays(maxDays)) v.Error(field, $"must be within {maxDays} days");
+    }
+
+    private static (ApiKey Key, string Secret) NewKey(
+        string teamId, string application, DateTimeOffset expiresAt, IReadOnlyList<string>? subscriptionIds, LimitSpec? limits, ChangeSet change)
+    {
+        var secret = ApiKeyFormat.Generate();
+        ApiKeyFormat.TryGetKeyId(secret, out var id);
+        var keyId = id.ToString();
+        var key = new ApiKey
+        {
+            KeyId = keyId, Hash = ApiKeyFormat.HashToHex(secret), DisplayPrefix = ApiKeyFormat.DisplayPrefix(secret),
+            TeamId = teamId, Application = application, ExpiresAt = expiresAt.ToUniversalTime(), Status = KeyStatus.Active,
+            AllSubscriptions = subscriptionIds is null,
+            RequestsPerMinute = limits?.RequestsPerMinute, TokensPerMinute = limits?.TokensPerMinute, MaxConcurrent = limits?.MaxConcurrent,
+            CreatedAt = change.Now, CreatedBy = change.Actor.Id,
+            Subscriptions = [.. (subscriptionIds ?? []).Select(s => new ApiKeySubscription { KeyId = keyId, SubscriptionId = s })],
+        };
+        return (key, secret);
+    }
+
+    /// <summary>What the audit log keeps of a key: never the key, only its id, prefix and hash.</summary>
+    private static object Audited(ApiKey k) => new
+    {
+        k.KeyId, k.DisplayPrefix, k.Hash, k.TeamId, k.Application, k.ExpiresAt, k.Status, k.AllSubscriptions,
+        subscriptionIds = k.Subscriptions.Select(s => s.SubscriptionId).Order(StringComparer.Ordinal), k.RotatedFrom, k.ReplacedBy, k.RevokedAt,
+    };
+
+    internal static ApiKeyDto ToDto(ApiKey k) => new(
+        k.KeyId, k.DisplayPrefix, k.TeamId, k.Application, k.ExpiresAt, k.Status, k.AllSubscriptions,
+        [.. k.Subscriptions.Select(s => s.SubscriptionId).Order(StringComparer.Ordinal)],
+        TeamEndpoints.Limits(k.RequestsPerMinute, k.TokensPerMinute, k.MaxConcurrent), k.CreatedAt, k.CreatedBy, k.RevokedAt, k.RotatedFrom, k.ReplacedBy);
+}

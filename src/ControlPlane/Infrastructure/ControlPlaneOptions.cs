@@ -1,0 +1,50 @@
+using System.ComponentModel.DataAnnotations;
+using Gateway.ControlPlane.Data;
+
+namespace Gateway.ControlPlane.Infrastructure;
+
+/// <summary>Settings under <c>ControlPlane</c>.</summary>
+internal sealed class ControlPlaneOptions
+{
+    public const string Section = "ControlPlane";
+
+    /// <summary>Where the SQLite file and generated keys live (default run). Default: <c>./data</c>.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    public DatabaseOptions Database { get; set; } = new();
+
+    public DefaultRunOptions DefaultRun { get; set; } = new();
+
+    /// <summary>Largest admin API request body, in bytes (larger → 413).</summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>The latest expiry an API key may get, in days from its creation.</summary>
+    [Range(1, 3650)]
+    public int MaxKeyLifetimeDays { get; set; } = 365;
+
+    /// <summary>Full path of a file under <see cref="DataDirectory"/>.</summary>
+    public string DataPath(string fileName) => Path.Combine(Path.GetFullPath(DataDirectory), fileName);
+}
+
+internal sealed class DatabaseOptions
+{
+    /// <summary><c>Sqlite</c> (default), <c>SqlServer</c> or <c>PostgreSql</c>; the connection string is <c>ConnectionStrings:Gateway</c>.</summary>
+    public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
+
+    /// <summary>Apply pending migrations at start (default run: yes; production applies the scripts in <c>db/</c>).</summary>
+    public bool MigrateOnStart { get; set; }
+}
+
+/// <summary>The embedded default run: seeded demo world, demo users, generated keys.</summary>
+internal sealed class DefaultRunOptions
+{
+    /// <summary>Seed the demo catalog, users and clients, and generate missing signing keys.</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>MockLlm's URL, the upstream of every demo provider.</summary>
+    public string MockLlmUrl { get; set; } = "http://localhost:5089";
+
+    /// <summary>The <c>gateway-proxy</c> client's secret on the default run (the AppHost passes the same value to the proxy).</summary>
+    public string? ProxyClientSecret { get; set; }
+}

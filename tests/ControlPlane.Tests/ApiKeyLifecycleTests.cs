@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Net;
+using Gateway.Contracts.Admin;
+using Gateway.Contracts.Demo;
+using Gateway.Contracts.Grpc;
+using Gateway.Contracts.Keys;
+using Gateway.Contracts.Snapshot;
+using Gateway.ControlPlane.Tests.Infrastructure;
+using Grpc.Core;
+using Microsoft.EntityFrameworkCore;
+
+namespace Gateway.ControlPlane.Tests;
+
+/// <summary>API keys: shown once, stored as a hash, rotated with an overlap, revoked — and a watching proxy sees it within a second.</summary>
+public abstract class ApiKeyLifecycleTests(ControlPlaneFixture fixture)
+{
+    private static DateTimeOffset InDays(int days) => DateTimeOffset.UtcNow.AddDays(days);
+
+    [Fact]
+    public async Task Create_ShowsTheKeyOnce_AndStoresOnlyItsHash()
+    {
+        fixture.Require();
+        using var dev = await fixture.ClientAsAsync("dev@demo.bank");
+        var created = await (await dev.PostJsonAsync("/api/keys", new CreateApiKeyRequest(DemoCatalog.TeamId, "billing-bot", InDays(30))))
+            .ReadAsync<CreatedApiKeyDto>(HttpStatusCode.Created);
+
+        Assert.True(ApiKeyFormat.TryGetKeyId(created.Key, out var keyId));
+        Assert.Equal(created.Details.KeyId, keyId.ToString());
+        Assert.Equal(ApiKeyFormat.DisplayPrefix(created.Key), created.Details.DisplayPrefix);
+        var stored = await fixture.DbAsync(db => db.ApiKeys.AsNoTracking().SingleAsync(k => k.KeyId == created.Details.KeyId, Api.Ct));
+        Assert.Equal(ApiKeyFormat.HashToHex(created.Key), stored.Hash);
+
+        var again = await (await dev.Get($"/api/keys/{created.Details.KeyId}")).Content.ReadAsStringAsync(Api.Ct);
+        Assert.DoesNotContain(created.Key[ApiKeyFormat.DisplayPrefixLength..], again, StringComparison.Ordinal);
+        var audit = await fixture.DbAsync(db => db.AuditEvents.AsNoTracking().Where(e => e.TargetId == created.Details.KeyId).ToListAsync(Api.Ct));
+        Assert.NotEmpty(audit);
+        Assert.All(audit, e => Assert.DoesNotContain(created.Key, e.After ?? "", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Create_WithoutExpiry_OrTooFar_OrForAnotherTeam_IsRefused()
+    {
+        fixture.Require();
+        using var dev = await fixture.ClientAsAsync("dev@demo.bank");
+        await (await dev.PostJsonAsync("/api/keys", new { teamId = DemoCatalog.TeamId, application = "x" })).ValidationErrorAsync("expiresAt");
+        await (await dev.PostJsonAsync("/api/keys", new CreateApiKeyRequest(DemoCatalog.TeamId, "x", InDays(5000)))).ValidationErrorAsync("expiresAt");
+        await (await dev.PostJsonAsync("/api/keys", new CreateApiKeyRequest(DemoCatalog.TeamId, "x", InDays(-1)))).ValidationErrorAsync("expiresAt");
+        await (await dev.PostJsonAsync("/api/keys", new CreateApiKeyRequest(DemoCatalog.OtherTeamId, "x", InDays(5)))).ProblemAsync(HttpStatusCode.Forbidden);
+        await (await dev.PostJsonAsync("/api/keys", new CreateApiKeyRequest(DemoCatalog.TeamId, "x", InDays(5), ["sub-unknown"]))).ValidationErrorAsync("subscriptionIds[0]");
+    }
+
+    [Fact]
+    public async Task Rotate_GivesANewKey_AndTheOldOneOnlyLastsTheOverlap()
+    {
+        fixture.Require();
+        using var dev = await fixture.ClientAsAsync("dev@demo.bank");
+        var old = await (await dev.PostJsonAsync("/api/keys", new CreateApiKeyRequest(DemoCatalog.TeamId, "rotating", InDays(60))))
+            .ReadAsync<CreatedApiKeyDto>(HttpStatusCode.Created);
+        var before = DateTimeOffset.UtcNow;
+
+        var rotated = await (await dev.PostJsonAsync($"/api/keys/{old.Details.KeyId}/rotate", new RotateApiKeyRequest(InDays(90), OverlapMinutes: 30)))
+            .ReadAsync<CreatedApiKeyDto>();
+        Assert.NotEqual(old.Key, rotated.Key);
+        Assert.Equal(old.Details.KeyId, rotated.Details.RotatedFrom);
+
+        var oldNow = await (await dev.Get($"/api/keys/{old.Details.KeyId}")).ReadAsync<ApiKeyDto>();
+        Assert.Equal(rotated.Details.KeyId, oldNow.ReplacedBy);
+        Assert.InRange(oldNow.ExpiresAt, before.AddMinutes(29), DateTimeOffset.UtcNow.AddMinutes(31));
+        Assert.Equal(KeyStatus.Active, oldNow.Status);
+
+        var snapshot = await SnapshotWatch.WaitForAsync(fixture, s => s.Keys.Any(k => k.KeyId == rotated.Details.KeyId));
+        Assert.Contains(snapshot.Keys, k => k.KeyId == old.Details.KeyId);
+        await (await dev.PostJsonAsync($"/api/keys/{old.Details.KeyId}/rotate", new RotateApiKeyRequest(InDays(90)))).ProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task Revoke_ReachesAWatchingProxy_WithinOneSecond()
+    {
+        fixture.Require();
+        using var dev = await fixture.ClientAsAsync("dev@demo.bank");
+        var created = await (await dev.PostJsonAsync("/api/keys", new CreateApiKeyRequest(DemoCatalog.TeamId, "to-revoke", InDays(10))))
+            .ReadAsync<CreatedApiKeyDto>(HttpStatusCode.Created);
+        var keyId = created.Details.KeyId;
+        var pem = await SnapshotWatch.PublicKeyAsync(fixture);
+
+        using var channel = fixture.Channel(await fixture.ProxyTokenAsync());
+        using var call = new SnapshotFeed.SnapshotFeedClient(channel).Watch(new WatchRequest { NodeId = "revoke-watcher" }, cancellationToken: Api.Ct);
+        var stream = call.ResponseStream;
+        // Wait until the watcher holds a revision with the key, as a running proxy would.
+        while (true)
+        {
+            Assert.True(await stream.MoveNext(Api.Ct));
+            if (SnapshotWatch.Decode(stream.Current, pem).Keys.Any(k => k.KeyId == keyId)) break;
+        }
+
+        var clock = Stopwatch.StartNew();
+        var revoked = await (await dev.PostJsonAsync($"/api/keys/{keyId}/revoke", new { })).ReadAsync<ApiKeyDto>();
+        Assert.Equal(KeyStatus.Revoked, revoked.Status);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Api.Ct);
+        deadline.CancelAfter(TimeSpan.FromSeconds(1));
+        GatewaySnapshot next;
+        do
+        {
+            Assert.True(await stream.MoveNext(deadline.Token));
+            next = SnapshotWatch.Decode(stream.Current, pem);
+        }
+        while (next.Keys.Any(k => k.KeyId == keyId));
+        clock.Stop();
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"The revocation took {clock.Elapsed.TotalMilliseconds:F0} ms to reach the feed.");
+        Assert.DoesNotContain(next.Keys, k => k.KeyId == keyId);
+
+        await (await dev.PostJsonAsync($"/api/keys/{keyId}/revoke", new { })).ProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task Watch_WithoutAProxyToken_IsRefused()
+    {
+        fixture.Require();
+        using var channel = fixture.Channel(await fixture.TokenAsync("admin@demo.bank"));
+        var call = new SnapshotFeed.SnapshotFeedClient(channel).Watch(new WatchRequest { NodeId = "intruder" }, cancellationToken: Api.Ct);
+        var error = await Assert.ThrowsAsync<RpcException>(() => call.ResponseStream.MoveNext(Api.Ct));
+        Assert.Equal(StatusCode.PermissionDenied, error.StatusCode);
+        call.Dispose();
+    }
+}
+
+[Collection(SqliteCollection.Name)]
+public sealed class ApiKeyLifecycleTests_Sqlite(SqliteFixture fixture) : ApiKeyLifecycleTests(fixture);
+
+[Collection(PostgresCollection.Name)]
+public sealed class ApiKeyLifecycleTests_Postgres(PostgresFixture fixture) : ApiKeyLifecycleTests(fixture);

@@ -1,0 +1,89 @@
+using System.Net;
+using Gateway.Contracts.Admin;
+using Gateway.Contracts.Snapshot;
+using Gateway.ControlPlane.Tests.Infrastructure;
+
+namespace Gateway.ControlPlane.Tests;
+
+/// <summary>Bad input gets a ProblemDetails naming the field (400/404/409/413), never a 500.</summary>
+public abstract class BadInputTests(ControlPlaneFixture fixture)
+{
+    [Theory]
+    [InlineData("/api/teams/team-nope")]
+    [InlineData("/api/models/no-such-model")]
+    [InlineData("/api/providers/no-such-provider")]
+    [InlineData("/api/access-requests/req-nope")]
+    [InlineData("/api/subscriptions/sub-nope")]
+    [InlineData("/api/keys/nokey0000000")]
+    public async Task UnknownIds_Are404Problems(string path)
+    {
+        fixture.Require();
+        using var admin = await fixture.ClientAsAsync("admin@demo.bank");
+        await (await admin.Get(path)).ProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task NegativeLimits_AreNamed()
+    {
+        fixture.Require();
+        using var admin = await fixture.ClientAsAsync("admin@demo.bank");
+        await (await admin.PostJsonAsync("/api/teams", new CreateTeamRequest("team-neg", "Neg", "CC-N", new LimitSpec(-1, 0))))
+            .ValidationErrorAsync("limits.requestsPerMinute");
+    }
+
+    [Fact]
+    public async Task Prices_WithTooManyDecimals_AreNamed()
+    {
+        fixture.Require();
+        using var admin = await fixture.ClientAsAsync("admin@demo.bank");
+        var response = await admin.PutJsonAsync("/api/models/gpt-4o/versions/gpt-4o-2024-08-06/prices", new UpdatePricesRequest(new PriceSpec(2.1234567m, 1m, -1m, "usd")));
+        await response.ValidationErrorAsync("prices.inputPerMillion");
+        var body = await (await admin.PutJsonAsync("/api/models/gpt-4o/versions/gpt-4o-2024-08-06/prices", new UpdatePricesRequest(new PriceSpec(2.1234567m, 1m, -1m, "usd"))))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        var errors = body.GetProperty("errors");
+        Assert.True(errors.TryGetProperty("prices.outputPerMillion", out _));
+        Assert.True(errors.TryGetProperty("prices.currency", out _));
+    }
+
+    [Fact]
+    public async Task InvalidEnumStrings_AndMalformedJson_Are400_NamingTheField()
+    {
+        fixture.Require();
+        using var admin = await fixture.ClientAsAsync("admin@demo.bank");
+        await (await admin.SendRawAsync(HttpMethod.Post, "/api/providers", """{"id":"p-x","kind":"carrier-pigeon","baseUrl":"http://x"}""")).ValidationErrorAsync("kind");
+        await (await admin.SendRawAsync(HttpMethod.Post, "/api/providers", """{"id":"p-x","kind":"openai","baseUrl":""")).ProblemAsync(HttpStatusCode.BadRequest);
+        await (await admin.SendRawAsync(HttpMethod.Post, "/api/teams", """{"id":"t","name":"n","costCentre":"c","limits":{"requestsPerMinute":"lots"}}""")).ValidationErrorAsync("limits.requestsPerMinute");
+        await (await admin.Get("/api/keys?status=lost")).ValidationErrorAsync("status");
+        await (await admin.Get("/api/teams?page=abc")).ValidationErrorAsync("page");
+        await (await admin.Get("/api/teams?pageSize=1000")).ValidationErrorAsync("pageSize");
+        await (await admin.Get("/api/teams?sort=secret")).ValidationErrorAsync("sort");
+        await (await admin.Get("/api/teams?order=sideways")).ValidationErrorAsync("order");
+    }
+
+    [Fact]
+    public async Task OversizedPayload_Is413Problem()
+    {
+        fixture.Require();
+        using var admin = await fixture.ClientAsAsync("admin@demo.bank");
+        var huge = new string('x', 2 * 1024 * 1024);
+        await (await admin.SendRawAsync(HttpMethod.Post, "/api/teams", $$"""{"id":"t-big","name":"{{huge}}","costCentre":"c"}""")).ProblemAsync(HttpStatusCode.RequestEntityTooLarge);
+    }
+
+    [Fact]
+    public async Task ProviderCredential_MustBeAReference_NeverASecret()
+    {
+        fixture.Require();
+        using var admin = await fixture.ClientAsAsync("admin@demo.bank");
+        await (await admin.PostJsonAsync("/api/providers", new CreateProviderRequest("p-secret", ProviderKind.OpenAI, "https://api.openai.com", "sk-live-abc123")))
+            .ValidationErrorAsync("credentialRef");
+        var created = await (await admin.PostJsonAsync("/api/providers", new CreateProviderRequest("p-ok-" + Guid.NewGuid().ToString("N")[..6], ProviderKind.OpenAI, "https://api.openai.com", "env:OPENAI_KEY")))
+            .ReadAsync<ProviderDto>(HttpStatusCode.Created);
+        Assert.Equal("env:OPENAI_KEY", created.CredentialRef);
+    }
+}
+
+[Collection(SqliteCollection.Name)]
+public sealed class BadInputTests_Sqlite(SqliteFixture fixture) : BadInputTests(fixture);
+
+[Collection(PostgresCollection.Name)]
+public sealed class BadInputTests_Postgres(PostgresFixture fixture) : BadInputTests(fixture);

@@ -1,0 +1,218 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using Gateway.ControlPlane.Data;
+using Gateway.ControlPlane.Features.DefaultRun;
+using Gateway.ControlPlane.Infrastructure;
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Gateway.ControlPlane.Tests.Infrastructure;
+
+/// <summary>
+/// One real control plane (Kestrel on 127.0.0.1, port 0; HTTP/2 gRPC listener) per database
+/// provider, shared by a test collection: seeded like the default run, with test clients.
+/// </summary>
+public abstract class ControlPlaneFixture : IAsyncLifetime
+{
+    public const string ProxySecret = "test-proxy-secret-0123456789";
+    public const string ClientSecret = "test-client-secret-0123456789";
+
+    private readonly ConcurrentDictionary<string, Task<string>> _tokens = new();
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "cp-tests-" + Guid.NewGuid().ToString("N"));
+    private WebApplication? _app;
+
+    internal abstract DatabaseProvider Provider { get; }
+
+    /// <summary>Why the provider is unavailable (null when it is).</summary>
+    public string? Unavailable { get; protected set; }
+
+    public Uri BaseAddress { get; private set; } = null!;
+
+    public Uri GrpcAddress { get; private set; } = null!;
+
+    internal WebApplication App => _app ?? throw new InvalidOperationException("The host did not start.");
+
+    /// <summary>Skips (or, in CI, fails) a test whose database is missing.</summary>
+    public void Require()
+    {
+        if (Unavailable is null) return;
+        if (Environment.GetEnvironmentVariable("GATEWAY_TEST_REQUIRE_SERVICES") == "1") Assert.Fail(Unavailable);
+        Assert.Skip(Unavailable);
+    }
+
+    protected abstract Task<string?> CreateDatabaseAsync();
+
+    protected virtual Task DropDatabaseAsync() => Task.CompletedTask;
+
+    public async ValueTask InitializeAsync()
+    {
+        var connectionString = await CreateDatabaseAsync();
+        if (Unavailable is not null) return;
+        _app = ControlPlaneApp.Build([], builder =>
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Configuration.AddInMemoryCollection(Settings(connectionString));
+        });
+        await _app.StartAsync(TestContext.Current.CancellationToken);
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .First(a => !a.EndsWith($":{_app.Services.GetRequiredService<GrpcEndpoint>().Port}", StringComparison.Ordinal));
+        BaseAddress = new Uri(address);
+        GrpcAddress = new Uri($"http://127.0.0.1:{_app.Services.GetRequiredService<GrpcEndpoint>().Port}");
+    }
+
+    private Dictionary<string, string?> Settings(string? connectionString)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["ControlPlane:DataDirectory"] = _dataDirectory,
+            ["ControlPlane:Database:Provider"] = Provider.ToString(),
+            ["ControlPlane:Database:MigrateOnStart"] = "true",
+            ["ControlPlane:DefaultRun:Enabled"] = "true",
+            ["ControlPlane:DefaultRun:ProxyClientSecret"] = ProxySecret,
+            ["ControlPlane:DefaultRun:MockLlmUrl"] = "http://127.0.0.1:5089",
+            ["ControlPlane:GrpcUrl"] = "http://127.0.0.1:0",
+            ["ControlPlane:Identity:RequireHttps"] = "false",
+            ["ControlPlane:Snapshot:PollMilliseconds"] = "50",
+            ["ControlPlane:Snapshot:UsageRefreshSeconds"] = "1",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "None",
+        };
+        if (connectionString is not null) settings["ConnectionStrings:Gateway"] = connectionString;
+        AddClient(settings, 0, TestClients.SecondApprover, "Approver");
+        AddClient(settings, 1, TestClients.NoRole, null);
+        return settings;
+    }
+
+    private static void AddClient(Dictionary<string, string?> settings, int index, string clientId, string? role)
+    {
+        var prefix = $"ControlPlane:Identity:Clients:{index}:";
+        settings[prefix + "ClientId"] = clientId;
+        settings[prefix + "ClientSecret"] = ClientSecret;
+        settings[prefix + "GrantTypes:0"] = "client_credentials";
+        settings[prefix + "Scopes:0"] = "gateway.api";
+        if (role is not null) settings[prefix + "Roles:0"] = role;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync(CancellationToken.None);
+            await _app.DisposeAsync();
+        }
+        await DropDatabaseAsync();
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A SQLite file still mapped: the OS temp cleaner takes it.
+        }
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>A user's access token from the real code + PKCE flow (cached per user).</summary>
+    public Task<string> TokenAsync(string email) =>
+        _tokens.GetOrAdd(email, e => OidcLogin.UserTokenAsync(BaseAddress, e, DemoSeed.DemoPassword, CancellationToken.None));
+
+    /// <summary>A client-credentials token (cached per client).</summary>
+    public Task<string> ClientTokenAsync(string clientId, string secret = ClientSecret, string scope = "gateway.api") =>
+        _tokens.GetOrAdd($"client:{clientId}:{scope}", _ => OidcLogin.ClientTokenAsync(BaseAddress, clientId, secret, scope, CancellationToken.None));
+
+    public Task<string> ProxyTokenAsync() => ClientTokenAsync("gateway-proxy", ProxySecret, "gateway.proxy");
+
+    public HttpClient Client(string? token = null)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public async Task<HttpClient> ClientAsAsync(string email) => Client(await TokenAsync(email));
+
+    /// <summary>A gRPC channel to the HTTP/2 listener carrying a bearer token.</summary>
+    public GrpcChannel Channel(string token) => GrpcChannel.ForAddress(GrpcAddress, new GrpcChannelOptions
+    {
+        MaxReceiveMessageSize = 64 * 1024 * 1024,
+        UnsafeUseInsecureChannelCallCredentials = true,
+        Credentials = Grpc.Core.ChannelCredentials.Create(Grpc.Core.ChannelCredentials.Insecure,
+            Grpc.Core.CallCredentials.FromInterceptor((_, metadata) =>
+            {
+                metadata.Add("Authorization", $"Bearer {token}");
+                return Task.CompletedTask;
+            })),
+    });
+
+    /// <summary>Runs work against the host's database in a fresh scope.</summary>
+    internal async Task<T> DbAsync<T>(Func<GatewayDbContext, Task<T>> work)
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        return await work(scope.ServiceProvider.GetRequiredService<GatewayDbContext>());
+    }
+}
+
+public static class TestClients
+{
+    public const string SecondApprover = "test-approver2";
+    public const string NoRole = "test-norole";
+}
+
+public sealed class SqliteFixture : ControlPlaneFixture
+{
+    internal override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+
+    protected override Task<string?> CreateDatabaseAsync() => Task.FromResult<string?>(null);
+}
+
+/// <summary>PostgreSQL from <c>GATEWAY_TEST_POSTGRES</c>: a fresh database per fixture, dropped at the end.</summary>
+public sealed class PostgresFixture : ControlPlaneFixture
+{
+    private string? _baseConnection;
+    private readonly string _database = "cp_test_" + Guid.NewGuid().ToString("N")[..12];
+
+    internal override DatabaseProvider Provider => DatabaseProvider.PostgreSql;
+
+    protected override async Task<string?> CreateDatabaseAsync()
+    {
+        _baseConnection = Environment.GetEnvironmentVariable("GATEWAY_TEST_POSTGRES");
+        if (string.IsNullOrWhiteSpace(_baseConnection))
+        {
+            Unavailable = "PostgreSQL tests need GATEWAY_TEST_POSTGRES (a base Npgsql connection string without a database).";
+            return null;
+        }
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_baseConnection) { Database = "postgres" }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{_database}\"", connection);
+        await command.ExecuteNonQueryAsync();
+        return new NpgsqlConnectionStringBuilder(_baseConnection) { Database = _database }.ConnectionString;
+    }
+
+    protected override async Task DropDatabaseAsync()
+    {
+        if (Unavailable is not null || _baseConnection is null) return;
+        NpgsqlConnection.ClearAllPools();
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_baseConnection) { Database = "postgres" }.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class SqliteCollection : ICollectionFixture<SqliteFixture>
+{
+    public const string Name = "ControlPlane on SQLite";
+}
+
+[CollectionDefinition(Name)]
+public sealed class PostgresCollection : ICollectionFixture<PostgresFixture>
+{
+    public const string Name = "ControlPlane on PostgreSQL";
+}

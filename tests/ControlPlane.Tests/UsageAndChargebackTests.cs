@@ -1,0 +1,124 @@
+using System.Net;
+using Gateway.Contracts.Admin;
+using Gateway.Contracts.Demo;
+using Gateway.ControlPlane.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using static Gateway.ControlPlane.Tests.Infrastructure.UsageShipping;
+
+namespace Gateway.ControlPlane.Tests;
+
+/// <summary>Usage ingestion (idempotent, acknowledged after commit), rollups, settled usage in the snapshot, statements.</summary>
+public abstract class UsageAndChargebackTests(ControlPlaneFixture fixture)
+{
+    private async Task<(string Team, string CostCentre)> NewTeamAsync()
+    {
+        using var admin = await fixture.ClientAsAsync("admin@demo.bank");
+        var id = "team-" + Guid.NewGuid().ToString("N")[..8];
+        var cc = "CC-" + id[5..];
+        await (await admin.PostJsonAsync("/api/teams", new CreateTeamRequest(id, "Usage " + id, cc))).ReadAsync<TeamDto>(HttpStatusCode.Created);
+        return (id, cc);
+    }
+
+    [Fact]
+    public async Task Ship_ReplayedBatch_IsANoOp_AndMalformedRecordsAreQuarantined()
+    {
+        fixture.Require();
+        var (team, _) = await NewTeamAsync();
+        var at = DateTimeOffset.UtcNow.AddMinutes(-5);
+        var bad = Record(team, at, 1m) with { Currency = "dollars" };
+        var batch = Batch(Record(team, at, 0.25m), Record(team, at, 0.75m), bad);
+
+        var acks = await ShipAsync(fixture, batch, batch);
+
+        Assert.Equal(batch.BatchId, acks[0].BatchId);
+        Assert.Equal((2, 0, 1), (acks[0].Inserted, acks[0].Duplicates, acks[0].Rejected));
+        Assert.Equal((0, 2, 1), (acks[1].Inserted, acks[1].Duplicates, acks[1].Rejected));
+        var ledger = await fixture.DbAsync(db => db.UsageEntries.AsNoTracking().Where(u => u.TeamId == team).ToListAsync(Api.Ct));
+        Assert.Equal(2, ledger.Count);
+        Assert.Equal(1.00m, ledger.Sum(u => u.Cost));
+        var rollups = await fixture.DbAsync(db => db.UsageHourly.AsNoTracking().Where(h => h.TeamId == team).ToListAsync(Api.Ct));
+        Assert.Equal(2, rollups.Sum(h => h.Requests));
+        Assert.Equal(1.00m, rollups.Sum(h => h.Cost));
+        var quarantined = await fixture.DbAsync(db => db.UsageQuarantine.AsNoTracking().Where(q => q.BatchId == batch.BatchId).ToListAsync(Api.Ct));
+        Assert.NotEmpty(quarantined);
+        Assert.Contains("currency", quarantined[0].Reason, StringComparison.Ordinal);
+
+        using var finance = await fixture.ClientAsAsync("finance@demo.bank");
+        var summary = await (await finance.Get($"/api/usage/summary?groupBy=team&teamId={team}")).ReadAsync<PagedResult<UsageSummaryRow>>();
+        var row = Assert.Single(summary.Items);
+        Assert.Equal((team, 2L, 300L, 1.00m), (row.Key, row.Requests, row.TotalTokens, row.Cost));
+    }
+
+    [Fact]
+    public async Task SettledUsage_FlowsIntoTheNextSnapshot()
+    {
+        fixture.Require();
+        var subscription = DemoCatalog.SubscriptionId("gpt-4o-mini");
+        using var dev = await fixture.ClientAsAsync("dev@demo.bank");
+        var before = (await (await dev.Get($"/api/subscriptions/{subscription}")).ReadAsync<SubscriptionDto>()).Usage?.Tokens ?? 0;
+
+        await ShipAsync(fixture, Batch(Record(DemoCatalog.TeamId, DateTimeOffset.UtcNow, 0.5m, 1000, 234, subscription, "gpt-4o-mini-2024-07-18")));
+
+        var snapshot = await SnapshotWatch.WaitForAsync(fixture, s => s.Subscriptions.Single(x => x.Id == subscription).Usage?.Tokens >= before + 1234);
+        var usage = snapshot.Subscriptions.Single(x => x.Id == subscription).Usage!;
+        Assert.Equal(DateTimeOffset.UtcNow.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture), usage.Period);
+        Assert.Equal(before + 1234, usage.Tokens);
+    }
+
+    [Fact]
+    public async Task Statements_SumToTheLedgerExactly_AndAClosedMonthNeverChanges()
+    {
+        fixture.Require();
+        var (team, cc) = await NewTeamAsync();
+        var march = new DateTimeOffset(2025, 3, 14, 10, 0, 0, TimeSpan.Zero);
+        var april = new DateTimeOffset(2025, 4, 2, 10, 0, 0, TimeSpan.Zero);
+        await ShipAsync(fixture, Batch(Record(team, march, 0.000123m), Record(team, march.AddDays(3), 1.5m), Record(team, march.AddDays(10), 2.333333m), Record(team, april, 7m)));
+        using var finance = await fixture.ClientAsAsync("finance@demo.bank");
+
+        var open = await (await finance.Get("/api/statements/2025-03")).ReadAsync<StatementDto>();
+        var line = open.CostCentres.Single(c => c.CostCentre == cc);
+        Assert.Equal(3.833456m, line.UsageCost);
+        Assert.Equal(3, line.Requests);
+        var ledger = await fixture.DbAsync(db => db.UsageEntries.Where(u => u.CostCentre == cc && u.BillingPeriod == "2025-03").SumAsync(u => u.Cost, Api.Ct));
+        Assert.Equal(ledger, line.UsageCost);
+
+        var closed = await (await finance.PostJsonAsync("/api/statements/2025-03/close", new { })).ReadAsync<StatementDto>();
+        Assert.True(closed.Closed);
+        await (await finance.PostJsonAsync("/api/statements/2025-03/close", new { })).ProblemAsync(HttpStatusCode.Conflict);
+        await (await finance.PostJsonAsync($"/api/statements/{DateTimeOffset.UtcNow:yyyy-MM}/close", new { })).ProblemAsync(HttpStatusCode.Conflict);
+
+        // A late record of the closed month is charged to the next open month; March stays as closed.
+        await ShipAsync(fixture, Batch(Record(team, march.AddDays(15), 0.1m)));
+        var after = await (await finance.Get("/api/statements/2025-03")).ReadAsync<StatementDto>();
+        Assert.Equal(3.833456m, after.CostCentres.Single(c => c.CostCentre == cc).UsageCost);
+
+        await (await finance.PostJsonAsync("/api/statements/2025-03/adjustments", new CreateAdjustmentRequest(cc, -0.5m, "USD", "Credit for an outage")))
+            .ProblemAsync(HttpStatusCode.Conflict);
+        await (await finance.PostJsonAsync("/api/statements/2025-04/adjustments", new CreateAdjustmentRequest(cc, -0.5m, "USD", "Credit for an outage", "2025-03")))
+            .ReadAsync<AdjustmentDto>(HttpStatusCode.Created);
+        var aprilStatement = await (await finance.Get("/api/statements/2025-04")).ReadAsync<StatementDto>();
+        var aprilLine = aprilStatement.CostCentres.Single(c => c.CostCentre == cc);
+        Assert.Equal(7.1m, aprilLine.UsageCost);
+        Assert.Equal(-0.5m, aprilLine.Adjustments);
+        Assert.Equal(6.6m, aprilLine.Total);
+
+        var everything = await fixture.DbAsync(db => db.UsageEntries.Where(u => u.CostCentre == cc).SumAsync(u => u.Cost, Api.Ct));
+        Assert.Equal(everything, after.CostCentres.Single(c => c.CostCentre == cc).UsageCost + aprilLine.UsageCost);
+    }
+
+    [Fact]
+    public async Task Adjustment_WithTooManyDecimals_OrNoReason_IsRefused()
+    {
+        fixture.Require();
+        using var finance = await fixture.ClientAsAsync("finance@demo.bank");
+        await (await finance.PostJsonAsync("/api/statements/2025-06/adjustments", new CreateAdjustmentRequest("CC-1", 0.1234567m, "USD", "x"))).ValidationErrorAsync("amount");
+        await (await finance.PostJsonAsync("/api/statements/2025-06/adjustments", new CreateAdjustmentRequest("CC-1", 1m, "USD", ""))).ValidationErrorAsync("reason");
+        await (await finance.PostJsonAsync("/api/statements/2025-13/adjustments", new CreateAdjustmentRequest("CC-1", 1m, "USD", "x"))).ValidationErrorAsync("period");
+    }
+}
+
+[Collection(SqliteCollection.Name)]
+public sealed class UsageAndChargebackTests_Sqlite(SqliteFixture fixture) : UsageAndChargebackTests(fixture);
+
+[Collection(PostgresCollection.Name)]
+public sealed class UsageAndChargebackTests_Postgres(PostgresFixture fixture) : UsageAndChargebackTests(fixture);
