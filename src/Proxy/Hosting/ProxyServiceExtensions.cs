@@ -1,3 +1,4 @@
+using Gateway.Proxy.ControlPlane;
 using Gateway.Proxy.Forwarding;
 using Gateway.Proxy.Pipeline;
 using Gateway.Proxy.Policies.Authentication;
@@ -34,6 +35,7 @@ internal static class ProxyServiceExtensions
         services.AddSingleton<ProxyTelemetry>();
         services.AddHttpForwarder();
         services.AddSnapshots();
+        services.AddControlPlaneLink(builder.Configuration);
         services.AddGatewayAuthentication();
         services.AddModelResolution();
         services.AddGatewayRouting();
