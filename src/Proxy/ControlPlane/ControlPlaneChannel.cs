@@ -36,6 +36,9 @@ internal sealed class ControlPlaneChannel : IDisposable
                 EnableMultipleHttp2Connections = true,
                 ConnectTimeout = TimeSpan.FromSeconds(10),
             },
+            // The channel's own reconnect back-off follows the configured one (its default grows to 120 s).
+            InitialReconnectBackoff = TimeSpan.FromSeconds(o.ReconnectMinSeconds),
+            MaxReconnectBackoff = TimeSpan.FromSeconds(o.ReconnectMaxSeconds),
             MaxReceiveMessageSize = MaxReceiveMessageBytes,
             MaxSendMessageSize = MaxSendMessageBytes,
             DisposeHttpClient = true,
@@ -49,11 +52,11 @@ internal sealed class ControlPlaneChannel : IDisposable
     public ValueTask<string> TokenAsync(CancellationToken cancellationToken) => _tokens.GetAsync(cancellationToken);
 
     /// <summary>Call options carrying <paramref name="token"/>, cancelled by <paramref name="callCancellation"/>.</summary>
-    public static CallOptions Options(string token, CancellationToken callCancellation, TimeSpan? timeout = null)
+    public static CallOptions Options(string token, CancellationToken callCancellation, TimeSpan? timeout = null, bool waitForReady = false)
     {
         var headers = new Metadata { { "authorization", "Bearer " + token } };
         DateTime? deadline = timeout is { } t ? DateTime.UtcNow + t : null;
-        return new CallOptions(headers, deadline, callCancellation);
+        return new CallOptions(headers, deadline, callCancellation).WithWaitForReady(waitForReady);
     }
 
     /// <summary>Forgets the token after an <see cref="StatusCode.Unauthenticated"/> answer.</summary>

@@ -63,11 +63,12 @@ internal sealed partial class HeartbeatService(
             _failing = false;
             return true;
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
-            throw;
+            // stopping: the beat in flight was cancelled
+            return false;
         }
-        catch (Exception e) when (e is RpcException or HttpRequestException or ControlPlaneAuthenticationException or OperationCanceledException or IOException)
+        catch (Exception e)
         {
             if (e is RpcException rpc && token is not null) channel.Refused(rpc, token);
             if (!_failing) LogFailed(e.Message);

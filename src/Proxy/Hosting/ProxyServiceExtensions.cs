@@ -1,4 +1,3 @@
-using Gateway.Proxy.ControlPlane;
 using Gateway.Proxy.Forwarding;
 using Gateway.Proxy.Pipeline;
 using Gateway.Proxy.Policies.Authentication;
@@ -35,7 +34,6 @@ internal static class ProxyServiceExtensions
         services.AddSingleton<ProxyTelemetry>();
         services.AddHttpForwarder();
         services.AddSnapshots();
-        services.AddControlPlaneLink(builder.Configuration);
         services.AddGatewayAuthentication();
         services.AddModelResolution();
         services.AddGatewayRouting();

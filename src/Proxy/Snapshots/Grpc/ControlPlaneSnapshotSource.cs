@@ -148,9 +148,11 @@ internal sealed partial class ControlPlaneSnapshotSource(
     private async Task<OpenWatch> OpenAsync(CancellationToken cancellationToken)
     {
         // The token request honours the caller's cancellation; the call itself lives until disposed.
+        // It waits for the channel to connect (the channel retries with back-off while the control
+        // plane is unreachable), so the feed resumes as soon as the control plane is back.
         var token = await channel.TokenAsync(cancellationToken);
         var request = new WatchRequest { NodeId = proxy.Value.NodeId, KnownRevision = AppliedRevision };
-        return new OpenWatch(_client.Watch(request, ControlPlaneChannel.Options(token, CancellationToken.None)), token);
+        return new OpenWatch(_client.Watch(request, ControlPlaneChannel.Options(token, CancellationToken.None, waitForReady: true)), token);
     }
 
     /// <summary>Checks and applies one streamed snapshot; true when the store took it.</summary>
