@@ -59,15 +59,15 @@ internal sealed class ControlPlaneOptions : IValidatableObject
     /// <summary>Largest snapshot accepted, uncompressed (a gzip payload is not inflated past it).</summary>
     public int MaxSnapshotBytes { get; set; } = 256 * 1024 * 1024;
 
-    public bool Enabled => !string.IsNullOrWhiteSpace(GrpcUrl);
+    public bool Enabled() => !string.IsNullOrWhiteSpace(GrpcUrl);
 
-    /// <summary>The token endpoint in force.</summary>
-    public Uri TokenEndpoint => !string.IsNullOrWhiteSpace(TokenUrl)
+    /// <summary>The token endpoint in force (a method: options validation reads every property).</summary>
+    public Uri TokenEndpoint() => !string.IsNullOrWhiteSpace(TokenUrl)
         ? new Uri(TokenUrl, UriKind.Absolute)
         : new Uri(new Uri(Authority!.TrimEnd('/') + "/", UriKind.Absolute), "connect/token");
 
     /// <summary>Where the public key is fetched when it is not pinned.</summary>
-    public Uri PublicKeyEndpoint => new(new Uri(Authority!.TrimEnd('/') + "/", UriKind.Absolute), "snapshot/public-key");
+    public Uri PublicKeyEndpoint() => new(new Uri(Authority!.TrimEnd('/') + "/", UriKind.Absolute), "snapshot/public-key");
 
     /// <summary>The pinned public key PEM (inline or from its file), or null when it is fetched.</summary>
     public string? PinnedPublicKeyPem() =>
@@ -77,7 +77,7 @@ internal sealed class ControlPlaneOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        if (!Enabled) yield break;
+        if (!Enabled()) yield break;
         const string p = "Proxy:ControlPlane:";
         if (!IsHttpUrl(GrpcUrl))
             yield return Error($"{p}GrpcUrl must be an absolute http or https URL.", nameof(GrpcUrl));

@@ -10,7 +10,7 @@ internal sealed class ControlPlaneOptionsValidator(IOptions<ProxyOptions> proxy)
     public ValidateOptionsResult Validate(string? name, ControlPlaneOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (!options.Enabled) return ValidateOptionsResult.Success;
+        if (!options.Enabled()) return ValidateOptionsResult.Success;
         var failures = new List<string>();
         if (!string.IsNullOrWhiteSpace(proxy.Value.Snapshot.File))
             failures.Add("Proxy:Snapshot:File and Proxy:ControlPlane:GrpcUrl are both set: a proxy has one snapshot source, the file (standalone) or the control plane.");

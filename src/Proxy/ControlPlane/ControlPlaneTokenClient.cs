@@ -54,7 +54,7 @@ internal sealed partial class ControlPlaneTokenClient(
     private async Task<AccessToken> RequestAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
-        var endpoint = o.TokenEndpoint;
+        var endpoint = o.TokenEndpoint();
         Interlocked.Increment(ref _requested);
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
         {

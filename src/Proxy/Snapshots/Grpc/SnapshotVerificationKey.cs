@@ -56,7 +56,7 @@ internal sealed partial class SnapshotKeyProvider(
         try
         {
             if (_key is { } current && (!force || time.GetUtcNow() - _fetchedAt < RefetchInterval)) return current;
-            var endpoint = options.Value.PublicKeyEndpoint;
+            var endpoint = options.Value.PublicKeyEndpoint();
             var pem = await httpFactory.CreateClient(Gateway.Proxy.ControlPlane.ControlPlaneTokenClient.HttpClientName).GetStringAsync(endpoint, cancellationToken);
             SnapshotVerificationKey key;
             try
