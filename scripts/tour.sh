@@ -46,6 +46,7 @@ if curl -sf -o /dev/null "$PROXY/health"; then
     [ "$code" = 200 ] && break; sleep 0.5
   done
   echo "HTTP $code: $(json 'd.get("choices",[{}])[0].get("message",{}).get("content","")' < /tmp/tour-chat.json 2>/dev/null || cat /tmp/tour-chat.json)"
+  if [ "$code" != 200 ]; then echo "the proxy did not accept the new key" >&2; exit 1; fi
 
   say "The usage appears in the control plane's usage API"
   for _ in $(seq 1 30); do

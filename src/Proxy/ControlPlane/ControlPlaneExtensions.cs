@@ -1,5 +1,6 @@
 using Gateway.Proxy.Snapshots;
 using Gateway.Proxy.Snapshots.Grpc;
+using Gateway.Proxy.Usage;
 using Gateway.Proxy.Usage.Grpc;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -8,6 +9,9 @@ namespace Gateway.Proxy.ControlPlane;
 
 internal static class ControlPlaneExtensions
 {
+    /// <summary>The keyed-service name under which the spool finds the gRPC shipper.</summary>
+    public const string GrpcUsageShipperKey = "grpc";
+
     /// <summary>
     /// The link to the control plane, when <c>Proxy:ControlPlane:GrpcUrl</c> is set: the gRPC
     /// snapshot feed as the one snapshot source, heartbeats, and the gRPC usage shipper. The
@@ -32,6 +36,8 @@ internal static class ControlPlaneExtensions
         services.AddSingleton<ISnapshotSource>(sp => sp.GetRequiredService<ControlPlaneSnapshotSource>());
         services.AddHostedService<HeartbeatService>();
         services.TryAddSingleton<GrpcUsageShipper>();
+        // The usage spool picks its shipper by Proxy:Usage:Shipper; "grpc" is this one.
+        services.TryAddKeyedSingleton<IUsageShipper>(GrpcUsageShipperKey, (sp, _) => sp.GetRequiredService<GrpcUsageShipper>());
         return services;
     }
 }

@@ -32,4 +32,8 @@ internal sealed partial class ControlPlaneSnapshotSource
 
     [LoggerMessage(EventId = 1149, Level = LogLevel.Warning, Message = "The control plane ended the snapshot feed at start without a snapshot")]
     private partial void LogInitialNone();
+
+    [LoggerMessage(EventId = 1150, Level = LogLevel.Warning,
+        Message = "The control plane sent revision {Revision}, lower than revision {Applied} already applied (was its database restored?); it is ignored until this proxy restarts")]
+    private partial void LogRevisionWentBack(long revision, long applied);
 }

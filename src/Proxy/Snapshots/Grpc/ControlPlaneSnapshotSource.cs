@@ -161,7 +161,8 @@ internal sealed partial class ControlPlaneSnapshotSource(
         var applied = AppliedRevision;
         if (message.Revision <= applied)
         {
-            LogNotNewer(message.Revision, applied);
+            if (message.Revision < applied) LogRevisionWentBack(message.Revision, applied);
+            else LogNotNewer(message.Revision, applied);
             return false;
         }
         var key = await keys.GetAsync(cancellationToken);
