@@ -14,10 +14,8 @@ internal sealed class ControlPlaneMetrics
             "Snapshots received from the control plane, by result (applied, refused)");
         Reconnects = meter.CreateCounter<long>("gateway.proxy.controlplane.reconnects", "{attempt}",
             "Snapshot feed connection attempts after a failure or a dropped stream");
-        UsageRecords = meter.CreateCounter<long>("gateway.proxy.usage.shipped", "{record}",
-            "Usage records acknowledged by the control plane, by result (inserted, duplicate, rejected)");
-        UsageBatchFailures = meter.CreateCounter<long>("gateway.proxy.usage.ship.failures", "{batch}",
-            "Usage batches the control plane did not acknowledge (the spool ships them again)");
+        UsageRecords = meter.CreateCounter<long>("gateway.proxy.usage.ledger.acknowledged", "{record}",
+            "Usage records the control plane's ledger acknowledged, by result (inserted, duplicate, rejected)");
     }
 
     public Counter<long> Snapshots { get; }
@@ -25,8 +23,6 @@ internal sealed class ControlPlaneMetrics
     public Counter<long> Reconnects { get; }
 
     public Counter<long> UsageRecords { get; }
-
-    public Counter<long> UsageBatchFailures { get; }
 
     public void SnapshotApplied() => Snapshots.Add(1, new KeyValuePair<string, object?>("result", "applied"));
 

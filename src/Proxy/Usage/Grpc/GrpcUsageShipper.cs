@@ -51,7 +51,6 @@ internal sealed partial class GrpcUsageShipper(
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            metrics.UsageBatchFailures.Add(1);
             LogShipFailed(batch.BatchId, batch.Records.Count, Describe(e));
             throw e as UsageShippingException ?? new UsageShippingException($"Usage batch {batch.BatchId} was not acknowledged: {Describe(e)}", e);
         }
