@@ -26,6 +26,7 @@ internal sealed partial class GrpcUsageShipper(
     private readonly UsageIngestion.UsageIngestionClient _client = new(channel.Invoker);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private ShipCall? _call;
+    private int _disposed;
 
     public async ValueTask ShipAsync(SpoolBatch batch, CancellationToken cancellationToken)
     {
@@ -109,8 +110,10 @@ internal sealed partial class GrpcUsageShipper(
         _ => e.Message,
     };
 
+    /// <summary>Closes the open call politely. Idempotent: DI may hold this shipper under several service types.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await _gate.WaitAsync();
         try
         {
@@ -130,7 +133,6 @@ internal sealed partial class GrpcUsageShipper(
         finally
         {
             _gate.Release();
-            _gate.Dispose();
         }
     }
 
