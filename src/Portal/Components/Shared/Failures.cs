@@ -4,7 +4,7 @@ using Gateway.Portal.Auth;
 namespace Gateway.Portal.Components.Shared;
 
 /// <summary>The readable message of a failure, for snackbars and alerts (never a stack trace).</summary>
-internal static class Errors
+internal static class Failures
 {
     public static string MessageOf(Exception exception) => exception switch
     {
