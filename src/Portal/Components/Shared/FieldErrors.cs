@@ -3,7 +3,7 @@ using Gateway.Portal.Api;
 namespace Gateway.Portal.Components.Shared;
 
 /// <summary>A form's per-field errors from the API's 400 problem (keys are camelCase field paths).</summary>
-internal sealed class FieldErrors
+public sealed class FieldErrors
 {
     private ApiException? _problem;
 
