@@ -1,7 +1,4 @@
-var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults();
+using Gateway.MockLlm;
 
-var app = builder.Build();
-app.MapDefaultEndpoints();
+var app = MockLlmApp.Build(args);
 app.Run();
-

@@ -1,7 +1,4 @@
-var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults();
+using Gateway.Proxy.Hosting;
 
-var app = builder.Build();
-app.MapDefaultEndpoints();
+var app = ProxyApp.Build(args);
 app.Run();
-

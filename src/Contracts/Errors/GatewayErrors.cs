@@ -25,6 +25,9 @@ public static class GatewayErrorCodes
     public const string GatewayUnavailable = "gateway_unavailable";
     public const string UpstreamTimeout = "upstream_timeout";
 
+    /// <summary>A fault in the gateway itself (a bug, never bad input): 500.</summary>
+    public const string InternalError = "internal_error";
+
     /// <summary>The HTTP status that goes with a code.</summary>
     public static int StatusOf(string code) => code switch
     {
@@ -51,7 +54,7 @@ public static class GatewayErrorCodes
         InsufficientQuota => "insufficient_quota",
         RateLimitExceeded => "rate_limit_error",
         UpstreamError or UpstreamUnavailable or UpstreamTimeout => "upstream_error",
-        GatewayUnavailable => "server_error",
+        GatewayUnavailable or InternalError => "server_error",
         _ => "invalid_request_error",
     };
 }

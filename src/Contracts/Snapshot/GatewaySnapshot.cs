@@ -8,6 +8,9 @@ namespace Gateway.Contracts.Snapshot;
 /// </summary>
 public sealed record GatewaySnapshot
 {
+    // Members with a default value use 'set', not 'init': the source-generated JSON reader assigns
+    // every init-only member (default(T) when the JSON omits it), which would lose these defaults.
+
     /// <summary>Monotonic revision; a proxy never applies a revision lower than the one it holds (file sources may reuse 0).</summary>
     public long Revision { get; init; }
 
@@ -15,17 +18,17 @@ public sealed record GatewaySnapshot
     public DateTimeOffset IssuedAt { get; init; }
 
     /// <summary>How many proxies the control plane saw alive when it issued this revision (for fail-open shares).</summary>
-    public int LiveProxies { get; init; } = 1;
+    public int LiveProxies { get; set; } = 1;
 
-    public IReadOnlyList<ProviderSpec> Providers { get; init; } = [];
+    public IReadOnlyList<ProviderSpec> Providers { get; set; } = [];
 
-    public IReadOnlyList<ModelSpec> Models { get; init; } = [];
+    public IReadOnlyList<ModelSpec> Models { get; set; } = [];
 
-    public IReadOnlyList<TeamSpec> Teams { get; init; } = [];
+    public IReadOnlyList<TeamSpec> Teams { get; set; } = [];
 
-    public IReadOnlyList<SubscriptionSpec> Subscriptions { get; init; } = [];
+    public IReadOnlyList<SubscriptionSpec> Subscriptions { get; set; } = [];
 
-    public IReadOnlyList<ApiKeySpec> Keys { get; init; } = [];
+    public IReadOnlyList<ApiKeySpec> Keys { get; set; } = [];
 }
 
 /// <summary>An upstream model provider.</summary>
@@ -42,13 +45,13 @@ public sealed record ProviderSpec(string Id, ProviderKind Kind, string BaseUrl, 
     public string? ApiVersion { get; init; }
 
     /// <summary>Time allowed to connect.</summary>
-    public int ConnectTimeoutSeconds { get; init; } = 10;
+    public int ConnectTimeoutSeconds { get; set; } = 10;
 
     /// <summary>Time allowed until the first response byte (long enough for reasoning models).</summary>
-    public int FirstByteTimeoutSeconds { get; init; } = 300;
+    public int FirstByteTimeoutSeconds { get; set; } = 300;
 
     /// <summary>Longest silence allowed between two chunks of a stream.</summary>
-    public int StreamIdleTimeoutSeconds { get; init; } = 120;
+    public int StreamIdleTimeoutSeconds { get; set; } = 120;
 }
 
 /// <summary>A model alias (what clients put in <c>model</c>) and its versions.</summary>
@@ -82,7 +85,7 @@ public sealed record ModelVersionSpec(string Name, VersionStatus Status, PriceSp
     public string? Successor { get; init; }
 
     /// <summary>The most sensitive data this version may receive.</summary>
-    public DataClassification MaxDataClassification { get; init; } = DataClassification.Internal;
+    public DataClassification MaxDataClassification { get; set; } = DataClassification.Internal;
 
     /// <summary>The version's output cap: the reservation when a request names no <c>max_tokens</c>.</summary>
     public int? MaxOutputTokens { get; init; }
@@ -121,7 +124,7 @@ public sealed record SubscriptionSpec(string Id, string TeamId, string ModelAlia
     public BudgetSpec? Budget { get; init; }
 
     /// <summary>What happens when a request would overrun the tokens left: reject, or clamp <c>max_tokens</c>.</summary>
-    public OverLimitAction OverLimit { get; init; } = OverLimitAction.Reject;
+    public OverLimitAction OverLimit { get; set; } = OverLimitAction.Reject;
 
     /// <summary>Output cap applied to every request of this subscription (clamps <c>max_tokens</c>).</summary>
     public int? MaxOutputTokens { get; init; }
@@ -148,7 +151,7 @@ public sealed record PeriodUsageSpec(string Period, long Tokens, decimal Amount)
 /// <param name="SubscriptionIds">The subscriptions (of the key's team) this key may use.</param>
 public sealed record ApiKeySpec(string KeyId, string Hash, string TeamId, string Application, DateTimeOffset ExpiresAt, IReadOnlyList<string> SubscriptionIds)
 {
-    public KeyStatus Status { get; init; } = KeyStatus.Active;
+    public KeyStatus Status { get; set; } = KeyStatus.Active;
 
     public LimitSpec? Limits { get; init; }
 }

@@ -1,0 +1,121 @@
+using Gateway.Contracts.Errors;
+using Gateway.Proxy.Pipeline;
+using Gateway.Proxy.Providers;
+using Gateway.Proxy.Relay;
+using Gateway.Proxy.Snapshots;
+using Microsoft.Net.Http.Headers;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Gateway.Proxy.Forwarding;
+
+/// <summary>
+/// YARP's hook for one upstream attempt. Request side: the provider's URL, credential and request
+/// id replace the client's key and identity headers. Response side: a retryable status (429, 5xx)
+/// is discarded when another deployment may still be tried; otherwise the gateway takes over the
+/// body copy (<see cref="ResponseRelay"/> or <see cref="ErrorRelay"/>) and YARP copies nothing.
+/// </summary>
+internal sealed class GatewayTransformer(
+    GatewayRequest request,
+    CompiledDeployment deployment,
+    UpstreamPlan plan,
+    bool canRetry,
+    ResponseRelay relay,
+    ErrorRelay errors) : HttpTransformer
+{
+    private static readonly string[] RemovedRequestHeaders =
+    [
+        HeaderNames.Authorization, "api-key", "x-api-key", HeaderNames.Cookie, HeaderNames.AcceptEncoding,
+        GatewayHeaders.RequestId, "Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto",
+        "OpenAI-Organization", "OpenAI-Project",
+    ];
+
+    private static readonly string[] RemovedResponseHeaders =
+    [
+        HeaderNames.SetCookie, "openai-organization", "openai-project", "request-id", GatewayHeaders.RequestId,
+        "x-ratelimit-limit-requests", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests",
+        "x-ratelimit-limit-tokens", "x-ratelimit-remaining-tokens", "x-ratelimit-reset-tokens",
+        "anthropic-ratelimit-requests-limit", "anthropic-ratelimit-requests-remaining", "anthropic-ratelimit-requests-reset",
+        "anthropic-ratelimit-tokens-limit", "anthropic-ratelimit-tokens-remaining", "anthropic-ratelimit-tokens-reset",
+        "anthropic-ratelimit-input-tokens-limit", "anthropic-ratelimit-input-tokens-remaining", "anthropic-ratelimit-input-tokens-reset",
+        "anthropic-ratelimit-output-tokens-limit", "anthropic-ratelimit-output-tokens-remaining", "anthropic-ratelimit-output-tokens-reset",
+    ];
+
+    /// <summary>What happened on this attempt's response side.</summary>
+    public AttemptResult Result { get; private set; }
+
+    /// <summary>The upstream status, once a response arrived.</summary>
+    public int UpstreamStatus { get; private set; }
+
+    /// <summary>How the relay ended (when <see cref="Result"/> is <see cref="AttemptResult.Relayed"/>).</summary>
+    public RelayResult Relay { get; private set; }
+
+    public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    {
+        await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+        proxyRequest.RequestUri = plan.Url;
+        proxyRequest.Headers.Host = null;
+        foreach (var name in RemovedRequestHeaders) proxyRequest.Headers.Remove(name);
+        var anthropic = deployment.Provider.Kind == Contracts.Snapshot.ProviderKind.Anthropic;
+        if (anthropic)
+        {
+            if (!proxyRequest.Headers.Contains("anthropic-version")) proxyRequest.Headers.TryAddWithoutValidation("anthropic-version", ProviderAdapter.AnthropicVersion);
+        }
+        else
+        {
+            proxyRequest.Headers.Remove("anthropic-version");
+            proxyRequest.Headers.Remove("anthropic-beta");
+        }
+        if (plan.AuthHeader is { } header) proxyRequest.Headers.TryAddWithoutValidation(header, plan.AuthValue);
+        proxyRequest.Headers.TryAddWithoutValidation(GatewayHeaders.RequestId, request.RequestId);
+        if (proxyRequest.Content is { } content && (plan.Translation != ResponseTranslation.None || content.Headers.ContentType is null))
+        {
+            content.Headers.Remove(HeaderNames.ContentType);
+            content.Headers.TryAddWithoutValidation(HeaderNames.ContentType, "application/json");
+        }
+        proxyRequest.Options.Set(UpstreamInvoker.ConnectTimeout, deployment.Provider.ConnectTimeout);
+    }
+
+    public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+    {
+        if (proxyResponse is null) return false; // YARP reports the transport error; the forwarder decides
+        var status = (int)proxyResponse.StatusCode;
+        UpstreamStatus = status;
+        if ((status == 429 || status >= 500) && canRetry)
+        {
+            Result = AttemptResult.RetryableStatus;
+            return false;
+        }
+        if (status >= 400)
+        {
+            Result = AttemptResult.ErrorRelayed;
+            await errors.RelayAsync(httpContext, request, plan, proxyResponse, deployment.Provider.StreamIdleTimeout);
+            return false;
+        }
+
+        await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+        var headers = httpContext.Response.Headers;
+        foreach (var name in RemovedResponseHeaders) headers.Remove(name);
+        if (plan.Translation != ResponseTranslation.None || plan.StripUsageChunk) headers.ContentLength = null;
+
+        Result = AttemptResult.Relayed;
+        var body = await proxyResponse.Content.ReadAsStreamAsync(httpContext.RequestAborted);
+        Relay = await relay.RelayAsync(httpContext, request, plan, proxyResponse, body, deployment.Provider.StreamIdleTimeout);
+        return false;
+    }
+}
+
+/// <summary>The response side of one attempt.</summary>
+internal enum AttemptResult
+{
+    /// <summary>No response (connect error, timeout, cancellation): see YARP's error.</summary>
+    NoResponse,
+
+    /// <summary>429 or 5xx discarded so that another deployment can be tried.</summary>
+    RetryableStatus,
+
+    /// <summary>An upstream error status was answered to the client.</summary>
+    ErrorRelayed,
+
+    /// <summary>A success status; the body was relayed (see <see cref="GatewayTransformer.Relay"/>).</summary>
+    Relayed,
+}

@@ -1,0 +1,39 @@
+using Gateway.Proxy.Pipeline;
+using Gateway.Proxy.Policies.Authentication;
+using Gateway.Proxy.Policies.ModelResolution;
+using Gateway.Proxy.Policies.Routing;
+
+namespace Gateway.Proxy.Hosting;
+
+/// <summary>
+/// Builds the proxy: used by <c>Program.cs</c> and by tests and benchmarks that start it
+/// in-process (on port 0, with their own configuration, through <paramref name="configure"/>,
+/// which runs after the proxy's own registrations so it can replace services).
+/// <paramref name="appendPolicies"/> adds middleware at the end of the gateway pipeline, after
+/// routing (where metering sits), for tests of the pipeline's seams.
+/// </summary>
+internal static class ProxyApp
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null, Action<IApplicationBuilder>? appendPolicies = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.AddProxy();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseGatewayRequestId();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
+        app.MapDefaultEndpoints();
+
+        // The request path, in order (ARCHITECTURE.md). Issue 4 adds UseAdmission() after model
+        // resolution and UseMetering() after routing.
+        app.MapGateway(pipeline =>
+        {
+            pipeline.UseGatewayAuthentication();
+            pipeline.UseModelResolution();
+            pipeline.UseGatewayRouting();
+            appendPolicies?.Invoke(pipeline);
+        });
+        return app;
+    }
+}

@@ -1,0 +1,60 @@
+using System.ComponentModel.DataAnnotations;
+using Gateway.Proxy.Policies.Routing;
+
+namespace Gateway.Proxy.Hosting;
+
+/// <summary>The proxy's static settings (section <c>Proxy</c>); dynamic state is the snapshot.</summary>
+internal sealed class ProxyOptions : IValidatableObject
+{
+    public const string Section = "Proxy";
+
+    /// <summary>Where the proxy keeps local state (the last-known-good snapshot).</summary>
+    [Required]
+    public string DataDirectory { get; set; } = "data/proxy";
+
+    /// <summary>Largest request body accepted; larger ones get 413 <c>request_too_large</c>.</summary>
+    [Range(1024, 1L << 30)]
+    public long MaxRequestBodyBytes { get; set; } = 8 * 1024 * 1024;
+
+    /// <summary>Largest upstream response the proxy holds whole to translate it (non-streaming translation only).</summary>
+    [Range(1024, 1L << 30)]
+    public long MaxTranslatedResponseBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>This node's name in usage records and logs.</summary>
+    [Required]
+    public string NodeId { get; set; } = Environment.MachineName;
+
+    public SnapshotFileOptions Snapshot { get; set; } = new();
+
+    public DefaultRunOptions DefaultRun { get; set; } = new();
+
+    public RoutingOptions Routing { get; set; } = new();
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (DefaultRun.Enabled && !Uri.TryCreate(DefaultRun.MockLlmUrl, UriKind.Absolute, out _))
+            yield return new ValidationResult("Proxy:DefaultRun:MockLlmUrl must be an absolute URL when Proxy:DefaultRun:Enabled is true.", [$"{nameof(DefaultRun)}.{nameof(DefaultRunOptions.MockLlmUrl)}"]);
+        if (Snapshot.PollSeconds is < 0.05 or > 3600)
+            yield return new ValidationResult("Proxy:Snapshot:PollSeconds must be between 0.05 and 3600.", [$"{nameof(Snapshot)}.{nameof(SnapshotFileOptions.PollSeconds)}"]);
+        foreach (var result in Routing.Validate())
+            yield return result;
+    }
+}
+
+/// <summary>Standalone mode: a snapshot file (JSON, or YAML by extension) hot-reloaded on change.</summary>
+internal sealed class SnapshotFileOptions
+{
+    /// <summary>Path of the snapshot file; empty for none.</summary>
+    public string? File { get; set; }
+
+    /// <summary>How often the file's timestamp is checked in case a change notification was missed.</summary>
+    public double PollSeconds { get; set; } = 2;
+}
+
+/// <summary>The default run (AppHost): the demo snapshot with MockLlm as every provider.</summary>
+internal sealed class DefaultRunOptions
+{
+    public bool Enabled { get; set; }
+
+    public string? MockLlmUrl { get; set; }
+}

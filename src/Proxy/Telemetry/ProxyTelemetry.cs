@@ -1,0 +1,32 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Gateway.Proxy.Telemetry;
+
+/// <summary>The proxy's activity source and request-level metrics (OpenTelemetry GenAI names where they exist).</summary>
+internal sealed class ProxyTelemetry
+{
+    public const string Name = "Gateway.Proxy";
+
+    public static readonly ActivitySource ActivitySource = new(Name);
+
+    private static readonly double[] LatencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+
+    public ProxyTelemetry(IMeterFactory meterFactory)
+    {
+        Meter = meterFactory.Create(Name);
+        Requests = Meter.CreateCounter<long>("gateway.proxy.requests", "{request}", "Gateway requests by operation, model version, status and reason");
+        Duration = Meter.CreateHistogram("gateway.proxy.request.duration", "s", "Time from arrival to the last response byte",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
+        TimeToFirstToken = Meter.CreateHistogram("gen_ai.server.time_to_first_token", "s", "Time from arrival to the first response byte",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
+    }
+
+    public Meter Meter { get; }
+
+    public Counter<long> Requests { get; }
+
+    public Histogram<double> Duration { get; }
+
+    public Histogram<double> TimeToFirstToken { get; }
+}

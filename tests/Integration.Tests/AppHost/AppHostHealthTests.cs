@@ -1,0 +1,74 @@
+using System.Net;
+using System.Net.Sockets;
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
+
+namespace Gateway.Integration.Tests.AppHost;
+
+/// <summary>
+/// The default run's AppHost, started through Aspire's testing builder on free ports (the fixed
+/// 5080-5089 may be taken), with its data in a temporary folder: every service answers /health.
+/// </summary>
+public sealed class AppHostHealthTests
+{
+    private static readonly string[] Services = ["mockllm", "controlplane", "proxy", "portal"];
+
+    [Fact]
+    public async Task EveryService_AnswersHealth()
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromMinutes(3));
+        var ct = timeout.Token;
+        var dataDirectory = Directory.CreateTempSubdirectory("gateway-apphost-test-");
+        Environment.SetEnvironmentVariable("GATEWAY_DATA_DIR", dataDirectory.FullName);
+        try
+        {
+            var ports = FreePorts(4);
+            var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            [
+                $"--Ports:Proxy={ports[0]}", $"--Ports:ControlPlane={ports[1]}",
+                $"--Ports:Portal={ports[2]}", $"--Ports:MockLlm={ports[3]}",
+            ], ct);
+            await using var app = await builder.BuildAsync(ct);
+            await app.StartAsync(ct);
+
+            foreach (var service in Services)
+            {
+                await app.ResourceNotifications.WaitForResourceHealthyAsync(service, ct);
+                using var client = app.CreateHttpClient(service, "http");
+                using var response = await client.GetAsync("/health", ct);
+                Assert.True(response.StatusCode == HttpStatusCode.OK, $"{service} /health answered {(int)response.StatusCode}");
+            }
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("GATEWAY_DATA_DIR", null);
+            try
+            {
+                dataDirectory.Delete(recursive: true);
+            }
+            catch (IOException)
+            {
+                // A service may still hold a file for a moment; the OS cleans its temp folder.
+            }
+        }
+    }
+
+    private static int[] FreePorts(int count)
+    {
+        var listeners = new TcpListener[count];
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                listeners[i] = new TcpListener(IPAddress.Loopback, 0);
+                listeners[i].Start();
+            }
+            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
+        }
+        finally
+        {
+            foreach (var listener in listeners) listener?.Stop();
+        }
+    }
+}

@@ -1,0 +1,1 @@
+[assembly: AssemblyFixture(typeof(Gateway.MockLlm.Tests.MockLlmFixture))]

@@ -1,0 +1,21 @@
+using Gateway.Proxy.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Proxy.Tests;
+
+public sealed class OptionsTests
+{
+    [Theory]
+    [InlineData("Proxy:Routing:MaxAttempts", "0")]
+    [InlineData("Proxy:Routing:BreakerFailureThreshold", "0")]
+    [InlineData("Proxy:MaxRequestBodyBytes", "10")]
+    [InlineData("Proxy:Snapshot:PollSeconds", "0")]
+    [InlineData("Proxy:DefaultRun:Enabled", "true")]
+    public async Task BadSettings_StopTheStart(string key, string value)
+    {
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() =>
+            ProxyHost.StartAsync(null, new Dictionary<string, string?> { [key] = value }));
+
+        Assert.NotEmpty(ex.Failures);
+    }
+}
