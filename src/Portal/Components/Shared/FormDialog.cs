@@ -8,7 +8,7 @@ namespace Gateway.Portal.Components.Shared;
 /// Base of the Portal's edit dialogs: runs the save, closes with its result, or keeps the dialog
 /// open with the API's field errors next to the fields and any other error above the buttons.
 /// </summary>
-public abstract class FormDialog : ComponentBase
+public abstract class FormDialog : PortalComponent
 {
     [CascadingParameter]
     protected IMudDialogInstance Dialog { get; set; } = default!;

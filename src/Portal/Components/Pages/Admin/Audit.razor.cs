@@ -50,12 +50,13 @@ public partial class Audit
         try
         {
             var page = await Api.ListAsync(_query, ct);
-            _error = null;
+            ClearError(ref _error);
             return GridQuery.Data(page);
         }
         catch (Exception ex) when (Failures.IsExpected(ex))
         {
             _error = ex;
+            StateHasChanged();
             return GridQuery.Empty<AuditEventDto>();
         }
     }

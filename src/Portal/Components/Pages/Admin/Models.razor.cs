@@ -31,12 +31,13 @@ public partial class Models
         try
         {
             var page = await Api.ListAsync(new ModelQuery { Page = q.Page, PageSize = q.PageSize, Sort = q.Sort, Order = q.Order, Search = _search, HideRetired = _hideRetired ? true : null }, ct);
-            _error = null;
+            ClearError(ref _error);
             return GridQuery.Data(page);
         }
         catch (Exception ex) when (Failures.IsExpected(ex))
         {
             _error = ex;
+            StateHasChanged();
             return GridQuery.Empty<ModelDto>();
         }
     }

@@ -30,12 +30,13 @@ public partial class Providers
         try
         {
             var page = await Api.ListAsync(new ProviderQuery { Page = q.Page, PageSize = q.PageSize, Sort = q.Sort, Order = q.Order, Search = _search }, ct);
-            _error = null;
+            ClearError(ref _error);
             return GridQuery.Data(page);
         }
         catch (Exception ex) when (Failures.IsExpected(ex))
         {
             _error = ex;
+            StateHasChanged();
             return GridQuery.Empty<ProviderDto>();
         }
     }

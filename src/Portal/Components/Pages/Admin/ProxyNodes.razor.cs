@@ -44,12 +44,13 @@ public partial class ProxyNodes
         try
         {
             var page = await Api.ListAsync(new ProxyNodeQuery { Page = q.Page, PageSize = q.PageSize, Sort = q.Sort, Order = q.Order, LiveOnly = _liveOnly ? true : null }, ct);
-            _error = null;
+            ClearError(ref _error);
             return GridQuery.Data(page);
         }
         catch (Exception ex) when (Failures.IsExpected(ex))
         {
             _error = ex;
+            StateHasChanged();
             return GridQuery.Empty<ProxyNodeDto>();
         }
     }

@@ -34,12 +34,13 @@ public partial class Teams
         try
         {
             var page = await Api.ListAsync(new TeamQuery { Page = q.Page, PageSize = q.PageSize, Sort = q.Sort, Order = q.Order, Search = _search, CostCentre = _costCentre }, ct);
-            _error = null;
+            ClearError(ref _error);
             return GridQuery.Data(page);
         }
         catch (Exception ex) when (Failures.IsExpected(ex))
         {
             _error = ex;
+            StateHasChanged();
             return GridQuery.Empty<TeamDto>();
         }
     }

@@ -31,12 +31,13 @@ public partial class Users
         try
         {
             var page = await Api.ListUsersAsync(new UserQuery { Page = q.Page, PageSize = q.PageSize, Sort = q.Sort, Order = q.Order, Search = _search, Role = _role }, ct);
-            _error = null;
+            ClearError(ref _error);
             return GridQuery.Data(page);
         }
         catch (Exception ex) when (Failures.IsExpected(ex))
         {
             _error = ex;
+            StateHasChanged();
             return GridQuery.Empty<UserDto>();
         }
     }

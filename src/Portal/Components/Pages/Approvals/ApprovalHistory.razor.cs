@@ -31,12 +31,13 @@ public partial class ApprovalHistory
             {
                 Page = q.Page, PageSize = q.PageSize, Sort = q.Sort ?? "decidedAt", Order = q.Order ?? "desc", Status = _status, TeamId = _teamId,
             }, ct);
-            _error = null;
+            ClearError(ref _error);
             return GridQuery.Data(page);
         }
         catch (Exception ex) when (Failures.IsExpected(ex))
         {
             _error = ex;
+            StateHasChanged();
             return GridQuery.Empty<AccessRequestDto>();
         }
     }

@@ -53,12 +53,13 @@ public partial class ApprovalQueue
                 Page = q.Page, PageSize = q.PageSize, Sort = q.Sort ?? "requestedAt", Order = q.Order ?? "asc",
                 Status = "pending", TeamId = _teamId, ModelAlias = _model, Kind = _kind,
             }, ct);
-            _error = null;
+            ClearError(ref _error);
             return GridQuery.Data(page);
         }
         catch (Exception ex) when (Failures.IsExpected(ex))
         {
             _error = ex;
+            StateHasChanged();
             return GridQuery.Empty<AccessRequestDto>();
         }
     }

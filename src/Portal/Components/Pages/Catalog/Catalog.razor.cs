@@ -29,12 +29,13 @@ public partial class Catalog
             {
                 Page = q.Page, PageSize = q.PageSize, Sort = q.Sort, Order = q.Order, Search = _search, Kind = _kind, HideRetired = _hideRetired ? true : null,
             }, ct);
-            _error = null;
+            ClearError(ref _error);
             return GridQuery.Data(page);
         }
         catch (Exception ex) when (Failures.IsExpected(ex))
         {
             _error = ex;
+            StateHasChanged();
             return GridQuery.Empty<ModelDto>();
         }
     }

@@ -60,12 +60,13 @@ public partial class Statements
             {
                 Page = q.Page, PageSize = q.PageSize, Sort = q.Sort, Order = q.Order, Closed = _closedFilter switch { "open" => false, "closed" => true, _ => null },
             }, ct);
-            _listError = null;
+            ClearError(ref _listError);
             return GridQuery.Data(page);
         }
         catch (Exception ex) when (Failures.IsExpected(ex))
         {
             _listError = ex;
+            StateHasChanged();
             return GridQuery.Empty<StatementPeriodDto>();
         }
     }

@@ -47,12 +47,13 @@ public partial class SummaryGrid
         try
         {
             var page = await Api.SummaryAsync(query, ct);
-            _error = null;
+            ClearError(ref _error);
             return GridQuery.Data(page);
         }
         catch (Exception ex) when (Failures.IsExpected(ex))
         {
             _error = ex;
+            StateHasChanged();
             return GridQuery.Empty<UsageSummaryRow>();
         }
     }

@@ -80,12 +80,13 @@ public partial class Keys
             {
                 Page = q.Page, PageSize = q.PageSize, Sort = q.Sort ?? "createdAt", Order = q.Order ?? "desc", TeamId = _teamId, Status = _status, Search = _search,
             }, ct);
-            _error = null;
+            ClearError(ref _error);
             return GridQuery.Data(page);
         }
         catch (Exception ex) when (Failures.IsExpected(ex))
         {
             _error = ex;
+            StateHasChanged();
             return GridQuery.Empty<ApiKeyDto>();
         }
     }

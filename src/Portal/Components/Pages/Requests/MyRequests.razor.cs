@@ -46,12 +46,13 @@ public partial class MyRequests
             {
                 Page = q.Page, PageSize = q.PageSize, Sort = q.Sort, Order = q.Order, Status = _status, Mine = _mineOnly ? true : null,
             }, ct);
-            _error = null;
+            ClearError(ref _error);
             return GridQuery.Data(page);
         }
         catch (Exception ex) when (Failures.IsExpected(ex))
         {
             _error = ex;
+            StateHasChanged();
             return GridQuery.Empty<AccessRequestDto>();
         }
     }

@@ -35,12 +35,13 @@ public partial class UsageRecordsGrid
         try
         {
             var page = await Api.RecordsAsync(new UsageRecordQuery { Page = q.Page, PageSize = q.PageSize, Sort = q.Sort, Order = q.Order, TeamId = TeamId }, ct);
-            _error = null;
+            ClearError(ref _error);
             return GridQuery.Data(page);
         }
         catch (Exception ex) when (Failures.IsExpected(ex))
         {
             _error = ex;
+            StateHasChanged();
             return GridQuery.Empty<UsageRecordDto>();
         }
     }
