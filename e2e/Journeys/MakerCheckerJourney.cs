@@ -47,4 +47,21 @@ public sealed class MakerCheckerJourney(GatewaySystem system)
         await Expect(finance.Page.GetByTestId("nav-developer")).ToHaveCountAsync(0);
         await Expect(finance.Page.GetByTestId("nav-admin")).ToHaveCountAsync(0);
     }
+
+    [Fact]
+    public async Task Layout_WorksOnANarrowWindow()
+    {
+        Requirements.Check(system.Unavailable);
+        await using var developer = await PortalSession.SignInAsync(system, "dev@demo.bank");
+        await developer.Page.SetViewportSizeAsync(400, 800);
+        await developer.OpenAsync("catalog", "Model catalog");
+        // The drawer folds away; the menu button brings it back; the page itself never scrolls sideways.
+        await Expect(developer.Page.GetByRole(AriaRole.Link, new() { Name = "API keys" })).Not.ToBeInViewportAsync();
+        await developer.Page.GetByRole(AriaRole.Button, new() { Name = "Menu" }).ClickAsync();
+        await Expect(developer.Page.GetByRole(AriaRole.Link, new() { Name = "API keys" })).ToBeInViewportAsync();
+        await developer.Page.GetByRole(AriaRole.Link, new() { Name = "API keys" }).ClickAsync();
+        await Expect(developer.Page.GetByRole(AriaRole.Heading, new() { Name = "API keys", Level = 1 })).ToBeVisibleAsync();
+        var overflow = await developer.Page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth > window.innerWidth + 1");
+        Assert.False(overflow, "the page scrolls sideways at 400 px");
+    }
 }
