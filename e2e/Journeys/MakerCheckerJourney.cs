@@ -25,6 +25,7 @@ public sealed class MakerCheckerJourney(GatewaySystem system)
         await Expect(own.GetByTestId("approve")).ToBeDisabledAsync();
         await Expect(own.GetByTestId("own-request")).ToHaveTextAsync("Your own request: another approver must decide it (maker-checker).");
         await Expect(own.GetByTestId("reject")).ToHaveCountAsync(0);
+        await Expect(approver.Page.GetByTestId("justification").Filter(new() { HasText = "Draft model-risk reviews" })).ToBeVisibleAsync();
         await approver.ScreenshotAsync("approvals-queue");
     }
 
