@@ -57,6 +57,8 @@ public sealed class MakerCheckerJourney(GatewaySystem system)
         await developer.Page.SetViewportSizeAsync(400, 800);
         await developer.OpenAsync("catalog", "Model catalog");
         // The drawer folds away; the menu button brings it back; the page itself never scrolls sideways.
+        // Wait for the drawer's own closed state (its breakpoint check runs after the first render), then open it.
+        await Expect(developer.Page.Locator(".mud-drawer.mud-drawer--closed")).ToHaveCountAsync(1);
         await Expect(developer.Page.GetByRole(AriaRole.Link, new() { Name = "API keys" })).Not.ToBeInViewportAsync();
         await developer.Page.GetByRole(AriaRole.Button, new() { Name = "Menu" }).ClickAsync();
         await Expect(developer.Page.GetByRole(AriaRole.Link, new() { Name = "API keys" })).ToBeInViewportAsync();
