@@ -106,7 +106,7 @@ internal sealed class InProcessCounters(TimeProvider time) : IAdmissionCounters
                 continue;
             }
             var delta = (settle ? r.Actual[i] : 0) - r.Reserved(i);
-            if (counter.WindowStart == r.WindowStarts[i])
+            if (counter.WindowStart == r.WindowStarts[i] && r.WindowStarts[i] == CounterWindows.Start(check.Window, now))
             {
                 counter.Value = Math.Max(0, counter.Value + delta);
             }
