@@ -16,7 +16,7 @@ internal sealed partial class SpoolShipper(
     UsageMetrics metrics,
     IOptions<UsageOptions> options,
     TimeProvider time,
-    ILogger<SpoolShipper> logger)
+    ILogger<SpoolShipper> logger) : IAsyncDisposable
 {
     private readonly IUsageAcknowledgementObserver[] _observers = [.. observers];
     private readonly CancellationTokenSource _stopping = new();
@@ -39,6 +39,14 @@ internal sealed partial class SpoolShipper(
         {
             LogStopIncomplete();
         }
+    }
+
+    /// <summary>Disposal without a stop ends the loop (the spool keeps what is not shipped).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _stopping.Dispose();
     }
 
     /// <summary>One pass: seal an aged segment, ship every sealed one in order; false when a shipment failed.</summary>

@@ -222,8 +222,11 @@ internal sealed partial class UsageSpool : IAsyncDisposable
         }
     }
 
+    /// <summary>Disposal without a stop (a host disposed directly) still drains the channel into the spool.</summary>
     public async ValueTask DisposeAsync()
     {
+        _channel.Writer.TryComplete();
+        await _writer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await _fileLock.WaitAsync();
         try
         {
@@ -233,7 +236,6 @@ internal sealed partial class UsageSpool : IAsyncDisposable
         {
             _fileLock.Release();
         }
-        _fileLock.Dispose();
     }
 
     [LoggerMessage(EventId = 9001, Level = LogLevel.Error, Message = "Writing {Records} usage records to the spool failed (attempt {Attempt}); retrying in a new segment")]
