@@ -103,7 +103,7 @@ public sealed class MeteringExactnessTests : IAsyncLifetime
 
         var tally = await MeteringWorld.SettledTallyAsync(_mockUrl);
         var ledger = await WaitForLedgerAsync(ids);
-        TestContext.Current.TestOutputHelper?.WriteLine($"{Requests} requests sent in {sent.TotalSeconds:F1} s; ledger complete after {watch.Elapsed.TotalSeconds:F1} s.");
+        MeteringWorld.Report($"{Requests} requests sent in {sent.TotalSeconds:F1} s; ledger complete after {watch.Elapsed.TotalSeconds:F1} s.");
 
         // No request id twice, none missing.
         Assert.Equal(Requests, ledger.Count);

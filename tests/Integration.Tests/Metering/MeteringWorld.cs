@@ -58,6 +58,19 @@ internal static class MeteringWorld
         return records;
     }
 
+    /// <summary>
+    /// A measurement for the test log and for <c>metering-measurements.txt</c> beside the test
+    /// assembly (the README quotes the loss window measured there).
+    /// </summary>
+    public static void Report(string line)
+    {
+        TestContext.Current.TestOutputHelper?.WriteLine(line);
+        var stamped = $"{DateTimeOffset.UtcNow:O} {TestContext.Current.Test?.TestDisplayName}: {line}{Environment.NewLine}";
+        lock (ReportLock) File.AppendAllText(Path.Combine(AppContext.BaseDirectory, "metering-measurements.txt"), stamped);
+    }
+
+    private static readonly Lock ReportLock = new();
+
     /// <summary>MockLlm's whole tally once nothing is in flight.</summary>
     public static async Task<JsonElement> SettledTallyAsync(Uri mockLlm)
     {
