@@ -21,6 +21,7 @@ internal sealed partial class SpoolShipper(
     private readonly IUsageAcknowledgementObserver[] _observers = [.. observers];
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _pass = new(1, 1);
+    private readonly HashSet<string> _reportedBad = new(StringComparer.Ordinal);
     private Task _loop = Task.CompletedTask;
     private int _failures;
 
@@ -77,7 +78,7 @@ internal sealed partial class SpoolShipper(
         try
         {
             records = SpoolSegmentReader.Read(path, out var bad);
-            if (bad > 0)
+            if (bad > 0 && _reportedBad.Add(path))
             {
                 LogBadLines(Path.GetFileName(path), bad);
                 metrics.BadLines(bad);
@@ -105,6 +106,7 @@ internal sealed partial class SpoolShipper(
         }
         _failures = 0;
         File.Delete(path);
+        _reportedBad.Remove(path);
         var now = time.GetUtcNow();
         foreach (var observer in _observers) observer.Acknowledged(records, now);
         metrics.Shipped(records.Count);
