@@ -11,6 +11,10 @@ internal sealed class InProcessCounters(TimeProvider time) : IAdmissionCounters
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Counter> _counters = new(StringComparer.Ordinal);
+    private int _outstanding;
+
+    /// <summary>Admitted reservations not yet settled or released (diagnostics; tests wait for it).</summary>
+    public int Outstanding => Volatile.Read(ref _outstanding);
 
     public ValueTask ReserveAsync(CounterReservation reservation, CancellationToken cancellationToken)
     {
@@ -78,6 +82,7 @@ internal sealed class InProcessCounters(TimeProvider time) : IAdmissionCounters
         if (denied < 0 && units < r.MinUnits) denied = limiting;
 
         r.Admitted = denied < 0;
+        if (r.Admitted) _outstanding++;
         r.DeniedIndex = denied;
         r.Units = r.Admitted ? units : 0;
         for (var i = 0; i < r.Count; i++)
@@ -95,6 +100,7 @@ internal sealed class InProcessCounters(TimeProvider time) : IAdmissionCounters
     {
         if (!r.Admitted || r.Finished) return;
         r.Finished = true;
+        _outstanding--;
         for (var i = 0; i < r.Count; i++)
         {
             ref readonly var check = ref r.Checks[i];

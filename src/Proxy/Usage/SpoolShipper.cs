@@ -15,6 +15,7 @@ internal sealed partial class SpoolShipper(
     IEnumerable<IUsageAcknowledgementObserver> observers,
     UsageMetrics metrics,
     IOptions<UsageOptions> options,
+    IOptions<Hosting.ProxyOptions> proxyOptions,
     TimeProvider time,
     ILogger<SpoolShipper> logger) : IAsyncDisposable
 {
@@ -94,7 +95,7 @@ internal sealed partial class SpoolShipper(
         {
             try
             {
-                await shipper.ShipAsync(new SpoolBatch(Path.GetFileNameWithoutExtension(path), records), cancellationToken);
+                await shipper.ShipAsync(new SpoolBatch(proxyOptions.Value.NodeId + "/" + Path.GetFileNameWithoutExtension(path), records), cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {

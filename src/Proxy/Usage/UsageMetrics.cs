@@ -6,11 +6,14 @@ namespace Gateway.Proxy.Usage;
 /// <summary>The usage path: records committed to the spool (and how many spilled past a full channel), depth, shipments.</summary>
 internal sealed class UsageMetrics(ProxyTelemetry telemetry)
 {
-    private readonly Counter<long> _committed = telemetry.Meter.CreateCounter<long>(
-        "gateway.proxy.usage.spooled", "{record}", "Usage records written and fsynced to the spool");
+    private readonly Counter<long> _written = telemetry.Meter.CreateCounter<long>(
+        "gateway.proxy.usage.spooled", "{record}", "Usage records written to the spool");
 
-    private readonly Counter<long> _batches = telemetry.Meter.CreateCounter<long>(
-        "gateway.proxy.usage.spool.commits", "{commit}", "Group commits (one write + fsync each)");
+    private readonly Counter<long> _writes = telemetry.Meter.CreateCounter<long>(
+        "gateway.proxy.usage.spool.writes", "{write}", "Batches appended to the spool");
+
+    private readonly Counter<long> _syncs = telemetry.Meter.CreateCounter<long>(
+        "gateway.proxy.usage.spool.fsyncs", "{fsync}", "Spool fsyncs (each covers every batch written before it)");
 
     private readonly Counter<long> _spilled = telemetry.Meter.CreateCounter<long>(
         "gateway.proxy.usage.channel_full", "{record}", "Records written straight to the spool because the channel was full (back-pressure, never a drop)");
@@ -37,11 +40,13 @@ internal sealed class UsageMetrics(ProxyTelemetry telemetry)
 
     public void SetPendingSegments(long count) => Interlocked.Exchange(ref _pendingSegments, count);
 
-    public void Committed(int records, bool spilled)
+    public void Written(int records, bool spilled)
     {
-        _committed.Add(records, new KeyValuePair<string, object?>("gateway.usage.path", spilled ? "spill" : "channel"));
-        _batches.Add(1);
+        _written.Add(records, new KeyValuePair<string, object?>("gateway.usage.path", spilled ? "spill" : "channel"));
+        _writes.Add(1);
     }
+
+    public void Synced() => _syncs.Add(1);
 
     public void Spilled() => _spilled.Add(1);
 

@@ -5,14 +5,17 @@ using System.Threading.Channels;
 using Gateway.Contracts.Usage;
 using Gateway.Proxy.Hosting;
 using Microsoft.Extensions.Options;
+using Microsoft.Win32.SafeHandles;
 
 namespace Gateway.Proxy.Usage;
 
 /// <summary>
 /// The durable first stop of every usage record: a bounded channel in front of an append-only
 /// spool of NDJSON segment files under <c>&lt;DataDirectory&gt;/spool</c>. One writer takes
-/// whatever is queued (up to <see cref="UsageOptions.GroupCommitMaxBatch"/>), appends it to the
-/// open segment and fsyncs once per batch (group commit). A segment is sealed when it reaches
+/// whatever is queued (up to <see cref="UsageOptions.GroupCommitMaxBatch"/>) and appends it to the
+/// open segment at once (from then on it survives a process kill); a syncer fsyncs the segment
+/// after every write, covering whatever was written meanwhile (group commit: what a power cut can
+/// lose is at most the writes of one fsync). A segment is sealed when it reaches
 /// <see cref="UsageOptions.SegmentMaxBytes"/> or <see cref="UsageOptions.SegmentMaxAgeMs"/>; the
 /// <see cref="SpoolShipper"/> ships sealed segments and deletes each only after the shipper's
 /// acknowledgement. <see cref="Submit"/> never blocks and never drops: when the channel is full
@@ -31,12 +34,14 @@ internal sealed partial class UsageSpool : IAsyncDisposable
     private readonly SemaphoreSlim _fileLock = new(1, 1);
     private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
     private readonly List<UsageRecord> _batch = [];
-    private FileStream? _segment;
+    private readonly Channel<bool> _syncRequests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+    private SafeFileHandle? _segment;
     private long _segmentSeq = -1;
     private long _segmentBytes;
     private long _segmentOpenedAt;
     private long _nextSeq;
     private Task _writer = Task.CompletedTask;
+    private Task _syncer = Task.CompletedTask;
     private int _spilling;
     private TaskCompletionSource? _spillsDrained;
 
@@ -54,6 +59,9 @@ internal sealed partial class UsageSpool : IAsyncDisposable
         });
         Directory = Path.GetFullPath(Path.Combine(proxyOptions.Value.DataDirectory, "spool"));
         System.IO.Directory.CreateDirectory(Directory);
+        // Sequences continue after any segment left behind, and never restart below the clock
+        // (milliseconds), so a segment name — the batch id a shipper sees — is not reused by a later run.
+        _nextSeq = time.GetUtcNow().ToUnixTimeMilliseconds();
         foreach (var (seq, _) in ListSegments()) _nextSeq = Math.Max(_nextSeq, seq + 1);
         metrics.ObserveDepth(() => _channel.Reader.Count);
     }
@@ -73,13 +81,19 @@ internal sealed partial class UsageSpool : IAsyncDisposable
         _ = SpillAsync(record);
     }
 
-    public void Start() => _writer = Task.Run(WriteLoopAsync);
+    public void Start()
+    {
+        _writer = Task.Run(WriteLoopAsync);
+        _syncer = Task.Run(SyncLoopAsync);
+    }
 
     /// <summary>Graceful stop: drains the channel, waits for spills, fsyncs and seals the open segment.</summary>
     public async Task StopAsync()
     {
         _channel.Writer.TryComplete();
         await _writer;
+        _syncRequests.Writer.TryComplete();
+        await _syncer;
         if (Volatile.Read(ref _spilling) > 0)
         {
             var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -100,16 +114,20 @@ internal sealed partial class UsageSpool : IAsyncDisposable
     /// <summary>Seals the open segment when it is old enough; returns the sequence below which segments are sealed.</summary>
     public async Task<long> SealIfAgedAsync(CancellationToken cancellationToken)
     {
+        SafeFileHandle? sealedSegment = null;
+        long below;
         await _fileLock.WaitAsync(cancellationToken);
         try
         {
-            if (_segment is not null && _time.GetElapsedTime(_segmentOpenedAt).TotalMilliseconds >= _options.SegmentMaxAgeMs) Seal();
-            return _segment is not null ? _segmentSeq : _nextSeq;
+            if (_segment is not null && _time.GetElapsedTime(_segmentOpenedAt).TotalMilliseconds >= _options.SegmentMaxAgeMs) sealedSegment = Detach();
+            below = _segment is not null ? _segmentSeq : _nextSeq;
         }
         finally
         {
             _fileLock.Release();
         }
+        Close(sealedSegment);
+        return below;
     }
 
     /// <summary>Segment files by sequence, oldest first.</summary>
@@ -155,60 +173,111 @@ internal sealed partial class UsageSpool : IAsyncDisposable
         }
     }
 
-    /// <summary>Appends whole lines and fsyncs; on failure retries until the disk takes them (a record is never dropped).</summary>
+    /// <summary>Appends whole lines (the syncer fsyncs them); on failure retries until the disk takes them (a record is never dropped).</summary>
     private async Task AppendAsync(ReadOnlyMemory<byte> lines, int records, bool spilled)
     {
         for (var attempt = 0; ; attempt++)
         {
+            SafeFileHandle? full = null;
+            var written = false;
             await _fileLock.WaitAsync();
             try
             {
                 var segment = _segment ?? Open();
-                segment.Write(lines.Span);
-                segment.Flush(flushToDisk: true);
+                RandomAccess.Write(segment, lines.Span, _segmentBytes);
                 _segmentBytes += lines.Length;
-                _metrics.Committed(records, spilled);
-                if (_segmentBytes >= _options.SegmentMaxBytes) Seal();
-                return;
+                written = true;
+                _metrics.Written(records, spilled);
+                if (_segmentBytes >= _options.SegmentMaxBytes) full = Detach();
+                else _syncRequests.Writer.TryWrite(true);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 LogWriteFailed(ex, records, attempt + 1);
                 // A failed segment may hold part of the batch: seal it (its torn line is skipped on reading) and retry in a new one.
-                Seal();
+                full = Detach();
             }
             finally
             {
                 _fileLock.Release();
             }
+            Close(full);
+            if (written) return;
             await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 50 << Math.Min(attempt, 6))), _time);
         }
     }
 
-    private FileStream Open()
+    /// <summary>Fsyncs the open segment after each write, outside the lock, so writing goes on meanwhile.</summary>
+    private async Task SyncLoopAsync()
+    {
+        var requests = _syncRequests.Reader;
+        while (await requests.WaitToReadAsync())
+        {
+            requests.TryRead(out _);
+            SafeFileHandle? segment;
+            await _fileLock.WaitAsync();
+            try
+            {
+                segment = _segment;
+            }
+            finally
+            {
+                _fileLock.Release();
+            }
+            if (segment is null) continue; // sealed meanwhile: sealing fsyncs
+            try
+            {
+                RandomAccess.FlushToDisk(segment);
+                _metrics.Synced();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Sealed while syncing: the seal fsynced it.
+            }
+            catch (IOException ex)
+            {
+                LogWriteFailed(ex, 0, 1);
+            }
+        }
+    }
+
+    private SafeFileHandle Open()
     {
         _segmentSeq = _nextSeq++;
-        var path = Path.Combine(Directory, Prefix + _segmentSeq.ToString("D12", CultureInfo.InvariantCulture) + Extension);
-        _segment = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 0);
+        var path = Path.Combine(Directory, Prefix + _segmentSeq.ToString("D16", CultureInfo.InvariantCulture) + Extension);
+        _segment = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
         _segmentBytes = 0;
         _segmentOpenedAt = _time.GetTimestamp();
         return _segment;
     }
 
-    private void Seal()
+    /// <summary>Takes the open segment out of use (under the lock); from then on the shipper may take it.</summary>
+    private SafeFileHandle? Detach()
     {
-        if (_segment is null) return;
+        var segment = _segment;
+        _segment = null;
+        _segmentSeq = -1;
+        return segment;
+    }
+
+    /// <summary>Fsyncs and closes a detached segment (outside the lock, so writing goes on in a new one).</summary>
+    private void Close(SafeFileHandle? segment)
+    {
+        if (segment is null) return;
         try
         {
-            _segment.Dispose();
+            RandomAccess.FlushToDisk(segment);
+            _metrics.Synced();
         }
         catch (IOException ex)
         {
             LogWriteFailed(ex, 0, 1);
         }
-        _segment = null;
-        _segmentSeq = -1;
+        segment.Dispose();
     }
+
+    /// <summary>Fsyncs and closes the open segment (caller holds the lock).</summary>
+    private void Seal() => Close(Detach());
 
     internal static void Serialize(IReadOnlyList<UsageRecord> records, IBufferWriter<byte> output)
     {
@@ -227,6 +296,8 @@ internal sealed partial class UsageSpool : IAsyncDisposable
     {
         _channel.Writer.TryComplete();
         await _writer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _syncRequests.Writer.TryComplete();
+        await _syncer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await _fileLock.WaitAsync();
         try
         {

@@ -85,5 +85,16 @@ internal static class AdmissionWorld
 
     public static InProcessCounters Counters(this ProxyHost proxy) => (InProcessCounters)proxy.App.Services.GetRequiredService<IAdmissionCounters>();
 
+    /// <summary>Waits until at most <paramref name="held"/> reservations are outstanding (metering settles just after a response's last byte).</summary>
+    public static async Task SettledAsync(this ProxyHost proxy, int held = 0)
+    {
+        var counters = proxy.Counters();
+        for (var i = 0; counters.Outstanding > held; i++)
+        {
+            if (i > 1000) throw new TimeoutException($"{counters.Outstanding} reservations still outstanding.");
+            await Task.Delay(10, TestContext.Current.CancellationToken);
+        }
+    }
+
     public static SpoolShipper Shipper(this ProxyHost proxy) => proxy.App.Services.GetRequiredService<SpoolShipper>();
 }

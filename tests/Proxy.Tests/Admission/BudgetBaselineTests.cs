@@ -30,6 +30,7 @@ public sealed class BudgetBaselineTests : IAsyncLifetime
     {
         var response = await Send.PostAsync(proxy, "/v1/chat/completions", AdmissionWorld.ChatBody, key: AdmissionWorld.KeyA);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await proxy.SettledAsync();
         var baselines = proxy.App.Services.GetRequiredService<BudgetBaselines>();
         for (var i = 0; baselines.Held(AdmissionWorld.SubscriptionId).AcknowledgedTokens == acknowledgedBefore; i++)
         {

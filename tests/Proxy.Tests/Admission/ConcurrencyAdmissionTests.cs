@@ -55,6 +55,7 @@ public sealed class ConcurrencyAdmissionTests : IAsyncLifetime
         Assert.Contains("rate_limit_exceeded", await refused[0].TextAsync());
         Assert.Contains("concurrent", await refused[0].TextAsync());
         // Every slot came back.
+        await proxy.SettledAsync();
         Assert.Equal(0, proxy.Counters().Peek(Key(scope, "concurrent"), Proxy.Counters.CounterWindow.None));
     }
 
@@ -106,6 +107,7 @@ public sealed class ConcurrencyAdmissionTests : IAsyncLifetime
         Assert.Contains("tokens per minute", await refused.TextAsync());
         Assert.Equal("0", refused.Header("x-ratelimit-remaining-tokens"));
         // Settled to the upstream's usage: 10 × (11 + 7).
+        await proxy.SettledAsync();
         Assert.Equal(180, proxy.Counters().Peek("key:limitkey0001:tpm", Proxy.Counters.CounterWindow.Minute));
     }
 

@@ -20,6 +20,14 @@ public sealed class LimitsAndBudgetsTests : IAsyncLifetime
     private static Task<HttpResponseMessage> Chat(ProxyHost proxy, string body = AdmissionWorld.ChatBody, string? requestId = null, params (string, string)[] headers) =>
         Send.PostAsync(proxy, "/v1/chat/completions", body, requestId, AdmissionWorld.KeyA, headers);
 
+    /// <summary>A call whose reservation is settled when it returns (as a client pausing between calls would see it).</summary>
+    private static async Task<HttpResponseMessage> SettledChat(ProxyHost proxy, string body = AdmissionWorld.ChatBody)
+    {
+        var response = await Chat(proxy, body);
+        await proxy.SettledAsync();
+        return response;
+    }
+
     private RecordedRequest Upstream(string requestId) => _upstream.Requests.Last(r => r.Header("x-request-id") == requestId);
 
     private static long? MaxTokensOf(RecordedRequest request)
@@ -94,7 +102,7 @@ public sealed class LimitsAndBudgetsTests : IAsyncLifetime
 
         var admitted = 0;
         HttpResponseMessage response;
-        while ((response = await Chat(proxy)).StatusCode == HttpStatusCode.OK) admitted++;
+        while ((response = await SettledChat(proxy)).StatusCode == HttpStatusCode.OK) admitted++;
 
         // 300 − 18k ≥ 108 holds for k ≤ 10: eleven calls fit, the twelfth does not.
         Assert.Equal(11, admitted);
@@ -122,7 +130,7 @@ public sealed class LimitsAndBudgetsTests : IAsyncLifetime
             budget: new BudgetSpec(MonthlyAmount: 1m, Currency: "USD"), usage: new PeriodUsageSpec("2026-03", 0, 0.9997m)));
         await using var _ = proxy;
 
-        Assert.Equal(HttpStatusCode.OK, (await Chat(proxy)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await SettledChat(proxy)).StatusCode);
         // Settled: 8 uncached × $1/M + 3 cached × $0.5/M + 7 × $2/M = $0.0000235.
         Assert.Equal(23_500, proxy.Counters().Peek($"sub:{AdmissionWorld.SubscriptionId}:budget-money", CounterWindow.Month));
         var refused = await Chat(proxy, """{"model":"chat","messages":[{"role":"user","content":"Hello"}],"max_tokens":200}""");
@@ -157,6 +165,7 @@ public sealed class LimitsAndBudgetsTests : IAsyncLifetime
         var second = await Chat(proxy, """{"model":"chat","messages":[{"role":"user","content":"Hello"}],"max_tokens":500}""", id);
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         Assert.Equal(1000 - 908 - 8, MaxTokensOf(Upstream(id)));
+        await proxy.SettledAsync(held: 1);
 
         // The second settled at 18 tokens: 1000 − 908 − 18 = 74 left, 8 of them for the prompt.
         var thirdId = "clamped-" + Guid.NewGuid().ToString("N");
@@ -169,6 +178,7 @@ public sealed class LimitsAndBudgetsTests : IAsyncLifetime
         AdmissionWorld.Gate(gate).TrySetResult();
         Assert.Equal(HttpStatusCode.OK, (await first).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await third).StatusCode);
+        await proxy.SettledAsync();
         Assert.Equal(3 * 18, proxy.Counters().Peek("key:limitkey0001:tpm", CounterWindow.Minute));
     }
 
@@ -225,6 +235,7 @@ public sealed class LimitsAndBudgetsTests : IAsyncLifetime
         var response = await Chat(proxy, """{"model":"nowhere","messages":[{"role":"user","content":"Hello"}],"max_tokens":100}""");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        await proxy.SettledAsync();
         var counters = proxy.Counters();
         Assert.Equal(0, counters.Peek("sub:sub-limits-nowhere:tpm", CounterWindow.Minute));
         Assert.Equal(0, counters.Peek("sub:sub-limits-nowhere:concurrent", CounterWindow.None));
