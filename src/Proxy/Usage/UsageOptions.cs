@@ -14,7 +14,7 @@ internal sealed class UsageOptions
     [Range(16, 1_000_000)]
     public int ChannelCapacity { get; set; } = 10_000;
 
-    /// <summary>Most records written and fsynced together.</summary>
+    /// <summary>Most records appended in one write (a syncer fsyncs behind the writes).</summary>
     [Range(1, 100_000)]
     public int GroupCommitMaxBatch { get; set; } = 1024;
 

@@ -16,7 +16,7 @@ namespace Gateway.Integration.Tests.Metering;
 public sealed class SpoolDurabilityTests : IAsyncLifetime
 {
     /// <summary>The loss window asserted: every record missing after a hard kill was acknowledged to its client less than this before the kill.</summary>
-    private static readonly TimeSpan LossWindowBound = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan LossWindowBound = TimeSpan.FromMilliseconds(250);
 
     private WebApplication _mock = null!;
     private Uri _mockUrl = null!;
