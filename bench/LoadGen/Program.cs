@@ -9,6 +9,8 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
           loadgen sse    --url URL --concurrency C --duration S [--warmup S] [--expect-chunks N] [--body-file F] [--header 'K: V']... [--label L] [--out FILE]
           loadgen ws     --url ws://... --count N --hold S [--header 'K: V']... [--subprotocol P]... [--ready-file F] [--label L] [--out FILE]
           loadgen wrkparse --in wrk-output.txt [--label L] [--tag k=v]... [--out FILE]
+          loadgen mixed  --url GATEWAY --mock MOCKLLM --key KEY --requests N --ledger-dir DIR [--out FILE]
+          loadgen snapshot --mock URL --keys N --out snapshot.json --key-out key.txt
           loadgen report --in results.jsonl --out-dir DIR --machine "..." --command "..."
         """);
     return 2;
@@ -25,6 +27,8 @@ return args[0] switch
     "ws" => await WsLoad.RunAsync(options, cts.Token),
     "report" => Report.Run(options),
     "wrkparse" => WrkParse.Run(options),
+    "snapshot" => SnapshotGen.Run(options),
+    "mixed" => await MixedLoad.RunAsync(options, cts.Token),
     _ => Fail($"unknown mode '{args[0]}'"),
 };
 

@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# The benchmark harness (BENCHMARKS.md). One command:
+#   bench/run.sh            full run: 3 interleaved rounds, writes bench/results/<date>.md and docs/benchmarks.md
+#   bench/run.sh --quick    1 short round (< 5 min), writes bench/results/<date>-quick.md only
+# Options: --rounds N, --figures F1,F2,F3,F4,F6, --no-peer (skip arm D).
+# Arms: A direct to MockLlm, B plain YARP (bench/PlainYarp), C our Proxy with every policy on,
+# D the Portkey gateway from npm. Release builds; the process under test on CPU 1, MockLlm and the
+# load generators on CPU 0. Everything started here is stopped by its own PID on exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+WORK="$ROOT/bench/.work"
+PEERS="$ROOT/bench/.peers"
+QUICK=0; ROUNDS=3; FIGURES="F1,F2,F3,F4,F6"; PEER=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) QUICK=1; ROUNDS=1 ;;
+    --rounds) ROUNDS="$2"; shift ;;
+    --figures) FIGURES="$2"; shift ;;
+    --no-peer) PEER=0 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+has() { [[ ",$FIGURES," == *",$1,"* ]]; }
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+if [ "$QUICK" = 1 ]; then
+  WARM=3; F1_SECS=6; F2_SECS=6; F3_SECS=8; F3_STREAMS=200; F4_WS=2000; F6_REQUESTS=600; FIRST_WARM=5
+else
+  WARM=5; F1_SECS=30; F2_SECS=20; F3_SECS=30; F3_STREAMS=1000; F4_WS=10000; F6_REQUESTS=10000; FIRST_WARM=15
+fi
+DATE=$(date -u +%Y-%m-%d)
+SUFFIX=$([ "$QUICK" = 1 ] && echo "-quick" || echo "")
+RESULTS="$ROOT/bench/results"
+RAW="$RESULTS/$DATE$SUFFIX.jsonl"
+mkdir -p "$WORK" "$RESULTS"
+: > "$RAW"
+
+CPU_LOAD=0; CPU_SUT=1
+if [ "$(nproc)" -lt 2 ]; then CPU_SUT=0; fi
+PIN_LOAD="taskset -c $CPU_LOAD"; PIN_SUT="taskset -c $CPU_SUT"
+command -v taskset >/dev/null || { PIN_LOAD=""; PIN_SUT=""; }
+ulimit -n 200000 2>/dev/null || ulimit -n 65535 2>/dev/null || true
+
+MOCK_PORT=19089; B_PORT=19081; C_PORT=19082; D_PORT=19083
+MACHINE="$(nproc) cores, $(lscpu 2>/dev/null | sed -n 's/^Model name:[[:space:]]*//p' | head -1), $(free -g | awk '/Mem:/{print $2}') GiB RAM, $(uname -sr), .NET SDK $(dotnet --version)"
+
+# ---------- processes we start, stopped by PID ----------
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
+  sleep 1
+  for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+
+wait_http() { # url, name
+  for _ in $(seq 1 120); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.5; done
+  log "$2 did not answer $1"; return 1
+}
+
+# ---------- build ----------
+log "building Release"
+for p in src/MockLlm src/Proxy bench/PlainYarp bench/LoadGen; do
+  name=$(basename "$p")
+  dotnet publish "$p" -c Release -o "$WORK/bin/$name" -p:UseAppHost=false --nologo -v quiet >/dev/null
+done
+LOADGEN="dotnet $WORK/bin/LoadGen/LoadGen.dll"
+
+if [ "$PEER" = 1 ] && [ ! -f "$PEERS/node_modules/@portkey-ai/gateway/build/start-server.js" ]; then
+  log "installing @portkey-ai/gateway@1.15.2 into bench/.peers"
+  mkdir -p "$PEERS"
+  (cd "$PEERS" && npm install --no-audit --no-fund --loglevel=error @portkey-ai/gateway@1.15.2 >/dev/null) || { log "Portkey install failed: arm D skipped"; PEER=0; }
+fi
+
+# ---------- start the arms ----------
+MOCK_ENV="DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 DOTNET_TieredPGO=1"
+log "starting MockLlm on CPU $CPU_LOAD"
+env $MOCK_ENV Logging__LogLevel__Default=Warning $PIN_LOAD dotnet "$WORK/bin/MockLlm/MockLlm.dll" --urls "http://127.0.0.1:$MOCK_PORT" >"$WORK/mockllm.log" 2>&1 &
+MOCK_PID=$!; PIDS+=("$MOCK_PID")
+wait_http "http://127.0.0.1:$MOCK_PORT/health" MockLlm
+
+$LOADGEN snapshot --mock "http://127.0.0.1:$MOCK_PORT" --keys 10000 --out "$WORK/snapshot.json" --key-out "$WORK/bench-key.txt"
+BENCH_KEY=$(cat "$WORK/bench-key.txt")
+
+log "starting plain YARP (B) on CPU $CPU_SUT"
+Logging__LogLevel__Default=Warning $PIN_SUT dotnet "$WORK/bin/PlainYarp/PlainYarp.dll" --urls "http://127.0.0.1:$B_PORT" --Destination "http://127.0.0.1:$MOCK_PORT" >"$WORK/plainyarp.log" 2>&1 &
+B_PID=$!; PIDS+=("$B_PID")
+
+log "starting the gateway (C) on CPU $CPU_SUT"
+rm -rf "$WORK/proxy-data"
+MOCKLLM_API_KEY=bench-upstream-key Logging__LogLevel__Default=Warning $PIN_SUT dotnet "$WORK/bin/Proxy/Proxy.dll" \
+  --urls "http://127.0.0.1:$C_PORT" --Proxy:Snapshot:File="$WORK/snapshot.json" --Proxy:DataDirectory="$WORK/proxy-data" \
+  >"$WORK/proxy.log" 2>&1 &
+C_PID=$!; PIDS+=("$C_PID")
+
+if [ "$PEER" = 1 ]; then
+  log "starting Portkey (D) on CPU $CPU_SUT"
+  $PIN_SUT node "$PEERS/node_modules/@portkey-ai/gateway/build/start-server.js" --port=$D_PORT >"$WORK/portkey.log" 2>&1 &
+  D_PID=$!; PIDS+=("$D_PID")
+fi
+wait_http "http://127.0.0.1:$B_PORT/health" "plain YARP"
+wait_http "http://127.0.0.1:$C_PORT/health" gateway
+if [ "$PEER" = 1 ]; then
+  for _ in $(seq 1 60); do curl -s -o /dev/null "http://127.0.0.1:$D_PORT/" && break; sleep 0.5; done
+fi
+
+ARMS="A B C"; [ "$PEER" = 1 ] && ARMS="A B C D"
+url_of() { case $1 in A) echo "http://127.0.0.1:$MOCK_PORT";; B) echo "http://127.0.0.1:$B_PORT";; C) echo "http://127.0.0.1:$C_PORT";; D) echo "http://127.0.0.1:$D_PORT";; esac; }
+pid_of() { case $1 in A) echo "$MOCK_PID";; B) echo "$B_PID";; C) echo "$C_PID";; D) echo "${D_PID:-}";; esac; }
+# Headers per arm, "|"-separated (wrk) and as --header options (LoadGen).
+headers_of() {
+  case $1 in
+    A|B) echo "Authorization: Bearer mock-client-key" ;;
+    C) echo "Authorization: Bearer $BENCH_KEY" ;;
+    D) echo "Authorization: Bearer mock-client-key|x-portkey-provider: openai|x-portkey-custom-host: http://127.0.0.1:$MOCK_PORT/v1" ;;
+  esac
+}
+hdr_opts() { local IFS='|'; for h in $(headers_of "$1")${2:+|$2}; do printf -- '--header\n%s\n' "$h"; done; }
+KNOBS_JSON="x-mock-output-tokens: 120"
+KNOBS_SSE="x-mock-chunks: 64|x-mock-chunk-delay-ms: 20|x-mock-output-tokens: 128"
+
+run_wrk() { # arm round secs
+  local arm=$1 round=$2 secs=$3 out="$WORK/wrk-$1-$2.txt"
+  WRK_BODY="$ROOT/bench/bodies/chat-1k.json" WRK_HEADERS="$(headers_of "$arm")|$KNOBS_JSON" \
+    $PIN_LOAD wrk -t2 -c64 -d"${secs}s" --latency -s "$ROOT/bench/wrk/post.lua" "$(url_of "$arm")/v1/chat/completions" >"$out" 2>&1 || true
+  [ "$round" = warm ] && return 0
+  $LOADGEN wrkparse --in "$out" --out "$RAW" --tag figure=F1 --tag arm="$arm" --tag round="$round" >/dev/null
+}
+
+if has F1 || has F2 || has F3; then
+  log "warming every arm for ${FIRST_WARM}s"
+  for arm in $ARMS; do run_wrk "$arm" warm "$FIRST_WARM"; done
+fi
+
+for round in $(seq 1 "$ROUNDS"); do
+  if has F1; then
+    for arm in $ARMS; do log "F1 round $round arm $arm"; run_wrk "$arm" "$round" "$F1_SECS"; done
+  fi
+  if has F2; then
+    for arm in $ARMS; do
+      log "F2 round $round arm $arm"
+      mapfile -t H < <(hdr_opts "$arm" "$KNOBS_JSON")
+      $PIN_LOAD env DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 $LOADGEN json --url "$(url_of "$arm")/v1/chat/completions" --body-file bench/bodies/chat-1k.json "${H[@]}" \
+        --concurrency 1 --warmup "$WARM" --duration "$F2_SECS" --out "$RAW" --tag figure=F2 --tag variant="c=1 sequential" --tag arm="$arm" --tag round="$round" >/dev/null
+      $PIN_LOAD env DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 $LOADGEN json --url "$(url_of "$arm")/v1/chat/completions" --body-file bench/bodies/chat-1k.json "${H[@]}" \
+        --rate 500 --warmup "$WARM" --duration "$F2_SECS" --out "$RAW" --tag figure=F2 --tag variant="500 req/s open loop" --tag arm="$arm" --tag round="$round" >/dev/null
+    done
+  fi
+  if has F3; then
+    for arm in $ARMS; do
+      log "F3 round $round arm $arm ($F3_STREAMS streams)"
+      mapfile -t H < <(hdr_opts "$arm" "$KNOBS_SSE")
+      $PIN_LOAD env DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 $LOADGEN sse --url "$(url_of "$arm")/v1/chat/completions" --body-file bench/bodies/chat-stream.json "${H[@]}" \
+        --concurrency "$F3_STREAMS" --warmup "$WARM" --duration "$F3_SECS" --out "$RAW" --tag figure=F3 --tag arm="$arm" --tag round="$round" >/dev/null
+    done
+  fi
+done
+
+rss_kib() { awk '/VmRSS/{print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+
+if has F4; then
+  for arm in A B C; do
+    pid=$(pid_of "$arm"); [ -n "$pid" ] || continue
+    log "F4 arm $arm: idle RSS, then $F4_WS idle WebSockets"
+    sleep 5
+    idle=$(rss_kib "$pid")
+    url="$(url_of "$arm" | sed 's/^http/ws/')/v1/realtime?model=gpt-4o-realtime"
+    rm -f "$WORK/ws-ready"
+    mapfile -t H < <(hdr_opts "$arm")
+    $PIN_LOAD $LOADGEN ws --url "$url" "${H[@]}" --subprotocol realtime --count "$F4_WS" --hold 20 --ready-file "$WORK/ws-ready" \
+      --out "$WORK/ws-$arm.jsonl" --tag arm="$arm" >/dev/null &
+    ws_pid=$!; PIDS+=("$ws_pid")
+    for _ in $(seq 1 240); do [ -f "$WORK/ws-ready" ] && break; sleep 0.5; done
+    sleep 3
+    loaded=$(rss_kib "$pid"); open=$(cat "$WORK/ws-ready" 2>/dev/null || echo 0)
+    wait "$ws_pid" || true
+    keys=$([ "$arm" = C ] && echo 10001 || echo 0)
+    echo "{\"figure\":\"F4\",\"arm\":\"$arm\",\"round\":\"1\",\"idle_rss_kib\":$idle,\"ws_rss_kib\":$loaded,\"ws_open\":$open,\"snapshot_keys\":$keys}" >> "$RAW"
+  done
+fi
+
+if has F6; then
+  log "F6 metering exactness: $F6_REQUESTS mixed requests through the gateway"
+  $PIN_LOAD $LOADGEN mixed --url "http://127.0.0.1:$C_PORT" --mock "http://127.0.0.1:$MOCK_PORT" --key "$BENCH_KEY" \
+    --requests "$F6_REQUESTS" --ledger-dir "$WORK/proxy-data/ledger" --out "$RAW" --tag figure=F6 --tag arm=C --tag round=1 >/dev/null || log "F6 failed"
+fi
+
+# ---------- report ----------
+SETTINGS=(--settings "A: MockLlm, Release, DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 DOTNET_TieredPGO=1, CPU $CPU_LOAD"
+          --settings "B: bench/PlainYarp, Release, YARP 2.3 and Kestrel defaults, CPU $CPU_SUT"
+          --settings "C: src/Proxy, Release, the runtime settings it ships with (src/Proxy/Proxy.csproj, runtimeconfig), every policy on, CPU $CPU_SUT"
+          --settings "D: @portkey-ai/gateway@1.15.2 on Node $(node --version 2>/dev/null || echo '?'), CPU $CPU_SUT"
+          --settings "Load: wrk 2 threads / 64 connections and bench/LoadGen, CPU $CPU_LOAD")
+CMD="bench/run.sh${QUICK:+ }$( [ "$QUICK" = 1 ] && echo --quick)"
+mkdir -p "$RESULTS/$DATE$SUFFIX"
+$LOADGEN report --in "$RAW" --out-dir "$RESULTS/$DATE$SUFFIX" --name report.md --date "$DATE" --machine "$MACHINE" --command "$CMD" "${SETTINGS[@]}" >/dev/null
+cp "$RESULTS/$DATE$SUFFIX/report.md" "$RESULTS/$DATE$SUFFIX.md"
+sed -i "s#](\([a-z0-9]*\.png\))#]($DATE$SUFFIX/\1)#g" "$RESULTS/$DATE$SUFFIX.md"
+if [ "$QUICK" = 0 ]; then
+  mkdir -p "$ROOT/docs/benchmarks"
+  cp "$RESULTS/$DATE$SUFFIX"/*.png "$ROOT/docs/benchmarks/" 2>/dev/null || true
+  { cat "$ROOT/docs/benchmarks.header.md" 2>/dev/null; sed "s#](\([a-z0-9]*\.png\))#](benchmarks/\1)#g" "$RESULTS/$DATE$SUFFIX/report.md"; cat "$ROOT/docs/benchmarks.notes.md" 2>/dev/null; } > "$ROOT/docs/benchmarks.md"
+fi
+log "report: bench/results/$DATE$SUFFIX.md"
+cat "$RESULTS/$DATE$SUFFIX.md"
