@@ -1,7 +1,9 @@
+using Gateway.Portal;
+
 var builder = WebApplication.CreateBuilder(args);
-builder.AddServiceDefaults();
+builder.AddServiceDefaults(o => o.ResilientHttpClients = false);
+builder.AddPortal();
 
 var app = builder.Build();
-app.MapDefaultEndpoints();
+app.MapPortal();
 app.Run();
-

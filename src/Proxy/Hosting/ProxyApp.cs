@@ -1,6 +1,8 @@
 using Gateway.Proxy.ControlPlane;
 using Gateway.Proxy.Pipeline;
+using Gateway.Proxy.Policies.Admission;
 using Gateway.Proxy.Policies.Authentication;
+using Gateway.Proxy.Policies.Metering;
 using Gateway.Proxy.Policies.ModelResolution;
 using Gateway.Proxy.Policies.Routing;
 
@@ -30,13 +32,14 @@ internal static class ProxyApp
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.MapDefaultEndpoints();
 
-        // The request path, in order (ARCHITECTURE.md). Issue 4 adds UseAdmission() after model
-        // resolution and UseMetering() after routing.
+        // The request path, in order (ARCHITECTURE.md).
         app.MapGateway(pipeline =>
         {
             pipeline.UseGatewayAuthentication();
             pipeline.UseModelResolution();
+            pipeline.UseAdmission();
             pipeline.UseGatewayRouting();
+            pipeline.UseMetering();
             appendPolicies?.Invoke(pipeline);
         });
         return app;

@@ -1,12 +1,15 @@
 using Gateway.Proxy.Forwarding;
 using Gateway.Proxy.Pipeline;
+using Gateway.Proxy.Policies.Admission;
 using Gateway.Proxy.Policies.Authentication;
+using Gateway.Proxy.Policies.Metering;
 using Gateway.Proxy.Policies.ModelResolution;
 using Gateway.Proxy.Policies.Routing;
 using Gateway.Proxy.Realtime;
 using Gateway.Proxy.Relay;
 using Gateway.Proxy.Snapshots;
 using Gateway.Proxy.Telemetry;
+using Gateway.Proxy.Usage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Gateway.Proxy.Hosting;
@@ -36,7 +39,10 @@ internal static class ProxyServiceExtensions
         services.AddSnapshots();
         services.AddGatewayAuthentication();
         services.AddModelResolution();
+        services.AddAdmission();
         services.AddGatewayRouting();
+        services.AddMetering();
+        services.AddUsageLedger();
         services.AddSingleton<UpstreamInvoker>();
         services.AddSingleton<ResponseRelay>();
         services.AddSingleton<ErrorRelay>();

@@ -190,11 +190,12 @@ internal sealed class ResponseScanner(GatewayRequest request, bool anthropicUsag
     /// <summary>
     /// Generated text is: a string <c>delta</c> (Responses, Realtime events); <c>content</c>,
     /// <c>text</c>, <c>partial_json</c>, <c>arguments</c> anywhere under a <c>delta</c> object
-    /// (chat chunks, Anthropic deltas); and <c>text</c> of a legacy completions choice.
+    /// (chat chunks, Anthropic deltas) or under a chat choice's <c>message</c> (a JSON answer, so an
+    /// answer without usage can still be estimated); and <c>text</c> of a legacy completions choice.
     /// </summary>
     private void NoteTextProperty(ref Utf8JsonReader reader, int depth)
     {
-        if (reader.ValueTextEquals("delta"u8))
+        if (reader.ValueTextEquals("delta"u8) || (_depth1 == Container.Choices && depth == 3 && reader.ValueTextEquals("message"u8)))
         {
             _textProperty = true; // counts if it is a string
             _deltaDepth = depth + 1;

@@ -1,0 +1,4 @@
+using Gateway.E2E.Tests.Infrastructure;
+
+// One system start for every journey.
+[assembly: AssemblyFixture(typeof(GatewaySystem))]

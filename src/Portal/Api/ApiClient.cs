@@ -1,0 +1,71 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Gateway.Portal.Api;
+
+/// <summary>
+/// Base of the typed clients of the control plane's admin API: adds the user's bearer token to
+/// each request and turns every failure into an <see cref="ApiException"/> carrying the API's
+/// problem details (or a plain "unreachable"), never a raw exception.
+/// </summary>
+internal abstract class ApiClient(HttpClient http, IAccessTokenSource tokens)
+{
+    protected Task<T> GetAsync<T>(string path, object? query, CancellationToken cancellationToken) =>
+        SendAsync<T>(HttpMethod.Get, QueryString.Build(path, query), null, cancellationToken);
+
+    protected async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    {
+        using var response = await SendRawAsync(method, path, body, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<T>(JsonNaming.Options, cancellationToken)
+                ?? throw new ApiException(502, "The control plane sent an empty answer", null);
+        }
+        catch (JsonException ex)
+        {
+            throw new ApiException(502, "The control plane sent an answer the Portal cannot read", ex.Message);
+        }
+    }
+
+    protected async Task SendAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    {
+        using var response = await SendRawAsync(method, path, body, HttpCompletionOption.ResponseContentRead, cancellationToken);
+    }
+
+    /// <summary>Sends a request; the caller disposes the successful response (e.g. to stream its body).</summary>
+    protected async Task<HttpResponseMessage> SendRawAsync(
+        HttpMethod method, string path, object? body, HttpCompletionOption completion, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await tokens.GetAccessTokenAsync(cancellationToken));
+        if (body is not null) request.Content = JsonContent.Create(body, body.GetType(), options: JsonNaming.Options);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, completion, cancellationToken);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw ApiException.Unreachable(ex);
+        }
+        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw ApiException.Unreachable(ex);
+        }
+        catch (Polly.Timeout.TimeoutRejectedException ex)
+        {
+            throw ApiException.Unreachable(ex);
+        }
+        catch (Polly.CircuitBreaker.BrokenCircuitException ex)
+        {
+            throw ApiException.Unreachable(ex);
+        }
+
+        if (response.IsSuccessStatusCode) return response;
+        using (response)
+        {
+            throw await ProblemReader.ReadAsync(response, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using Gateway.Contracts.Admin;
+using Gateway.Portal.Api;
+using Gateway.Portal.Components.Shared;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+
+namespace Gateway.Portal.Components.Pages.Admin;
+
+public partial class Providers
+{
+    private static readonly int[] PageSizes = [10, 25, 50];
+    private static readonly Dictionary<string, string> SortFields = new() { ["Id"] = "id", ["Kind"] = "kind", ["CreatedAt"] = "createdAt" };
+
+    private MudDataGrid<ProviderDto>? _grid;
+    private Exception? _error;
+    private string? _search;
+
+    [Inject]
+    private ProvidersApi Api { get; set; } = default!;
+
+    [Inject]
+    private IDialogService Dialogs { get; set; } = default!;
+
+    [Inject]
+    private ISnackbar Snackbar { get; set; } = default!;
+
+    private async Task<GridData<ProviderDto>> LoadAsync(GridState<ProviderDto> state, CancellationToken ct)
+    {
+        var q = GridQuery.From(state, SortFields);
+        try
+        {
+            var page = await Api.ListAsync(new ProviderQuery { Page = q.Page, PageSize = q.PageSize, Sort = q.Sort, Order = q.Order, Search = _search }, ct);
+            ClearError(ref _error);
+            return GridQuery.Data(page);
+        }
+        catch (Exception ex) when (Failures.IsExpected(ex))
+        {
+            _error = ex;
+            StateHasChanged();
+            return GridQuery.Empty<ProviderDto>();
+        }
+    }
+
+    private Task SearchChanged(string? value)
+    {
+        _search = value;
+        return _grid!.ReloadServerData();
+    }
+
+    private async Task EditAsync(ProviderDto? provider)
+    {
+        var parameters = new DialogParameters<ProviderDialog> { { d => d.Provider, provider } };
+        var dialog = await Dialogs.ShowAsync<ProviderDialog>(provider is null ? "New provider" : $"Edit {provider.Id}", parameters, DialogSizes.Medium);
+        if (await dialog.Result is { Canceled: false })
+        {
+            Snackbar.Add("Provider saved; proxies get it with the next snapshot.", Severity.Success);
+            await _grid!.ReloadServerData();
+        }
+    }
+
+    private async Task DeleteAsync(ProviderDto provider)
+    {
+        var confirmed = await Dialogs.ShowMessageBoxAsync("Delete provider?", $"{provider.Id} ({provider.BaseUrl}) is removed.", yesText: "Delete", cancelText: "Keep it");
+        if (confirmed != true) return;
+        try
+        {
+            await Api.DeleteAsync(provider.Id, CancellationToken.None);
+            Snackbar.Add($"{provider.Id} deleted.", Severity.Success);
+            await _grid!.ReloadServerData();
+        }
+        catch (Exception ex) when (Failures.IsExpected(ex))
+        {
+            Snackbar.Add(Failures.MessageOf(ex), Severity.Error);
+        }
+    }
+}

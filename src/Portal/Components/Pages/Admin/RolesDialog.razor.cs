@@ -1,0 +1,52 @@
+using Gateway.Contracts.Admin;
+using Gateway.Contracts.Identity;
+using Gateway.Contracts.Snapshot;
+using Gateway.Portal.Api;
+using Gateway.Portal.Components.Shared;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.Options;
+using MudBlazor;
+
+namespace Gateway.Portal.Components.Pages.Admin;
+
+public partial class RolesDialog
+{
+    private HashSet<string> _roles = [];
+    private Exception? _error;
+    private bool _saving;
+
+    [CascadingParameter]
+    private IMudDialogInstance Dialog { get; set; } = default!;
+
+    [Parameter, EditorRequired]
+    public UserDto User { get; set; } = default!;
+
+    [Inject]
+    private TeamsApi Api { get; set; } = default!;
+
+    protected override void OnInitialized() => _roles = [.. User.Roles];
+
+    private void Toggle(string role, bool on)
+    {
+        if (on) _roles.Add(role);
+        else _roles.Remove(role);
+    }
+
+    private async Task SaveAsync()
+    {
+        _saving = true;
+        _error = null;
+        try
+        {
+            Dialog.Close(DialogResult.Ok(await Api.SetRolesAsync(User.Id, new SetUserRolesRequest([.. _roles.Order(StringComparer.Ordinal)]), CancellationToken.None)));
+        }
+        catch (Exception ex) when (Failures.IsExpected(ex))
+        {
+            _error = ex;
+        }
+        finally
+        {
+            _saving = false;
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using System.Globalization;
+using Gateway.Contracts.Errors;
+using Gateway.Proxy.Counters;
+
+namespace Gateway.Proxy.Policies.Admission;
+
+/// <summary>
+/// OpenAI's rate-limit headers: <c>x-ratelimit-limit-requests</c>, <c>-remaining-requests</c>,
+/// <c>-reset-requests</c> and the same for tokens, for the tightest per-minute limit of each kind
+/// (least remaining; on a tie the smaller limit). Resets are durations as OpenAI writes them
+/// (<c>1s</c>, <c>6m0s</c>, <c>250ms</c>). Upstream rate-limit headers never reach the client:
+/// they describe the gateway's provider account, not the caller's limits.
+/// </summary>
+internal static class RateLimitHeaders
+{
+    private static readonly string[] UpstreamHeaders =
+    [
+        GatewayHeaders.LimitRequests, GatewayHeaders.RemainingRequests, GatewayHeaders.ResetRequests,
+        GatewayHeaders.LimitTokens, GatewayHeaders.RemainingTokens, GatewayHeaders.ResetTokens,
+    ];
+
+    public static void Apply(IHeaderDictionary headers, CounterReservation? reservation, DateTimeOffset now)
+    {
+        foreach (var name in UpstreamHeaders) headers.Remove(name);
+        if (reservation is null) return;
+        var requests = Tightest(reservation, CounterKind.Requests);
+        if (requests >= 0) Write(headers, reservation, requests, now, GatewayHeaders.LimitRequests, GatewayHeaders.RemainingRequests, GatewayHeaders.ResetRequests);
+        var tokens = Tightest(reservation, CounterKind.Tokens);
+        if (tokens >= 0) Write(headers, reservation, tokens, now, GatewayHeaders.LimitTokens, GatewayHeaders.RemainingTokens, GatewayHeaders.ResetTokens);
+    }
+
+    /// <summary>Seconds until the denied limit may admit the request: the window's end; 1 for concurrency.</summary>
+    public static long RetryAfterSeconds(CounterReservation reservation, DateTimeOffset now)
+    {
+        if (reservation.Denied.Window == CounterWindow.None) return 1;
+        var seconds = (long)Math.Ceiling((reservation.ResetsAt[reservation.DeniedIndex] - now).TotalSeconds);
+        return Math.Max(1, seconds);
+    }
+
+    private static int Tightest(CounterReservation reservation, CounterKind kind)
+    {
+        var best = -1;
+        for (var i = 0; i < reservation.Count; i++)
+        {
+            ref readonly var check = ref reservation.Checks[i];
+            if (check.Kind != kind) continue;
+            if (best < 0 || reservation.Remaining[i] < reservation.Remaining[best]
+                || (reservation.Remaining[i] == reservation.Remaining[best] && check.Limit < reservation.Checks[best].Limit))
+                best = i;
+        }
+        return best;
+    }
+
+    private static void Write(IHeaderDictionary headers, CounterReservation reservation, int index, DateTimeOffset now, string limit, string remaining, string reset)
+    {
+        headers[limit] = reservation.Checks[index].Limit.ToString(CultureInfo.InvariantCulture);
+        headers[remaining] = reservation.Remaining[index].ToString(CultureInfo.InvariantCulture);
+        headers[reset] = FormatDuration(reservation.ResetsAt[index] - now);
+    }
+
+    /// <summary>A duration the way OpenAI (Go) writes it: <c>250ms</c>, <c>1s</c>, <c>12.5s</c>, <c>6m0s</c>, <c>1h2m3s</c>.</summary>
+    public static string FormatDuration(TimeSpan duration)
+    {
+        if (duration <= TimeSpan.Zero) return "0s";
+        var ms = (long)Math.Ceiling(duration.TotalMilliseconds);
+        if (ms < 1000) return ms.ToString(CultureInfo.InvariantCulture) + "ms";
+        var hours = ms / 3_600_000;
+        var minutes = ms / 60_000 % 60;
+        var seconds = ms % 60_000 / 1000m;
+        var secondsText = seconds.ToString("0.###", CultureInfo.InvariantCulture) + "s";
+        if (hours > 0) return $"{hours}h{minutes}m{secondsText}";
+        if (minutes > 0) return $"{minutes}m{secondsText}";
+        return secondsText;
+    }
+}

@@ -1,0 +1,162 @@
+using Gateway.Contracts.Usage;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Proxy.Usage;
+
+/// <summary>
+/// Ships sealed spool segments, oldest first, through the configured <see cref="IUsageShipper"/>,
+/// and deletes a segment only once the shipper acknowledged it. A failure keeps the segment and
+/// retries with back-off; segments left by an earlier run (a crash, a stop while the ledger was
+/// unreachable) are simply the oldest and go first.
+/// </summary>
+internal sealed partial class SpoolShipper(
+    UsageSpool spool,
+    IUsageShipper shipper,
+    IEnumerable<IUsageAcknowledgementObserver> observers,
+    UsageMetrics metrics,
+    IOptions<UsageOptions> options,
+    IOptions<Hosting.ProxyOptions> proxyOptions,
+    TimeProvider time,
+    ILogger<SpoolShipper> logger) : IAsyncDisposable
+{
+    private readonly IUsageAcknowledgementObserver[] _observers = [.. observers];
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly SemaphoreSlim _pass = new(1, 1);
+    private readonly HashSet<string> _reportedBad = new(StringComparer.Ordinal);
+    private Task _loop = Task.CompletedTask;
+    private int _failures;
+
+    public void Start() => _loop = Task.Run(() => LoopAsync(_stopping.Token));
+
+    /// <summary>Stops the loop, then ships whatever is sealed (the spool was stopped first, so that is everything).</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        try
+        {
+            await ShipAvailableAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            LogStopIncomplete();
+        }
+    }
+
+    /// <summary>Disposal without a stop ends the loop (the spool keeps what is not shipped).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _stopping.Dispose();
+    }
+
+    /// <summary>One pass: seal an aged segment, ship every sealed one in order; false when a shipment failed.</summary>
+    public async Task<bool> ShipAvailableAsync(CancellationToken cancellationToken)
+    {
+        await _pass.WaitAsync(cancellationToken);
+        try
+        {
+            var below = await spool.SealIfAgedAsync(cancellationToken);
+            var segments = spool.ListSegments();
+            metrics.SetPendingSegments(segments.Count);
+            foreach (var (seq, path) in segments)
+            {
+                if (seq >= below) break;
+                if (!await ShipAsync(path, cancellationToken)) return false;
+            }
+            return true;
+        }
+        finally
+        {
+            _pass.Release();
+        }
+    }
+
+    private async Task<bool> ShipAsync(string path, CancellationToken cancellationToken)
+    {
+        List<UsageRecord> records;
+        try
+        {
+            records = SpoolSegmentReader.Read(path, out var bad);
+            if (bad > 0 && _reportedBad.Add(path))
+            {
+                LogBadLines(Path.GetFileName(path), bad);
+                metrics.BadLines(bad);
+            }
+        }
+        catch (IOException ex)
+        {
+            LogReadFailed(ex, Path.GetFileName(path));
+            return false;
+        }
+
+        if (records.Count > 0)
+        {
+            try
+            {
+                await shipper.ShipAsync(new SpoolBatch(proxyOptions.Value.NodeId + "/" + Path.GetFileNameWithoutExtension(path), records), cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                _failures++;
+                metrics.ShipFailed();
+                LogShipFailed(ex, Path.GetFileName(path), records.Count, _failures);
+                return false;
+            }
+        }
+        _failures = 0;
+        File.Delete(path);
+        _reportedBad.Remove(path);
+        var now = time.GetUtcNow();
+        foreach (var observer in _observers) observer.Acknowledged(records, now);
+        metrics.Shipped(records.Count);
+        return true;
+    }
+
+    private async Task LoopAsync(CancellationToken cancellationToken)
+    {
+        var interval = TimeSpan.FromMilliseconds(options.Value.ShipIntervalMs);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var delay = interval;
+            try
+            {
+                if (!await ShipAvailableAsync(cancellationToken))
+                    delay = TimeSpan.FromSeconds(Math.Min(options.Value.ShipRetryMaxSeconds, 0.5 * Math.Pow(2, Math.Min(_failures, 16))));
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                LogLoopFailed(ex);
+                delay = TimeSpan.FromSeconds(1);
+            }
+            try
+            {
+                await Task.Delay(delay, time, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 9101, Level = LogLevel.Warning, Message = "Shipping spool segment {Segment} ({Records} records) failed ({Failures} in a row); it stays in the spool and is retried")]
+    private partial void LogShipFailed(Exception exception, string segment, int records, int failures);
+
+    [LoggerMessage(EventId = 9102, Level = LogLevel.Warning, Message = "Spool segment {Segment}: {Lines} unreadable lines skipped (a torn write from a crash)")]
+    private partial void LogBadLines(string segment, int lines);
+
+    [LoggerMessage(EventId = 9103, Level = LogLevel.Error, Message = "Spool segment {Segment} could not be read; it stays in the spool")]
+    private partial void LogReadFailed(Exception exception, string segment);
+
+    [LoggerMessage(EventId = 9104, Level = LogLevel.Warning, Message = "The stop deadline passed before every spool segment was shipped; the rest ships at the next start")]
+    private partial void LogStopIncomplete();
+
+    [LoggerMessage(EventId = 9105, Level = LogLevel.Error, Message = "The usage shipper loop failed; retrying")]
+    private partial void LogLoopFailed(Exception exception);
+}

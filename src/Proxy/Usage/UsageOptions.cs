@@ -1,0 +1,52 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Gateway.Proxy.Usage;
+
+/// <summary>Where usage records go (section <c>Proxy:Usage</c>): channel, spool and shipper settings.</summary>
+internal sealed class UsageOptions
+{
+    public const string Section = "Proxy:Usage";
+
+    /// <summary><c>File</c>: the local NDJSON ledger (standalone); <c>Grpc</c>: the control plane's ingestion service.</summary>
+    public UsageShipperKind Shipper { get; set; } = UsageShipperKind.File;
+
+    /// <summary>Records the channel holds before writes spill straight to the spool.</summary>
+    [Range(16, 1_000_000)]
+    public int ChannelCapacity { get; set; } = 10_000;
+
+    /// <summary>Most records appended in one write (a syncer fsyncs behind the writes).</summary>
+    [Range(1, 100_000)]
+    public int GroupCommitMaxBatch { get; set; } = 1024;
+
+    /// <summary>How long the writer waits for more records after the first of a batch (0: write whatever is queued at once).</summary>
+    [Range(0, 1000)]
+    public int GroupCommitDelayMs { get; set; }
+
+    /// <summary>A segment is sealed (and shipped) once it is this large…</summary>
+    [Range(4096, 1L << 30)]
+    public long SegmentMaxBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>…or this old (milliseconds since its first record).</summary>
+    [Range(10, 3_600_000)]
+    public int SegmentMaxAgeMs { get; set; } = 1000;
+
+    /// <summary>How often the shipper looks for sealed segments.</summary>
+    [Range(10, 60_000)]
+    public int ShipIntervalMs { get; set; } = 200;
+
+    /// <summary>Longest pause between two attempts to ship a segment the shipper could not deliver.</summary>
+    [Range(1, 3600)]
+    public int ShipRetryMaxSeconds { get; set; } = 30;
+}
+
+internal enum UsageShipperKind
+{
+    File,
+    Grpc,
+}
+
+/// <summary>Keyed-service names of the shippers (the gRPC one is registered by the control-plane feed).</summary>
+internal static class UsageShipperKeys
+{
+    public const string Grpc = "grpc";
+}

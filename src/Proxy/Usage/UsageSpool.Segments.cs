@@ -1,0 +1,114 @@
+using System.Globalization;
+using Microsoft.Win32.SafeHandles;
+
+namespace Gateway.Proxy.Usage;
+
+/// <summary>The spool's segment files: append, fsync behind the writes, open and seal.</summary>
+internal sealed partial class UsageSpool
+{
+    /// <summary>Appends whole lines (the syncer fsyncs them); on failure retries until the disk takes them (a record is never dropped).</summary>
+    private async Task AppendAsync(ReadOnlyMemory<byte> lines, int records, bool spilled)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            SafeFileHandle? full = null;
+            var written = false;
+            await _fileLock.WaitAsync();
+            try
+            {
+                var segment = _segment ?? Open();
+                RandomAccess.Write(segment, lines.Span, _segmentBytes);
+                _segmentBytes += lines.Length;
+                written = true;
+                _metrics.Written(records, spilled);
+                if (_segmentBytes >= _options.SegmentMaxBytes) full = Detach();
+                else _syncRequests.Writer.TryWrite(true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                LogWriteFailed(ex, records, attempt + 1);
+                // A failed segment may hold part of the batch: seal it (its torn line is skipped on reading) and retry in a new one.
+                full = Detach();
+            }
+            finally
+            {
+                _fileLock.Release();
+            }
+            Close(full);
+            if (written) return;
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 50 << Math.Min(attempt, 6))), _time);
+        }
+    }
+
+    /// <summary>Fsyncs the open segment after each write, outside the lock, so writing goes on meanwhile.</summary>
+    private async Task SyncLoopAsync()
+    {
+        var requests = _syncRequests.Reader;
+        while (await requests.WaitToReadAsync())
+        {
+            requests.TryRead(out _);
+            SafeFileHandle? segment;
+            await _fileLock.WaitAsync();
+            try
+            {
+                segment = _segment;
+            }
+            finally
+            {
+                _fileLock.Release();
+            }
+            if (segment is null) continue; // sealed meanwhile: sealing fsyncs
+            try
+            {
+                RandomAccess.FlushToDisk(segment);
+                _metrics.Synced();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Sealed while syncing: the seal fsynced it.
+            }
+            catch (IOException ex)
+            {
+                LogWriteFailed(ex, 0, 1);
+            }
+        }
+    }
+
+    private SafeFileHandle Open()
+    {
+        _segmentSeq = _nextSeq++;
+        var path = Path.Combine(Directory, Prefix + _segmentSeq.ToString("D16", CultureInfo.InvariantCulture) + Extension);
+        _segment = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
+        _segmentBytes = 0;
+        _segmentOpenedAt = _time.GetTimestamp();
+        return _segment;
+    }
+
+    /// <summary>Takes the open segment out of use (under the lock); from then on the shipper may take it.</summary>
+    private SafeFileHandle? Detach()
+    {
+        var segment = _segment;
+        _segment = null;
+        _segmentSeq = -1;
+        return segment;
+    }
+
+    /// <summary>Fsyncs and closes a detached segment (outside the lock, so writing goes on in a new one).</summary>
+    private void Close(SafeFileHandle? segment)
+    {
+        if (segment is null) return;
+        try
+        {
+            RandomAccess.FlushToDisk(segment);
+            _metrics.Synced();
+        }
+        catch (IOException ex)
+        {
+            LogWriteFailed(ex, 0, 1);
+        }
+        segment.Dispose();
+    }
+
+    /// <summary>Fsyncs and closes the open segment (caller holds the lock).</summary>
+    private void Seal() => Close(Detach());
+}

@@ -1,0 +1,184 @@
+using Gateway.Proxy.Counters;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Gateway.Proxy.Tests.Admission;
+
+public sealed class InProcessCountersTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 3, 10, 12, 0, 10, TimeSpan.Zero);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static CounterReservation Reservation(string lease, long min, long max, params CounterCheck[] checks) =>
+        new(lease, checks, checks.Length, min, max);
+
+    private static CounterCheck Rpm(string key, long limit, CounterScope scope = CounterScope.Key) => new(key, CounterKind.Requests, scope, CounterWindow.Minute, limit, 1, 0);
+
+    private static CounterCheck Tpm(string key, long limit, long prompt) => new(key, CounterKind.Tokens, CounterScope.Key, CounterWindow.Minute, limit, prompt, 1);
+
+    private static CounterCheck Concurrent(string key, long limit) => new(key, CounterKind.Concurrency, CounterScope.Key, CounterWindow.None, limit, 1, 0);
+
+    [Fact]
+    public async Task TwoHundredConcurrentReservations_AgainstALimitOfFifty_AdmitExactlyFifty()
+    {
+        var counters = new InProcessCounters(new FakeTimeProvider(Start));
+        using var gate = new ManualResetEventSlim(false);
+        var tasks = new Task<bool>[200];
+        for (var i = 0; i < tasks.Length; i++)
+        {
+            var lease = "r" + i;
+            tasks[i] = Task.Factory.StartNew(() =>
+            {
+                gate.Wait(Ct);
+                var r = Reservation(lease, 10, 10, Concurrent("c", 50), Rpm("m", 1000), Tpm("t", 1_000_000, 5));
+                counters.ReserveAsync(r, Ct).AsTask().GetAwaiter().GetResult();
+                return r.Admitted;
+            }, Ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+        gate.Set();
+        var admitted = 0;
+        foreach (var t in tasks) admitted += await t ? 1 : 0;
+
+        Assert.Equal(50, admitted);
+        Assert.Equal(50, counters.Peek("c", CounterWindow.None));
+        Assert.Equal(50, counters.Peek("m", CounterWindow.Minute));
+        Assert.Equal(50 * 15, counters.Peek("t", CounterWindow.Minute));
+    }
+
+    [Fact]
+    public async Task AReservationIsAllOrNothing_ADeniedCheckLeavesTheOthersUntouched()
+    {
+        var counters = new InProcessCounters(new FakeTimeProvider(Start));
+        var first = Reservation("a", 0, 0, Rpm("key", 10), Rpm("team", 1, CounterScope.Team));
+        await counters.ReserveAsync(first, Ct);
+        var second = Reservation("b", 0, 0, Rpm("key", 10), Rpm("team", 1, CounterScope.Team));
+        await counters.ReserveAsync(second, Ct);
+
+        Assert.True(first.Admitted);
+        Assert.False(second.Admitted);
+        Assert.Equal(1, second.DeniedIndex);
+        Assert.Equal(CounterScope.Team, second.Denied.Scope);
+        Assert.Equal(1, counters.Peek("key", CounterWindow.Minute));
+        Assert.Equal([9, 0], second.Remaining);
+    }
+
+    [Fact]
+    public async Task Settle_ReplacesTheReservedTokensWithTheActualOnes_AndFreesTheSlot()
+    {
+        var counters = new InProcessCounters(new FakeTimeProvider(Start));
+        var r = Reservation("a", 100, 100, Tpm("t", 1000, 20), Concurrent("c", 5));
+        await counters.ReserveAsync(r, Ct);
+        Assert.Equal(120, counters.Peek("t", CounterWindow.Minute));
+        Assert.Equal(1, counters.Peek("c", CounterWindow.None));
+
+        r.Actual[0] = 37;
+        await counters.SettleAsync(r, Ct);
+        await counters.SettleAsync(r, Ct); // a second settle is ignored
+
+        Assert.Equal(37, counters.Peek("t", CounterWindow.Minute));
+        Assert.Equal(0, counters.Peek("c", CounterWindow.None));
+    }
+
+    [Fact]
+    public async Task Release_GivesBackTokensAndSlot_ButKeepsTheRequestCount()
+    {
+        var counters = new InProcessCounters(new FakeTimeProvider(Start));
+        var r = Reservation("a", 50, 50, Rpm("m", 10), Tpm("t", 1000, 20), Concurrent("c", 5));
+        await counters.ReserveAsync(r, Ct);
+        await counters.ReleaseAsync(r, Ct);
+
+        Assert.Equal(1, counters.Peek("m", CounterWindow.Minute));
+        Assert.Equal(0, counters.Peek("t", CounterWindow.Minute));
+        Assert.Equal(0, counters.Peek("c", CounterWindow.None));
+    }
+
+    [Fact]
+    public async Task Window_RollsOverAtTheMinute_AndResetsAtTheWindowsEnd()
+    {
+        var time = new FakeTimeProvider(Start);
+        var counters = new InProcessCounters(time);
+        for (var i = 0; i < 3; i++) await counters.ReserveAsync(Reservation("a" + i, 0, 0, Rpm("m", 3)), Ct);
+        var denied = Reservation("x", 0, 0, Rpm("m", 3));
+        await counters.ReserveAsync(denied, Ct);
+        Assert.False(denied.Admitted);
+        Assert.Equal(new DateTimeOffset(2026, 3, 10, 12, 1, 0, TimeSpan.Zero), denied.ResetsAt[0]);
+
+        time.Advance(TimeSpan.FromSeconds(49)); // 12:00:59: same window
+        var stillDenied = Reservation("y", 0, 0, Rpm("m", 3));
+        await counters.ReserveAsync(stillDenied, Ct);
+        Assert.False(stillDenied.Admitted);
+
+        time.Advance(TimeSpan.FromSeconds(1)); // 12:01:00: a new window
+        var admitted = Reservation("z", 0, 0, Rpm("m", 3));
+        await counters.ReserveAsync(admitted, Ct);
+        Assert.True(admitted.Admitted);
+        Assert.Equal(2, admitted.Remaining[0]);
+    }
+
+    [Fact]
+    public async Task SettleAfterTheWindowPassed_ChargesOnlyTheExcessToTheCurrentWindow()
+    {
+        var time = new FakeTimeProvider(Start);
+        var counters = new InProcessCounters(time);
+        var under = Reservation("a", 100, 100, Tpm("t", 10_000, 0));
+        var over = Reservation("b", 100, 100, Tpm("t", 10_000, 0));
+        await counters.ReserveAsync(under, Ct);
+        await counters.ReserveAsync(over, Ct);
+        time.Advance(TimeSpan.FromMinutes(1));
+
+        under.Actual[0] = 40;
+        await counters.SettleAsync(under, Ct);
+        over.Actual[0] = 130;
+        await counters.SettleAsync(over, Ct);
+
+        Assert.Equal(30, counters.Peek("t", CounterWindow.Minute));
+    }
+
+    [Fact]
+    public async Task FlexibleUnits_AreClampedToWhatIsLeft_AndDeniedBelowTheMinimum()
+    {
+        var counters = new InProcessCounters(new FakeTimeProvider(Start));
+        await counters.ReserveAsync(Reservation("a", 0, 0, Tpm("t", 1000, 900)), Ct);
+
+        var clamped = Reservation("b", 1, 500, Tpm("t", 1000, 20));
+        await counters.ReserveAsync(clamped, Ct);
+        Assert.True(clamped.Admitted);
+        Assert.Equal(80, clamped.Units);
+        Assert.Equal(0, clamped.Remaining[0]);
+
+        var nothingLeft = Reservation("c", 1, 500, Tpm("t", 1000, 0));
+        await counters.ReserveAsync(nothingLeft, Ct);
+        Assert.False(nothingLeft.Admitted);
+        Assert.Equal(0, nothingLeft.DeniedIndex);
+    }
+
+    [Fact]
+    public async Task FlexibleUnits_TakeTheTightestCheck_MoneyByItsPricePerUnit()
+    {
+        var counters = new InProcessCounters(new FakeTimeProvider(Start));
+        var money = new CounterCheck("money", CounterKind.BudgetMoney, CounterScope.Subscription, CounterWindow.Month, 10_000, 1_000, 30);
+        var r = Reservation("a", 1, 1000, Tpm("t", 5000, 10), money);
+        await counters.ReserveAsync(r, Ct);
+
+        Assert.True(r.Admitted);
+        Assert.Equal(300, r.Units); // (10,000 − 1,000) / 30
+        Assert.Equal(10_000, counters.Peek("money", CounterWindow.Month));
+    }
+
+    [Fact]
+    public async Task Adjust_TouchesOnlyTheNamedWindow_AndNeverGoesBelowZero()
+    {
+        var time = new FakeTimeProvider(Start);
+        var counters = new InProcessCounters(time);
+        var month = new CounterCheck("b", CounterKind.BudgetTokens, CounterScope.Subscription, CounterWindow.Month, 1_000_000, 500, 0);
+        var r = Reservation("a", 0, 0, month);
+        await counters.ReserveAsync(r, Ct);
+
+        await counters.AdjustAsync("b", r.WindowStarts[0].AddMonths(-1), -100, Ct);
+        Assert.Equal(500, counters.Peek("b", CounterWindow.Month));
+        await counters.AdjustAsync("b", r.WindowStarts[0], -200, Ct);
+        Assert.Equal(300, counters.Peek("b", CounterWindow.Month));
+        await counters.AdjustAsync("b", r.WindowStarts[0], -1000, Ct);
+        Assert.Equal(0, counters.Peek("b", CounterWindow.Month));
+    }
+}

@@ -1,0 +1,179 @@
+using System.Text;
+using Gateway.Contracts.Usage;
+using Gateway.Proxy.Usage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Proxy.Tests.Usage;
+
+public sealed class UsageSpoolTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static void AssertExactlyOnce(IEnumerable<UsageRecord> ledger, IEnumerable<string> ids)
+    {
+        var counts = ledger.GroupBy(r => r.RequestId).ToDictionary(g => g.Key, g => g.Count());
+        foreach (var id in ids) Assert.Equal(1, counts.GetValueOrDefault(id));
+        Assert.All(counts.Values, c => Assert.Equal(1, c));
+    }
+
+    [Fact]
+    public async Task RecordsFromManyThreads_ReachTheLedgerOnce_AndTheSpoolEmpties()
+    {
+        await using var rig = new SpoolRig();
+        await rig.StartAsync();
+        var ids = Enumerable.Range(0, 2000).Select(i => "many-" + i).ToList();
+
+        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = Ct }, (id, _) =>
+        {
+            rig.Spool.Submit(SpoolRig.Record(id));
+            return ValueTask.CompletedTask;
+        });
+        await rig.StopAsync();
+
+        var ledger = Ledger.Read(rig.DataDirectory);
+        Assert.Equal(2000, ledger.Count);
+        AssertExactlyOnce(ledger, ids);
+        Assert.Empty(Directory.GetFiles(rig.SpoolDirectory));
+        Assert.Equal(0.000123m, ledger[0].Cost);
+    }
+
+    [Fact]
+    public async Task AFullChannel_SpillsToTheSpool_CountsIt_AndLosesNothing()
+    {
+        await using var rig = new SpoolRig(settings: new Dictionary<string, string?> { ["Proxy:Usage:ChannelCapacity"] = "16" });
+        var ids = Enumerable.Range(0, 100).Select(i => "spill-" + i).ToList();
+
+        // The writer is not running yet: the channel fills at 16 and the rest goes straight to disk.
+        foreach (var id in ids) rig.Spool.Submit(SpoolRig.Record(id));
+        for (var i = 0; rig.Spilled.GetMeasurementSnapshot().Sum(m => m.Value) < 84 && i < 500; i++) await Task.Delay(10, Ct);
+        Assert.Equal(84, rig.Spilled.GetMeasurementSnapshot().Sum(m => m.Value));
+
+        await rig.StartAsync();
+        await rig.StopAsync();
+
+        AssertExactlyOnce(Ledger.Read(rig.DataDirectory), ids);
+    }
+
+    [Fact]
+    public async Task SegmentsLeftByAnEarlierRun_AreShippedAtStart_SkippingATornLastLine()
+    {
+        var dataDirectory = Directory.CreateTempSubdirectory("spool-replay-").FullName;
+        var spool = Directory.CreateDirectory(Path.Combine(dataDirectory, "spool")).FullName;
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        UsageSpool.Serialize([SpoolRig.Record("old-1"), SpoolRig.Record("old-2")], buffer);
+        await File.WriteAllBytesAsync(Path.Combine(spool, "segment-000000000003.ndjson"), buffer.WrittenSpan.ToArray(), Ct);
+        buffer.ResetWrittenCount();
+        UsageSpool.Serialize([SpoolRig.Record("old-3")], buffer);
+        var torn = Encoding.UTF8.GetBytes("{\"requestId\":\"old-4\",\"timest");
+        await File.WriteAllBytesAsync(Path.Combine(spool, "segment-000000000004.ndjson"), [.. buffer.WrittenSpan, .. torn], Ct);
+
+        await using var rig = new SpoolRig(dataDirectory);
+        await rig.StartAsync();
+        rig.Spool.Submit(SpoolRig.Record("new-1"));
+        await rig.StopAsync();
+
+        var ledger = Ledger.Read(dataDirectory);
+        AssertExactlyOnce(ledger, ["old-1", "old-2", "old-3", "new-1"]);
+        Assert.Equal(4, ledger.Count);
+        Assert.Equal(["old-1", "old-2", "old-3", "new-1"], ledger.Select(r => r.RequestId));
+        Assert.Equal(1, rig.BadLines.GetMeasurementSnapshot().Sum(m => m.Value));
+        Assert.Empty(Directory.GetFiles(spool));
+    }
+
+    [Fact]
+    public async Task ASegmentShippedButNotDeleted_BeforeACrash_IsNotWrittenTwice()
+    {
+        var dataDirectory = Directory.CreateTempSubdirectory("spool-dedupe-").FullName;
+        var spool = Directory.CreateDirectory(Path.Combine(dataDirectory, "spool")).FullName;
+        var ledgerDir = Directory.CreateDirectory(Path.Combine(dataDirectory, "ledger")).FullName;
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        UsageSpool.Serialize([SpoolRig.Record("a"), SpoolRig.Record("b"), SpoolRig.Record("c")], buffer);
+        await File.WriteAllBytesAsync(Path.Combine(spool, "segment-000000000007.ndjson"), buffer.WrittenSpan.ToArray(), Ct);
+        // The ledger got "a" and "b" and half of "c" when the process died.
+        var lines = Encoding.UTF8.GetString(buffer.WrittenSpan).Split('\n');
+        await File.WriteAllTextAsync(Path.Combine(ledgerDir, "usage-2026-01-01.ndjson"), lines[0] + "\n" + lines[1] + "\n" + lines[2][..20], Ct);
+
+        await using var rig = new SpoolRig(dataDirectory);
+        await rig.StartAsync();
+        rig.Spool.Submit(SpoolRig.Record("d"));
+        await rig.StopAsync();
+
+        var ledger = Ledger.Read(dataDirectory);
+        AssertExactlyOnce(ledger, ["a", "b", "c", "d"]);
+        Assert.Equal(4, ledger.Count);
+    }
+
+    [Fact]
+    public async Task AShipperThatFails_KeepsTheSegment_AndDeliversItLater()
+    {
+        var flaky = new FlakyShipper(failures: 2);
+        await using var rig = new SpoolRig(configure: services => services.AddSingleton<IUsageShipper>(flaky));
+        await rig.StartAsync();
+        rig.Spool.Submit(SpoolRig.Record("retry-1"));
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (flaky.Delivered.Count == 0 && DateTime.UtcNow < deadline) await Task.Delay(20, Ct);
+        await rig.StopAsync();
+
+        Assert.Equal(3, flaky.Attempts);
+        Assert.Equal(["retry-1"], flaky.Delivered);
+        Assert.Empty(Directory.GetFiles(rig.SpoolDirectory));
+    }
+
+    [Fact]
+    public async Task AStopWhileTheShipperIsDown_KeepsTheSpool_ForTheNextStart()
+    {
+        var down = new FlakyShipper(failures: int.MaxValue);
+        var rig = new SpoolRig(configure: services => services.AddSingleton<IUsageShipper>(down));
+        await rig.StartAsync();
+        rig.Spool.Submit(SpoolRig.Record("kept-1"));
+        await rig.StopAsync();
+        await rig.DisposeAsync();
+        Assert.NotEmpty(Directory.GetFiles(rig.SpoolDirectory));
+
+        await using var next = new SpoolRig(rig.DataDirectory);
+        await next.StartAsync();
+        await next.StopAsync();
+
+        AssertExactlyOnce(Ledger.Read(rig.DataDirectory), ["kept-1"]);
+    }
+
+    [Theory]
+    [InlineData("Proxy:Usage:ChannelCapacity", "0")]
+    [InlineData("Proxy:Usage:GroupCommitMaxBatch", "-1")]
+    [InlineData("Proxy:Usage:SegmentMaxBytes", "10")]
+    [InlineData("Proxy:Usage:Shipper", "Carrier")]
+    public async Task BadSettings_AreRefused(string key, string value)
+    {
+        await using var rig = new SpoolRig(settings: new Dictionary<string, string?> { [key] = value });
+
+        Assert.ThrowsAny<Exception>(() => rig.Spool);
+    }
+
+    [Fact]
+    public async Task GrpcShipping_WithoutAGrpcShipper_SaysWhatIsMissing()
+    {
+        await using var rig = new SpoolRig(settings: new Dictionary<string, string?> { ["Proxy:Usage:Shipper"] = "Grpc" });
+        var provider = rig.Services;
+
+        var error = Assert.Throws<InvalidOperationException>(() => provider.GetRequiredService<IUsageShipper>());
+
+        Assert.Contains("Proxy:Usage:Shipper is Grpc", error.Message);
+        Assert.Equal(UsageShipperKind.Grpc, provider.GetRequiredService<IOptions<UsageOptions>>().Value.Shipper);
+    }
+
+    private sealed class FlakyShipper(int failures) : IUsageShipper
+    {
+        public int Attempts;
+
+        public List<string> Delivered { get; } = [];
+
+        public ValueTask ShipAsync(SpoolBatch batch, CancellationToken cancellationToken)
+        {
+            if (++Attempts <= failures) throw new IOException("the ledger is unreachable");
+            foreach (var record in batch.Records) Delivered.Add(record.RequestId);
+            return ValueTask.CompletedTask;
+        }
+    }
+}
