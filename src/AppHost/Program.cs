@@ -31,6 +31,8 @@ var proxy = builder.AddProject<Projects.Proxy>("proxy", launchProfileName: null)
     .WithEnvironment("Proxy__ControlPlane__GrpcUrl", controlPlane.GetEndpoint("grpc"))
     .WithEnvironment("Proxy__ControlPlane__Authority", controlPlane.GetEndpoint("http"))
     .WithEnvironment("Proxy__ControlPlane__ClientSecret", proxySecret)
+    .WithEnvironment("Proxy__Usage__Shipper", "Grpc")
+    .WithEnvironment("Proxy__ControlPlane__LocalLedgerCopy", "true")
     // MockLlm accepts any non-empty key; this one only stands in for a provider credential.
     .WithEnvironment("MOCKLLM_API_KEY", "mock-upstream-key")
     .WithHttpHealthCheck("/health")

@@ -9,8 +9,6 @@ namespace Gateway.Proxy.ControlPlane;
 
 internal static class ControlPlaneExtensions
 {
-    /// <summary>The keyed-service name under which the spool finds the gRPC shipper.</summary>
-    public const string GrpcUsageShipperKey = "grpc";
 
     /// <summary>
     /// The link to the control plane, when <c>Proxy:ControlPlane:GrpcUrl</c> is set: the gRPC
@@ -36,8 +34,11 @@ internal static class ControlPlaneExtensions
         services.AddSingleton<ISnapshotSource>(sp => sp.GetRequiredService<ControlPlaneSnapshotSource>());
         services.AddHostedService<HeartbeatService>();
         services.TryAddSingleton<GrpcUsageShipper>();
-        // The usage spool picks its shipper by Proxy:Usage:Shipper; "grpc" is this one.
-        services.TryAddKeyedSingleton<IUsageShipper>(GrpcUsageShipperKey, (sp, _) => sp.GetRequiredService<GrpcUsageShipper>());
+        // The usage spool picks its shipper by Proxy:Usage:Shipper (Grpc: this one).
+        services.TryAddKeyedSingleton<IUsageShipper>(UsageShipperKeys.Grpc, (sp, _) =>
+            sp.GetRequiredService<IOptions<ControlPlaneOptions>>().Value.LocalLedgerCopy
+                ? ActivatorUtilities.CreateInstance<LocalCopyUsageShipper>(sp)
+                : sp.GetRequiredService<GrpcUsageShipper>());
         return services;
     }
 }

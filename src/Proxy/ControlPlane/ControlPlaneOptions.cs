@@ -56,6 +56,9 @@ internal sealed class ControlPlaneOptions : IValidatableObject
     /// <summary>How long a usage batch may wait for its acknowledgement before the call is given up (the spool ships it again).</summary>
     public double ShipTimeoutSeconds { get; set; } = 60;
 
+    /// <summary>With <c>Proxy:Usage:Shipper</c> = <c>Grpc</c>: also append every acknowledged batch to the local NDJSON ledger.</summary>
+    public bool LocalLedgerCopy { get; set; }
+
     /// <summary>Largest snapshot accepted, uncompressed (a gzip payload is not inflated past it).</summary>
     public int MaxSnapshotBytes { get; set; } = 256 * 1024 * 1024;
 

@@ -80,7 +80,8 @@ public sealed class FeedFixture : IAsyncLifetime
             .First(a => !a.EndsWith($":{grpcPort}", StringComparison.Ordinal)));
         ControlPlaneGrpc = new Uri($"http://127.0.0.1:{grpcPort}");
 
-        Main = await StartProxyAsync(MainNodeId, services: s => s.AddSingleton<IUsageBacklog>(Backlog));
+        Main = await StartProxyAsync(MainNodeId, new Dictionary<string, string?> { ["Proxy:ControlPlane:LocalLedgerCopy"] = "true" },
+            services: s => s.AddSingleton<IUsageBacklog>(Backlog));
     }
 
     /// <summary>
@@ -99,6 +100,9 @@ public sealed class FeedFixture : IAsyncLifetime
             ["Proxy:ControlPlane:HeartbeatSeconds"] = "0.5",
             ["Proxy:ControlPlane:ReconnectMinSeconds"] = "0.05",
             ["Proxy:ControlPlane:ReconnectMaxSeconds"] = "0.5",
+            ["Proxy:Usage:Shipper"] = "Grpc",
+            ["Proxy:Usage:SegmentMaxAgeMs"] = "100",
+            ["Proxy:Usage:ShipIntervalMs"] = "50",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>()) settings[key] = value;
         return FeedProxy.StartAsync(settings, services, dataDirectory);

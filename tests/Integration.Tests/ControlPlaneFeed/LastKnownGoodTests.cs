@@ -20,12 +20,14 @@ public sealed class LastKnownGoodTests(FeedFixture fixture)
         var data = Directory.CreateTempSubdirectory("feed-lkg-").FullName;
         try
         {
-            long revision;
+            SnapshotStore firstStore;
             await using (var first = await fixture.StartProxyAsync("feed-proxy-lkg", dataDirectory: data))
             {
-                revision = first.Store.Current!.Revision;
-                Assert.Equal(ControlPlaneSnapshotSource.SourceKind, first.Store.Current.Source);
+                firstStore = first.Store;
+                Assert.Equal(ControlPlaneSnapshotSource.SourceKind, firstStore.Current!.Source);
             }
+            // The last revision the first proxy applied (stopped now, so it is the one on disk).
+            var revision = firstStore.Current!.Revision;
             Assert.True(File.Exists(Path.Combine(data, LastKnownGood.FileName)));
 
             await using var relay = new TcpRelay(fixture.ControlPlaneGrpc, up: false);

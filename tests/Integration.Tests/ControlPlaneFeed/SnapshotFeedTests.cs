@@ -82,8 +82,7 @@ public sealed class SnapshotFeedTests(FeedFixture fixture)
             s.AddLogging(l => l.AddFakeLogging());
         });
         var logs = proxy.App.Services.GetFakeLogCollector();
-        var good = proxy.Store.Current!;
-        Assert.Equal(ControlPlaneSnapshotSource.SourceKind, good.Source);
+        Assert.Equal(ControlPlaneSnapshotSource.SourceKind, proxy.Store.Current!.Source);
 
         tamper.Armed = true;
         using var dev = fixture.ControlPlaneClient(await fixture.UserTokenAsync("dev@demo.bank"));
@@ -92,8 +91,10 @@ public sealed class SnapshotFeedTests(FeedFixture fixture)
         await Eventually.HoldsAsync(() => proxy.Source.LastRefusedRevision >= withKey, Patience, $"the proxy refuses tampered revision {withKey}");
 
         Assert.True(tamper.Tampered > 0);
-        Assert.Same(good, proxy.Store.Current);
-        Assert.False(proxy.Store.Current!.Keys.ContainsKey(keyId));
+        var current = proxy.Store.Current!;
+        Assert.Equal(ControlPlaneSnapshotSource.SourceKind, current.Source);
+        Assert.True(current.Revision < withKey, $"revision {current.Revision} in force, tampered {withKey}");
+        Assert.False(current.Keys.ContainsKey(keyId));
         using var withNewKey = proxy.Client(key);
         using var withDemoKey = proxy.Client(DemoKeys.Key);
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(withNewKey));

@@ -23,6 +23,9 @@ internal sealed partial class GrpcUsageShipper(
     IOptions<ProxyOptions> proxy,
     ILogger<GrpcUsageShipper> logger) : IUsageShipper, IAsyncDisposable
 {
+    /// <summary>Decimals of money in the control plane's ledger.</summary>
+    public const int LedgerCostDecimals = 6;
+
     private readonly UsageIngestion.UsageIngestionClient _client = new(channel.Invoker);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private ShipCall? _call;
@@ -31,8 +34,7 @@ internal sealed partial class GrpcUsageShipper(
     public async ValueTask ShipAsync(SpoolBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var message = new UsageBatch { BatchId = batch.BatchId, NodeId = proxy.Value.NodeId };
-        foreach (var record in batch.Records) message.Records.Add(record.ToMessage());
+        var message = ToMessage(batch, proxy.Value.NodeId);
 
         await _gate.WaitAsync(cancellationToken);
         try
@@ -59,6 +61,23 @@ internal sealed partial class GrpcUsageShipper(
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// The batch as the ledger takes it. The ledger keeps money as <c>decimal(18,6)</c> and refuses
+    /// (quarantines) a cost with more decimals, while metering prices tokens exactly (a few tokens
+    /// of a cheap model cost less than a micro-unit): costs are rounded to 6 decimals, half to even,
+    /// so rounding does not drift one way over many records.
+    /// </summary>
+    internal static UsageBatch ToMessage(SpoolBatch batch, string nodeId)
+    {
+        var message = new UsageBatch { BatchId = batch.BatchId, NodeId = nodeId };
+        foreach (var record in batch.Records)
+        {
+            var ledgerCost = decimal.Round(record.Cost, LedgerCostDecimals, MidpointRounding.ToEven);
+            message.Records.Add((ledgerCost == record.Cost ? record : record with { Cost = ledgerCost }).ToMessage());
+        }
+        return message;
     }
 
     private async Task ShipOnceAsync(UsageBatch message, CancellationToken cancellationToken)
