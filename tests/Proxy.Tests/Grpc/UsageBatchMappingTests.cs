@@ -39,16 +39,18 @@ public sealed class UsageBatchMappingTests
     }
 
     [Theory]
-    [InlineData("0.0000235", "0.000024")]
-    [InlineData("0.0000245", "0.000024")]
-    [InlineData("0.0000015", "0.000002")]
-    [InlineData("0.0000004", "0.000000")]
-    [InlineData("12.3456789", "12.345679")]
-    [InlineData("0.000123", "0.000123")]
-    public void Cost_IsRoundedToTheLedgersSixDecimals_HalfToEven(string exact, string shipped)
+    [InlineData("0.0000235")]
+    [InlineData("0.0000012")]
+    [InlineData("0.000000075")]
+    [InlineData("0.000000000001")]
+    [InlineData("12.3456789")]
+    [InlineData("0")]
+    public void Cost_IsShippedExactly_ToTheLastDecimal(string exact)
     {
-        var message = GrpcUsageShipper.ToMessage(new SpoolBatch("b", [Record("r", decimal.Parse(exact, System.Globalization.CultureInfo.InvariantCulture))]), "n");
+        var cost = decimal.Parse(exact, System.Globalization.CultureInfo.InvariantCulture);
 
-        Assert.Equal(decimal.Parse(shipped, System.Globalization.CultureInfo.InvariantCulture), decimal.Parse(message.Records[0].Cost, System.Globalization.CultureInfo.InvariantCulture));
+        var message = GrpcUsageShipper.ToMessage(new SpoolBatch("b", [Record("r", cost)]), "n");
+
+        Assert.Equal(cost, decimal.Parse(message.Records[0].Cost, System.Globalization.CultureInfo.InvariantCulture));
     }
 }

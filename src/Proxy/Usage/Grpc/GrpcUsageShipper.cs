@@ -23,9 +23,6 @@ internal sealed partial class GrpcUsageShipper(
     IOptions<ProxyOptions> proxy,
     ILogger<GrpcUsageShipper> logger) : IUsageShipper, IAsyncDisposable
 {
-    /// <summary>Decimals of money in the control plane's ledger.</summary>
-    public const int LedgerCostDecimals = 6;
-
     private readonly UsageIngestion.UsageIngestionClient _client = new(channel.Invoker);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private ShipCall? _call;
@@ -64,18 +61,15 @@ internal sealed partial class GrpcUsageShipper(
     }
 
     /// <summary>
-    /// The batch as the ledger takes it. The ledger keeps money as <c>decimal(18,6)</c> and refuses
-    /// (quarantines) a cost with more decimals, while metering prices tokens exactly (a few tokens
-    /// of a cheap model cost less than a micro-unit): costs are rounded to 6 decimals, half to even,
-    /// so rounding does not drift one way over many records.
+    /// The batch as the ledger takes it: every record as metered, cost included to its last
+    /// decimal (the ledger keeps 12, the most a token count times a 6-decimal price needs).
     /// </summary>
     internal static UsageBatch ToMessage(SpoolBatch batch, string nodeId)
     {
         var message = new UsageBatch { BatchId = batch.BatchId, NodeId = nodeId };
         foreach (var record in batch.Records)
         {
-            var ledgerCost = decimal.Round(record.Cost, LedgerCostDecimals, MidpointRounding.ToEven);
-            message.Records.Add((ledgerCost == record.Cost ? record : record with { Cost = ledgerCost }).ToMessage());
+            message.Records.Add(record.ToMessage());
         }
         return message;
     }

@@ -5,8 +5,7 @@ namespace Gateway.Proxy.Usage.Grpc;
 /// (<c>Proxy:ControlPlane:LocalLedgerCopy</c>; the default run keeps one so the usage can be read
 /// on disk too). The control plane is the system of record and goes first: a batch it did not
 /// acknowledge is never copied; a copy that fails throws, the spool ships the batch again and the
-/// control plane counts it as duplicates. The copy keeps the metered cost exactly; the control
-/// plane's ledger holds it rounded to 6 decimals.
+/// control plane counts it as duplicates. Both hold the metered cost exactly.
 /// </summary>
 internal sealed class LocalCopyUsageShipper(GrpcUsageShipper controlPlane, NdjsonLedgerShipper localCopy) : IUsageShipper
 {
