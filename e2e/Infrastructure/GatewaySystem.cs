@@ -1,5 +1,4 @@
 using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -47,6 +46,7 @@ public sealed class GatewaySystem : IAsyncLifetime
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
         [
             $"--Ports:Proxy={ports[0]}", $"--Ports:ControlPlane={ports[1]}", $"--Ports:Portal={ports[2]}", $"--Ports:MockLlm={ports[3]}",
+            $"--Ports:ControlPlaneGrpc={ports[4]}",
         ], ct);
         // Aspire logs every failed health probe while the services start: keep the test output readable.
         builder.Services.AddLogging(logging => logging
@@ -54,13 +54,6 @@ public sealed class GatewaySystem : IAsyncLifetime
             .AddFilter("Aspire.Hosting", LogLevel.Warning)
             .AddFilter("Polly", LogLevel.Warning)
             .AddFilter("AppHost.Resources", LogLevel.Warning));
-        // The portal's OAuth redirect URIs follow its port; gRPC gets a free port too, so this
-        // run never collides with another default run on the machine.
-        var portalUrl = $"http://localhost:{ports[2]}";
-        var grpcUrl = $"http://localhost:{ports[4]}";
-        builder.CreateResourceBuilder<ProjectResource>("controlplane")
-            .WithEnvironment("ControlPlane__DefaultRun__PortalUrl", portalUrl)
-            .WithEnvironment("ControlPlane__GrpcUrl", grpcUrl);
         _app = await builder.BuildAsync(ct);
         await _app.StartAsync(ct);
         foreach (var service in Services)

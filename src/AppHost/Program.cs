@@ -39,13 +39,15 @@ var proxy = builder.AddProject<Projects.Proxy>("proxy", launchProfileName: null)
     .WaitFor(mockLlm)
     .WaitFor(controlPlane);
 
-builder.AddProject<Projects.Portal>("portal", launchProfileName: null)
+var portal = builder.AddProject<Projects.Portal>("portal", launchProfileName: null)
     .WithHttpEndpoint(port: ports.Portal, name: "http", isProxied: false)
     .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Development")
     .WithEnvironment("Portal__ControlPlaneUrl", controlPlane.GetEndpoint("http"))
     .WithEnvironment("Portal__ProxyUrl", proxy.GetEndpoint("http"))
     .WithHttpHealthCheck("/health")
     .WaitFor(controlPlane);
+// The portal's OAuth redirect URIs follow its port (sign-in works when Ports:Portal is moved).
+controlPlane.WithEnvironment("ControlPlane__DefaultRun__PortalUrl", portal.GetEndpoint("http"));
 
 DefaultRunBanner.Print(ports, dataDir);
 builder.Build().Run();
