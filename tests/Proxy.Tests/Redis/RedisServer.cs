@@ -122,7 +122,7 @@ internal sealed class RedisServer : IAsyncDisposable
         yield return "warning";
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
