@@ -35,17 +35,7 @@ internal static class RedisCountersExtensions
             sp.GetRequiredService<IOptions<CountersOptions>>().Value.Store == CounterStore.Redis
                 ? sp.GetRequiredService<RedisAdmissionCounters>()
                 : new InProcessCounters(sp.GetRequiredService<TimeProvider>()));
-        services.AddHostedService(sp =>
-            sp.GetRequiredService<IOptions<CountersOptions>>().Value.Store == CounterStore.Redis
-                ? new RedisCountersMaintenance(sp.GetRequiredService<RedisAdmissionCounters>(), sp.GetRequiredService<IOptions<CountersOptions>>(), sp.GetRequiredService<TimeProvider>())
-                : (IHostedService)new NoMaintenance());
+        services.AddHostedService<RedisCountersMaintenance>();
         return services;
-    }
-
-    private sealed class NoMaintenance : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

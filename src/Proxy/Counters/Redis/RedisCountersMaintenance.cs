@@ -2,16 +2,28 @@ using Microsoft.Extensions.Options;
 
 namespace Gateway.Proxy.Counters.Redis;
 
-/// <summary>Runs <see cref="RedisAdmissionCounters.MaintainAsync"/> every probe interval (recovery, replay, lease renewal).</summary>
-internal sealed class RedisCountersMaintenance(RedisAdmissionCounters counters, IOptions<CountersOptions> options, TimeProvider time) : BackgroundService
+/// <summary>
+/// With the Redis store, runs <see cref="RedisAdmissionCounters.MaintainAsync"/> every probe
+/// interval (recovery, replay, lease renewal); with the in-process store it does nothing.
+/// </summary>
+internal sealed class RedisCountersMaintenance(IServiceProvider services, IOptions<CountersOptions> options, TimeProvider time) : BackgroundService
 {
+    private RedisAdmissionCounters? _counters;
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.Value.Store == CounterStore.Redis) _counters = services.GetRequiredService<RedisAdmissionCounters>();
+        return base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (_counters is null) return;
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(options.Value.Redis.ProbeIntervalMilliseconds), time);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
-                await counters.MaintainAsync();
+                await _counters.MaintainAsync();
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -22,6 +34,6 @@ internal sealed class RedisCountersMaintenance(RedisAdmissionCounters counters, 
     {
         await base.StopAsync(cancellationToken);
         // Hand back what is queued if Redis answers now (a graceful stop during an outage keeps nothing else).
-        if (counters.PendingOperations > 0) await counters.MaintainAsync();
+        if (_counters is { PendingOperations: > 0 }) await _counters.MaintainAsync();
     }
 }
