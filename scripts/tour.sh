@@ -36,23 +36,30 @@ say "The developer creates an API key (shown once)"
 EXPIRES=$(python3 -c 'import datetime; print((datetime.datetime.now(datetime.timezone.utc)+datetime.timedelta(days=30)).isoformat())')
 CREATED=$(api "$DEV" POST /api/keys "{\"teamId\":\"$TEAM\",\"application\":\"tour\",\"expiresAt\":\"$EXPIRES\"}")
 KEY=$(echo "$CREATED" | json 'd["key"]')
-echo "key ${KEY:0:18}… ($(echo "$CREATED" | json 'd["details"]["keyId"]'))"
+KEY_ID=$(echo "$CREATED" | json 'd["details"]["keyId"]')
+echo "key ${KEY:0:18}… ($KEY_ID)"
 
 if curl -sf -o /dev/null "$PROXY/health"; then
   say "Call the proxy with the new key"
   for _ in $(seq 1 20); do   # the proxy gets the new revision within a second
-    code=$(curl -s -o /tmp/tour-chat.json -w '%{http_code}' "$PROXY/v1/chat/completions" -H "Authorization: Bearer $KEY" \
+    code=$(curl -s -D /tmp/tour-headers.txt -o /tmp/tour-chat.json -w '%{http_code}' "$PROXY/v1/chat/completions" -H "Authorization: Bearer $KEY" \
       -H 'Content-Type: application/json' -d "{\"model\":\"$MODEL\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}")
     [ "$code" = 200 ] && break; sleep 0.5
   done
   echo "HTTP $code: $(json 'd.get("choices",[{}])[0].get("message",{}).get("content","")' < /tmp/tour-chat.json 2>/dev/null || cat /tmp/tour-chat.json)"
+  if [ "$code" != 200 ]; then echo "the proxy did not accept the new key" >&2; exit 1; fi
 
   say "The usage appears in the control plane's usage API"
-  for _ in $(seq 1 30); do
-    USAGE=$(api "$DEV" GET "/api/usage/records?teamId=$TEAM&pageSize=5")
-    [ "$(echo "$USAGE" | json 'd["total"]')" != 0 ] && break; sleep 1
+  # The proxy spools the record and ships it over gRPC; the ledger has it within a second or two.
+  REQUEST_ID=$(grep -i '^x-request-id:' /tmp/tour-headers.txt | tr -d '\r' | awk '{print $2}')
+  found=0
+  for _ in $(seq 1 60); do
+    USAGE=$(api "$DEV" GET "/api/usage/records?teamId=$TEAM&keyId=$KEY_ID&pageSize=5")
+    if echo "$USAGE" | json "any(r['requestId'] == '$REQUEST_ID' for r in d['items'])" | grep -q True; then found=1; break; fi
+    sleep 0.5
   done
   echo "$USAGE" | json '"\n".join("%s %s in=%s out=%s cost=%s %s" % (r["requestId"], r["modelVersion"], r["inputTokens"], r["outputTokens"], r["cost"], r["currency"]) for r in d["items"]) or "no usage yet"'
+  if [ "$found" != 1 ]; then echo "request $REQUEST_ID did not reach the control plane's ledger within 30 s" >&2; exit 1; fi
 else
   say "No proxy at $PROXY: skipping the call and the usage check"
 fi

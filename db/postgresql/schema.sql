@@ -870,3 +870,42 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261126064228_LedgerMoneyPrecision') THEN
+    ALTER TABLE "UsageLedger" ALTER COLUMN "Cost" TYPE numeric(28,12);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261126064228_LedgerMoneyPrecision') THEN
+    ALTER TABLE "UsageHourly" ALTER COLUMN "Cost" TYPE numeric(28,12);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261126064228_LedgerMoneyPrecision') THEN
+    ALTER TABLE "StatementLines" ALTER COLUMN "Cost" TYPE numeric(28,12);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261126064228_LedgerMoneyPrecision') THEN
+    ALTER TABLE "Adjustments" ALTER COLUMN "Amount" TYPE numeric(28,12);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261126064228_LedgerMoneyPrecision') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261126064228_LedgerMoneyPrecision', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -522,3 +522,17 @@ VALUES ('20261126040151_Initial', '10.0.15');
 
 COMMIT;
 
+BEGIN TRANSACTION;
+UPDATE "UsageLedger" SET "Cost" = "Cost" * 1000000;
+
+UPDATE "UsageHourly" SET "Cost" = "Cost" * 1000000;
+
+UPDATE "StatementLines" SET "Cost" = "Cost" * 1000000;
+
+UPDATE "Adjustments" SET "Amount" = "Amount" * 1000000;
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261126064213_LedgerMoneyPrecision', '10.0.15');
+
+COMMIT;
+

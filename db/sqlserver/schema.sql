@@ -952,3 +952,72 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126064220_LedgerMoneyPrecision'
+)
+BEGIN
+    DECLARE @var nvarchar(max);
+    SELECT @var = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[UsageLedger]') AND [c].[name] = N'Cost');
+    IF @var IS NOT NULL EXEC(N'ALTER TABLE [UsageLedger] DROP CONSTRAINT ' + @var + ';');
+    ALTER TABLE [UsageLedger] ALTER COLUMN [Cost] decimal(28,12) NOT NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126064220_LedgerMoneyPrecision'
+)
+BEGIN
+    DECLARE @var1 nvarchar(max);
+    SELECT @var1 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[UsageHourly]') AND [c].[name] = N'Cost');
+    IF @var1 IS NOT NULL EXEC(N'ALTER TABLE [UsageHourly] DROP CONSTRAINT ' + @var1 + ';');
+    ALTER TABLE [UsageHourly] ALTER COLUMN [Cost] decimal(28,12) NOT NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126064220_LedgerMoneyPrecision'
+)
+BEGIN
+    DECLARE @var2 nvarchar(max);
+    SELECT @var2 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[StatementLines]') AND [c].[name] = N'Cost');
+    IF @var2 IS NOT NULL EXEC(N'ALTER TABLE [StatementLines] DROP CONSTRAINT ' + @var2 + ';');
+    ALTER TABLE [StatementLines] ALTER COLUMN [Cost] decimal(28,12) NOT NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126064220_LedgerMoneyPrecision'
+)
+BEGIN
+    DECLARE @var3 nvarchar(max);
+    SELECT @var3 = QUOTENAME([d].[name])
+    FROM [sys].[default_constraints] [d]
+    INNER JOIN [sys].[columns] [c] ON [d].[parent_column_id] = [c].[column_id] AND [d].[parent_object_id] = [c].[object_id]
+    WHERE ([d].[parent_object_id] = OBJECT_ID(N'[Adjustments]') AND [c].[name] = N'Amount');
+    IF @var3 IS NOT NULL EXEC(N'ALTER TABLE [Adjustments] DROP CONSTRAINT ' + @var3 + ';');
+    ALTER TABLE [Adjustments] ALTER COLUMN [Amount] decimal(28,12) NOT NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261126064220_LedgerMoneyPrecision'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261126064220_LedgerMoneyPrecision', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

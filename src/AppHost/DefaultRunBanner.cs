@@ -9,7 +9,7 @@ internal static class DefaultRunBanner
 
             AI gateway, default run (data in {dataDirectory}):
               Proxy         http://localhost:{ports.Proxy}
-              ControlPlane  http://localhost:{ports.ControlPlane}
+              ControlPlane  http://localhost:{ports.ControlPlane}  (gRPC feed for the proxy: http://localhost:{ports.ControlPlaneGrpc})
               Portal        http://localhost:{ports.Portal}
               MockLlm       http://localhost:{ports.MockLlm}
               Dashboard     http://localhost:15888

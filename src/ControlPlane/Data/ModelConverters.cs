@@ -10,6 +10,11 @@ internal static class ModelConverters
         v => (long)(v * 1_000_000m),
         v => v / 1_000_000m);
 
+    /// <summary>decimal(28,12) ledger amounts as integer pico-units.</summary>
+    internal sealed class PicoUnits() : ValueConverter<decimal, long>(
+        v => (long)(v * 1_000_000_000_000m),
+        v => v / 1_000_000_000_000m);
+
     /// <summary>An instant as its UTC ticks.</summary>
     internal sealed class UtcTicks() : ValueConverter<DateTimeOffset, long>(
         v => v.UtcTicks,

@@ -21,6 +21,20 @@ internal sealed class SqliteGatewayDbContext(DbContextOptions<SqliteGatewayDbCon
         configurationBuilder.Properties<DateTimeOffset?>().HaveConversion<ModelConverters.UtcTicks>();
     }
 
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        // Ledger amounts (decimal(28,12), see Money) as pico-units instead of micro-units.
+        foreach (var entity in builder.Model.GetEntityTypes())
+        {
+            foreach (var property in entity.GetProperties())
+            {
+                if (property.ClrType == typeof(decimal) && property.GetScale() == Money.LedgerScale)
+                    property.SetValueConverter(new ModelConverters.PicoUnits());
+            }
+        }
+    }
+
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         BumpRowVersions();

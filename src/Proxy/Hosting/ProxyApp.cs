@@ -1,3 +1,4 @@
+using Gateway.Proxy.ControlPlane;
 using Gateway.Proxy.Pipeline;
 using Gateway.Proxy.Policies.Admission;
 using Gateway.Proxy.Policies.Authentication;
@@ -21,6 +22,10 @@ internal static class ProxyApp
         var builder = WebApplication.CreateBuilder(args);
         builder.AddProxy();
         configure?.Invoke(builder);
+        // Registered after the caller's configuration: whether the control plane feeds this proxy
+        // depends on settings that tests add in configure; its services use TryAdd, so replaced
+        // services stay replaced.
+        builder.Services.AddControlPlaneLink(builder.Configuration);
 
         var app = builder.Build();
         app.UseGatewayRequestId();

@@ -23,11 +23,11 @@ public sealed class AppHostHealthTests
         Environment.SetEnvironmentVariable("GATEWAY_DATA_DIR", dataDirectory.FullName);
         try
         {
-            var ports = FreePorts(4);
+            var ports = FreePorts(5);
             var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             [
                 $"--Ports:Proxy={ports[0]}", $"--Ports:ControlPlane={ports[1]}",
-                $"--Ports:Portal={ports[2]}", $"--Ports:MockLlm={ports[3]}",
+                $"--Ports:Portal={ports[2]}", $"--Ports:MockLlm={ports[3]}", $"--Ports:ControlPlaneGrpc={ports[4]}",
             ], ct);
             await using var app = await builder.BuildAsync(ct);
             await app.StartAsync(ct);
@@ -39,6 +39,18 @@ public sealed class AppHostHealthTests
                 using var response = await client.GetAsync("/health", ct);
                 Assert.True(response.StatusCode == HttpStatusCode.OK, $"{service} /health answered {(int)response.StatusCode}");
             }
+
+            // The proxy is fed by the control plane over gRPC (it has no other source on the
+            // default run): the demo key the control plane seeded works through it.
+            using (var proxy = app.CreateHttpClient("proxy", "http"))
+            using (var models = new HttpRequestMessage(HttpMethod.Get, "/v1/models"))
+            {
+                models.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Gateway.Contracts.Keys.DemoKeys.Key);
+                using var response = await proxy.SendAsync(models, ct);
+                Assert.True(response.StatusCode == HttpStatusCode.OK, $"proxy /v1/models with the demo key answered {(int)response.StatusCode}");
+            }
+            // The proxy's client secret was generated into the data directory, not taken from the repository.
+            Assert.True(File.Exists(Path.Combine(dataDirectory.FullName, "apphost", "proxy-client-secret")));
         }
         finally
         {

@@ -23,7 +23,7 @@ internal sealed class ChargebackConfiguration :
         builder.Property(l => l.TeamId).HasMaxLength(128);
         builder.Property(l => l.ModelVersion).HasMaxLength(128);
         builder.Property(l => l.Currency).HasMaxLength(3);
-        builder.Property(l => l.Cost).HasPrecision(Money.Precision, Money.Scale);
+        builder.Property(l => l.Cost).HasPrecision(Money.LedgerPrecision, Money.LedgerScale);
         builder.HasIndex(l => new { l.Period, l.CostCentre });
     }
 
@@ -37,7 +37,7 @@ internal sealed class ChargebackConfiguration :
         builder.Property(a => a.Currency).HasMaxLength(3);
         builder.Property(a => a.Reason).HasMaxLength(2000);
         builder.Property(a => a.CreatedBy).HasMaxLength(450);
-        builder.Property(a => a.Amount).HasPrecision(Money.Precision, Money.Scale);
+        builder.Property(a => a.Amount).HasPrecision(Money.LedgerPrecision, Money.LedgerScale);
         builder.HasIndex(a => a.Period);
     }
 }

@@ -26,7 +26,7 @@ internal sealed class UsageConfiguration :
         builder.Property(u => u.Currency).HasMaxLength(3);
         builder.Property(u => u.Outcome).HasMaxLength(32);
         builder.Property(u => u.BillingPeriod).HasMaxLength(7);
-        builder.Property(u => u.Cost).HasPrecision(Money.Precision, Money.Scale);
+        builder.Property(u => u.Cost).HasPrecision(Money.LedgerPrecision, Money.LedgerScale);
         builder.HasIndex(u => new { u.BillingPeriod, u.CostCentre });
         builder.HasIndex(u => new { u.TeamId, u.Timestamp });
         builder.HasIndex(u => u.Timestamp);
@@ -41,7 +41,7 @@ internal sealed class UsageConfiguration :
         builder.Property(u => u.ModelVersion).HasMaxLength(128);
         builder.Property(u => u.Currency).HasMaxLength(3);
         builder.Property(u => u.CostCentre).HasMaxLength(64);
-        builder.Property(u => u.Cost).HasPrecision(Money.Precision, Money.Scale);
+        builder.Property(u => u.Cost).HasPrecision(Money.LedgerPrecision, Money.LedgerScale);
         builder.HasIndex(u => new { u.SubscriptionId, u.HourStart });
     }
 

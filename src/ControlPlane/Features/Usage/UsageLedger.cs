@@ -114,7 +114,7 @@ internal sealed class UsageLedger(GatewayDbContext db, TimeProvider time)
         else if (r.Outcome.Length is 0 or > 32) reason = "outcome must be 1-32 characters";
         else if (r.Currency is not { Length: 3 } || !r.Currency.All(char.IsAsciiLetterUpper)) reason = "currency must be an ISO 4217 code";
         else if (r.InputTokens < 0 || r.CachedInputTokens < 0 || r.OutputTokens < 0 || r.CachedInputTokens > r.InputTokens) reason = "token counts must be zero or positive (cached ≤ input)";
-        else if (r.Cost < 0 || !Money.Fits(r.Cost)) reason = "cost must be zero or positive with at most 6 decimals";
+        else if (r.Cost < 0 || !Money.FitsLedger(r.Cost)) reason = $"cost must be zero or positive with at most {Money.LedgerScale} decimals";
         else if (r.Timestamp < new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero)) reason = "timestamp is missing";
         else if ((r.SubscriptionId?.Length ?? 0) > 128 || (r.DeploymentId?.Length ?? 0) > 128 || (r.ProviderId?.Length ?? 0) > 128 || (r.ProxyNode?.Length ?? 0) > 128)
             reason = "an id is longer than 128 characters";

@@ -504,8 +504,8 @@ namespace Gateway.ControlPlane.Data.Migrations.PostgreSql
                         .HasColumnType("character varying(64)");
 
                     b.Property<decimal>("Amount")
-                        .HasPrecision(18, 6)
-                        .HasColumnType("numeric(18,6)");
+                        .HasPrecision(28, 12)
+                        .HasColumnType("numeric(28,12)");
 
                     b.Property<string>("CorrectsPeriod")
                         .HasMaxLength(7)
@@ -577,8 +577,8 @@ namespace Gateway.ControlPlane.Data.Migrations.PostgreSql
                         .HasColumnType("bigint");
 
                     b.Property<decimal>("Cost")
-                        .HasPrecision(18, 6)
-                        .HasColumnType("numeric(18,6)");
+                        .HasPrecision(28, 12)
+                        .HasColumnType("numeric(28,12)");
 
                     b.Property<string>("CostCentre")
                         .IsRequired()
@@ -946,8 +946,8 @@ namespace Gateway.ControlPlane.Data.Migrations.PostgreSql
                         .HasColumnType("bigint");
 
                     b.Property<decimal>("Cost")
-                        .HasPrecision(18, 6)
-                        .HasColumnType("numeric(18,6)");
+                        .HasPrecision(28, 12)
+                        .HasColumnType("numeric(28,12)");
 
                     b.Property<string>("CostCentre")
                         .IsRequired()
@@ -1076,8 +1076,8 @@ namespace Gateway.ControlPlane.Data.Migrations.PostgreSql
                         .HasColumnType("bigint");
 
                     b.Property<decimal>("Cost")
-                        .HasPrecision(18, 6)
-                        .HasColumnType("numeric(18,6)");
+                        .HasPrecision(28, 12)
+                        .HasColumnType("numeric(28,12)");
 
                     b.Property<string>("CostCentre")
                         .IsRequired()

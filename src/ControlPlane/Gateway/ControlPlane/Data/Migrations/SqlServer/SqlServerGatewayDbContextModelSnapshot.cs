@@ -501,8 +501,8 @@ namespace Gateway.ControlPlane.Data.Migrations.SqlServer
                         .HasColumnType("nvarchar(64)");
 
                     b.Property<decimal>("Amount")
-                        .HasPrecision(18, 6)
-                        .HasColumnType("decimal(18,6)");
+                        .HasPrecision(28, 12)
+                        .HasColumnType("decimal(28,12)");
 
                     b.Property<string>("CorrectsPeriod")
                         .HasMaxLength(7)
@@ -574,8 +574,8 @@ namespace Gateway.ControlPlane.Data.Migrations.SqlServer
                         .HasColumnType("bigint");
 
                     b.Property<decimal>("Cost")
-                        .HasPrecision(18, 6)
-                        .HasColumnType("decimal(18,6)");
+                        .HasPrecision(28, 12)
+                        .HasColumnType("decimal(28,12)");
 
                     b.Property<string>("CostCentre")
                         .IsRequired()
@@ -941,8 +941,8 @@ namespace Gateway.ControlPlane.Data.Migrations.SqlServer
                         .HasColumnType("bigint");
 
                     b.Property<decimal>("Cost")
-                        .HasPrecision(18, 6)
-                        .HasColumnType("decimal(18,6)");
+                        .HasPrecision(28, 12)
+                        .HasColumnType("decimal(28,12)");
 
                     b.Property<string>("CostCentre")
                         .IsRequired()
@@ -1071,8 +1071,8 @@ namespace Gateway.ControlPlane.Data.Migrations.SqlServer
                         .HasColumnType("bigint");
 
                     b.Property<decimal>("Cost")
-                        .HasPrecision(18, 6)
-                        .HasColumnType("decimal(18,6)");
+                        .HasPrecision(28, 12)
+                        .HasColumnType("decimal(28,12)");
 
                     b.Property<string>("CostCentre")
                         .IsRequired()

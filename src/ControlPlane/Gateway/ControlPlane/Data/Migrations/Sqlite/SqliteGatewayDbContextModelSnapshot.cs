@@ -499,7 +499,7 @@ namespace Gateway.ControlPlane.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<long>("Amount")
-                        .HasPrecision(18, 6)
+                        .HasPrecision(28, 12)
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("CorrectsPeriod")
@@ -570,7 +570,7 @@ namespace Gateway.ControlPlane.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("Cost")
-                        .HasPrecision(18, 6)
+                        .HasPrecision(28, 12)
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("CostCentre")
@@ -937,7 +937,7 @@ namespace Gateway.ControlPlane.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("Cost")
-                        .HasPrecision(18, 6)
+                        .HasPrecision(28, 12)
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("CostCentre")
@@ -1067,7 +1067,7 @@ namespace Gateway.ControlPlane.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("Cost")
-                        .HasPrecision(18, 6)
+                        .HasPrecision(28, 12)
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("CostCentre")
