@@ -65,6 +65,9 @@ internal sealed class CounterReservation
     /// <summary>Set by the counters once settled or released, so neither happens twice.</summary>
     public bool Finished { get; set; }
 
+    /// <summary>The implementation's own note about this reservation (e.g. where it was made), from reserve to settle.</summary>
+    public object? State { get; set; }
+
     /// <summary>The denied check, when denied.</summary>
     public ref readonly CounterCheck Denied => ref Checks[DeniedIndex];
 

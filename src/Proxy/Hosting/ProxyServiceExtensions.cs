@@ -1,3 +1,4 @@
+using Gateway.Proxy.Counters.Redis;
 using Gateway.Proxy.Forwarding;
 using Gateway.Proxy.Pipeline;
 using Gateway.Proxy.Policies.Admission;
@@ -39,6 +40,7 @@ internal static class ProxyServiceExtensions
         services.AddSnapshots();
         services.AddGatewayAuthentication();
         services.AddModelResolution();
+        services.AddCounters();
         services.AddAdmission();
         services.AddGatewayRouting();
         services.AddMetering();

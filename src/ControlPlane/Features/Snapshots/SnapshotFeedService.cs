@@ -14,8 +14,8 @@ namespace Gateway.ControlPlane.Features.Snapshots;
 
 /// <summary>
 /// gRPC <c>gateway.v1.SnapshotFeed</c>. <c>Watch</c> sends the current signed snapshot at once
-/// (unless the proxy already holds that revision) and then every newer revision this replica
-/// publishes, until the proxy disconnects. <c>Heartbeat</c> records the applied revision.
+/// (unless the proxy already holds that revision or a newer one) and then every newer revision
+/// this replica publishes, until the proxy disconnects. <c>Heartbeat</c> records the applied revision.
 /// Callers need an access token with scope <c>gateway.proxy</c> (client credentials).
 /// </summary>
 [Authorize(Policy = Policies.Proxy)]
@@ -33,19 +33,19 @@ internal sealed partial class SnapshotFeedService(
         await TouchAsync(request.NodeId, context, null, cancellationToken);
         LogWatching(logger, request.NodeId, request.KnownRevision);
 
-        long? sent = null;
+        // Never a revision the proxy already holds or has passed: a replica that lags behind the
+        // one the proxy came from (by up to one poll) waits until it catches up.
+        var sent = request.KnownRevision;
         while (!cancellationToken.IsCancellationRequested)
         {
-            if (hub.Current is { } current)
+            if (hub.Current is { } current && current.Revision > sent)
             {
-                // The first revision is skipped only when the proxy already holds exactly it.
-                var send = sent is null ? current.Revision != request.KnownRevision : current.Revision > sent;
-                if (send) await responseStream.WriteAsync(current.Message, cancellationToken);
+                await responseStream.WriteAsync(current.Message, cancellationToken);
                 sent = current.Revision;
             }
             try
             {
-                await hub.WaitForNewerAsync(sent ?? -1, cancellationToken);
+                await hub.WaitForNewerAsync(sent, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

@@ -1,3 +1,4 @@
+using System.Data;
 using Gateway.Contracts.Snapshot;
 using Gateway.ControlPlane.Data;
 using Gateway.ControlPlane.Infrastructure;
@@ -49,7 +50,8 @@ internal sealed partial class SnapshotPublisher(
         if (current is null || revision > current.Revision)
         {
             if (revision == _failedRevision) return;
-            var snapshot = await SnapshotCompiler.CompileAsync(db, revision, live, now, cancellationToken);
+            var snapshot = await CompileConsistentAsync(db, revision, live, now, cancellationToken);
+            revision = snapshot.Revision;
             var errors = SnapshotValidator.Validate(snapshot);
             if (errors.Count > 0)
             {
@@ -78,6 +80,35 @@ internal sealed partial class SnapshotPublisher(
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.Value, maxId), cancellationToken);
             if (moved > 0) await db.LockCounterAsync(SystemCounter.Revision, 1, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Compiles the configuration exactly as of one revision, so that one revision means one
+    /// configuration whichever replica compiled it. PostgreSQL: the counter and every table are
+    /// read in one REPEATABLE READ transaction (one MVCC snapshot, no locks). Elsewhere: compile,
+    /// then re-read the counter; when a change committed meanwhile (every change bumps it in its
+    /// own transaction) compile again under the newer number, up to three times (under constant
+    /// churn the third is published: its content is at least its revision).
+    /// </summary>
+    private static async Task<GatewaySnapshot> CompileConsistentAsync(GatewayDbContext db, long revision, int live, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+            var consistent = await db.ReadCounterAsync(SystemCounter.Revision, cancellationToken);
+            var compiled = await SnapshotCompiler.CompileAsync(db, consistent, live, now, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return compiled;
+        }
+        var snapshot = await SnapshotCompiler.CompileAsync(db, revision, live, now, cancellationToken);
+        for (var attempt = 1; attempt < 3; attempt++)
+        {
+            var after = await db.ReadCounterAsync(SystemCounter.Revision, cancellationToken);
+            if (after == revision) break;
+            revision = after;
+            snapshot = await SnapshotCompiler.CompileAsync(db, revision, live, now, cancellationToken);
+        }
+        return snapshot;
     }
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Published snapshot revision {Revision} ({Bytes} bytes, {Keys} keys)")]

@@ -24,7 +24,17 @@ internal sealed class AdmissionMiddleware(RequestDelegate next, IAdmissionCounte
         var reservation = ticket.Reservation;
         if (reservation is not null)
         {
-            await counters.ReserveAsync(reservation, context.RequestAborted);
+            try
+            {
+                await counters.ReserveAsync(reservation, context.RequestAborted);
+            }
+            catch (CountersUnavailableException ex)
+            {
+                // The shared counters are unreachable and this limit's policy is fail-closed.
+                context.Response.Headers[GatewayHeaders.RetryAfter] = "1";
+                await GatewayErrorWriter.WriteAsync(context, GatewayErrorCodes.GatewayUnavailable, ex.Message);
+                return;
+            }
             if (!reservation.Admitted)
             {
                 await RejectAsync(context, request, reservation, now);

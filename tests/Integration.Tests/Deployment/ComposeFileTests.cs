@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using YamlDotNet.RepresentationModel;
+
+namespace Gateway.Integration.Tests.Deployment;
+
+/// <summary>
+/// <c>docker-compose.yml</c> validated by Debian's <c>docker-compose</c> (it parses and
+/// interpolates without a Docker engine), then its resolved form checked for the production
+/// shape. Outside CI a missing binary skips; in CI (<c>GATEWAY_TEST_REQUIRE_SERVICES=1</c>) it fails.
+/// </summary>
+public sealed class ComposeFileTests
+{
+    private const string Binary = "/usr/bin/docker-compose";
+
+    private static readonly Dictionary<string, string> DummySecrets = new(StringComparer.Ordinal)
+    {
+        ["MSSQL_SA_PASSWORD"] = "dummy-sa-Passw0rd",
+        ["REDIS_PASSWORD"] = "dummy-redis-password",
+        ["PROXY_CLIENT_SECRET"] = "dummy-proxy-client-secret",
+    };
+
+    private static void Require()
+    {
+        if (File.Exists(Binary)) return;
+        const string message = "The compose validation needs docker-compose (Debian package docker-compose; .ci/run installs it).";
+        if (Environment.GetEnvironmentVariable("GATEWAY_TEST_REQUIRE_SERVICES") == "1") Assert.Fail(message);
+        Assert.Skip(message);
+    }
+
+    [Fact]
+    public async Task TheComposeFile_IsValid_WithItsSecretsSet()
+    {
+        Require();
+        var (code, _, error) = await ComposeAsync(DummySecrets, "config", "-q");
+        Assert.True(code == 0, "docker-compose config -q failed: " + error);
+    }
+
+    [Fact]
+    public async Task WithoutItsSecrets_TheComposeFileRefusesToResolve_NamingTheMissingOne()
+    {
+        Require();
+        foreach (var missing in DummySecrets.Keys)
+        {
+            var environment = DummySecrets.Where(p => p.Key != missing).ToDictionary(p => p.Key, p => p.Value);
+            var (code, _, error) = await ComposeAsync(environment, "config", "-q");
+            Assert.NotEqual(0, code);
+            Assert.Contains(missing, error, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task TheResolvedFile_HasTheProductionShape()
+    {
+        Require();
+        var (code, output, error) = await ComposeAsync(DummySecrets, "config");
+        Assert.True(code == 0, error);
+        var stream = new YamlStream();
+        stream.Load(new StringReader(output));
+        var services = (YamlMappingNode)stream.Documents[0].RootNode.At("services")!;
+        var names = services.Children.Keys.Select(k => ((YamlScalarNode)k).Value).ToHashSet();
+        Assert.Superset(new HashSet<string?> { "sqlserver", "db-init", "redis", "controlplane", "portal", "proxy-1", "proxy-2", "mockllm", "ingress" }, names);
+
+        Assert.Equal("mcr.microsoft.com/mssql/server:2022-latest", services.Text("sqlserver", "image"));
+        var controlPlane = EnvironmentOf(services, "controlplane");
+        Assert.Equal("SqlServer", controlPlane["ControlPlane__Database__Provider"]);
+        Assert.Contains("Server=sqlserver", controlPlane["ConnectionStrings__Gateway"], StringComparison.Ordinal);
+        Assert.Equal("service_completed_successfully", services.Text("controlplane", "depends_on", "db-init", "condition"));
+        foreach (var proxy in new[] { "proxy-1", "proxy-2" })
+        {
+            var env = EnvironmentOf(services, proxy);
+            Assert.Equal("Redis", env["Proxy__Counters__Store"]);
+            Assert.StartsWith("redis:6379", env["Proxy__Counters__Redis__Configuration"], StringComparison.Ordinal);
+            Assert.Equal("Grpc", env["Proxy__Usage__Shipper"]);
+            Assert.Equal(proxy, env["Proxy__NodeId"]);
+            foreach (var dockerfile in new[] { services.Text(proxy, "build", "dockerfile")! })
+                Assert.True(File.Exists(Path.Combine(RepositoryFiles.Root, dockerfile)), dockerfile);
+        }
+        // Every build names a Dockerfile of ours, which runs as the image's non-root user with a health check.
+        foreach (var (key, service) in services.Children)
+        {
+            if (service.At("build", "dockerfile") is not YamlScalarNode dockerfile) continue;
+            var text = await File.ReadAllTextAsync(Path.Combine(RepositoryFiles.Root, dockerfile.Value!), TestContext.Current.CancellationToken);
+            Assert.Contains("USER $APP_UID", text, StringComparison.Ordinal);
+            Assert.Contains("HEALTHCHECK", text, StringComparison.Ordinal);
+        }
+        // The dummy values appear only where the environment put them: nothing secret is written into the file.
+        var file = await File.ReadAllTextAsync(Path.Combine(RepositoryFiles.Root, "docker-compose.yml"), TestContext.Current.CancellationToken);
+        foreach (var value in DummySecrets.Values) Assert.DoesNotContain(value, file, StringComparison.Ordinal);
+        Assert.DoesNotContain("PRIVATE KEY", file, StringComparison.Ordinal);
+        Assert.Contains("deploy/compose/secrets/", await File.ReadAllTextAsync(Path.Combine(RepositoryFiles.Root, ".gitignore"), TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
+    private static Dictionary<string, string> EnvironmentOf(YamlMappingNode services, string service) => services.Map(service, "environment");
+
+    private static async Task<(int Code, string Output, string Error)> ComposeAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var info = new ProcessStartInfo(Binary)
+        {
+            WorkingDirectory = RepositoryFiles.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add("-f");
+        info.ArgumentList.Add("docker-compose.yml");
+        foreach (var a in args) info.ArgumentList.Add(a);
+        foreach (var name in DummySecrets.Keys) info.Environment.Remove(name);
+        foreach (var (k, v) in environment) info.Environment[k] = v;
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        return (process.ExitCode, await output, await error);
+    }
+}
