@@ -1,6 +1,8 @@
+using System.Security.Cryptography;
 using Gateway.ControlPlane;
 using Gateway.ControlPlane.Data;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -10,16 +12,19 @@ namespace Gateway.Integration.Tests.Deployment;
 /// <summary>
 /// SQL Server is the production default: the control plane built in the Production environment
 /// from its own content root (src/ControlPlane, so its real appsettings files) uses SQL Server
-/// without being told, and refuses to build without a connection string; the default run stays on SQLite.
+/// without being told, and cannot open its database without a connection string; the default run stays on SQLite.
+/// Nothing connects: the tests only resolve the database context.
 /// </summary>
-public sealed class ControlPlaneDatabaseDefaultsTests
+public sealed class ControlPlaneDatabaseDefaultsTests : IDisposable
 {
     private static readonly string ContentRoot = Path.Combine(RepositoryFiles.Root, "src", "ControlPlane");
+
+    private readonly string _keys = Directory.CreateTempSubdirectory("cp-defaults-keys-").FullName;
 
     [Fact]
     public async Task InProduction_TheControlPlaneUsesSqlServer_WithoutBeingTold()
     {
-        await using var app = Build("Production", new() { ["ConnectionStrings:Gateway"] = "Server=sqlserver,1433;Database=gateway;User Id=gateway;Password=unused;Encrypt=True" });
+        await using var app = Build("Production", ProductionKeys(new() { ["ConnectionStrings:Gateway"] = "Server=sqlserver,1433;Database=gateway;User Id=gateway;Password=unused;Encrypt=True" }));
 
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<GatewayDbContext>();
@@ -28,10 +33,13 @@ public sealed class ControlPlaneDatabaseDefaultsTests
     }
 
     [Fact]
-    public void InProduction_WithoutAConnectionString_TheControlPlaneRefusesToStart_NamingTheSetting()
+    public async Task InProduction_WithoutAConnectionString_TheDatabaseCannotBeOpened_AndTheErrorNamesTheSetting()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Build("Production", new()));
-        Assert.Contains("ConnectionStrings:Gateway", error.Message, StringComparison.Ordinal);
+        await using var app = Build("Production", ProductionKeys(new()));
+
+        await using var scope = app.Services.CreateAsyncScope();
+        var error = Assert.Throws<InvalidOperationException>(() => scope.ServiceProvider.GetRequiredService<GatewayDbContext>().Database.GetDbConnection());
+        Assert.Contains("ConnectionStrings:Gateway is required for SqlServer", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -50,6 +58,21 @@ public sealed class ControlPlaneDatabaseDefaultsTests
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    public void Dispose() => Directory.Delete(_keys, recursive: true);
+
+    /// <summary>Production needs the OIDC key files (the default run generates them); fresh ones here.</summary>
+    private Dictionary<string, string?> ProductionKeys(Dictionary<string, string?> settings)
+    {
+        foreach (var (setting, file) in new[] { ("ControlPlane:Identity:SigningKeyFile", "oidc-signing.pem"), ("ControlPlane:Identity:EncryptionKeyFile", "oidc-encryption.pem") })
+        {
+            using var rsa = RSA.Create(2048);
+            var path = Path.Combine(_keys, file);
+            File.WriteAllText(path, rsa.ExportPkcs8PrivateKeyPem());
+            settings[setting] = path;
+        }
+        return settings;
     }
 
     private static WebApplication Build(string environment, Dictionary<string, string?> settings) =>
