@@ -29,7 +29,7 @@ public sealed class RevokedKeyJourney(GatewaySystem system)
 
         var row = developer.Page.GetByTestId("keys-grid").Locator("tr").Filter(new() { HasText = "short-lived-batch" });
         await row.GetByTestId("revoke-key").ClickAsync();
-        await developer.Page.GetByRole(AriaRole.Button, new() { Name = "Revoke", Exact = true }).ClickAsync();
+        await developer.Page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Revoke", Exact = true }).ClickAsync();
         await Expect(developer.Page.GetByText("revoked.")).ToBeVisibleAsync();
 
         Assert.Equal(401, await ProxyClient.StatusOnceRefusedAsync(chat, TimeSpan.FromSeconds(10), ct));

@@ -17,7 +17,9 @@ public sealed class AppHostHealthTests
     public async Task EveryService_AnswersHealth()
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromMinutes(3));
+        // Generous: in CI this runs beside the browser journeys' own AppHost on two cores, and four
+        // cold .NET services start in parallel (alone it takes under a minute).
+        timeout.CancelAfter(TimeSpan.FromMinutes(6));
         var ct = timeout.Token;
         var dataDirectory = Directory.CreateTempSubdirectory("gateway-apphost-test-");
         Environment.SetEnvironmentVariable("GATEWAY_DATA_DIR", dataDirectory.FullName);

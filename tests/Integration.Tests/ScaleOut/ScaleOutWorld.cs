@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -48,14 +49,17 @@ internal sealed class ScaleOutWorld : IAsyncDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public static async Task<ScaleOutWorld> StartAsync(IReadOnlyList<Team> teams, CounterFailureMode budgets = CounterFailureMode.FailClosed)
+    /// <param name="redisTimeoutMilliseconds">The proxies' Redis command timeout. Tests of exactness with Redis up give it
+    /// room (a loaded CI machine can stall a command past 1 s, which rightly fails the rate limits open to shares);
+    /// outage tests keep it short.</param>
+    public static async Task<ScaleOutWorld> StartAsync(IReadOnlyList<Team> teams, CounterFailureMode budgets = CounterFailureMode.FailClosed, int redisTimeoutMilliseconds = 1000)
     {
         var world = new ScaleOutWorld(await RedisServer.StartNewAsync());
         try
         {
             (world._mock, world.MockUrl) = await MeteringWorld.StartMockLlmAsync();
             var snapshot = Snapshot(world.MockUrl.ToString(), teams);
-            for (var i = 0; i < ProxyCount; i++) await world.StartProxyAsync(i, snapshot, budgets);
+            for (var i = 0; i < ProxyCount; i++) await world.StartProxyAsync(i, snapshot, budgets, redisTimeoutMilliseconds);
             return world;
         }
         catch
@@ -65,7 +69,7 @@ internal sealed class ScaleOutWorld : IAsyncDisposable
         }
     }
 
-    private async Task StartProxyAsync(int index, GatewaySnapshot snapshot, CounterFailureMode budgets)
+    private async Task StartProxyAsync(int index, GatewaySnapshot snapshot, CounterFailureMode budgets, int redisTimeoutMilliseconds)
     {
         var directory = Directory.CreateTempSubdirectory($"scaleout-{index}-").FullName;
         _directories.Add(directory);
@@ -80,7 +84,7 @@ internal sealed class ScaleOutWorld : IAsyncDisposable
                 ["Proxy:Counters:Redis:Configuration"] = Redis.Configuration,
                 ["Proxy:Counters:Redis:KeyPrefix"] = KeyPrefix,
                 ["Proxy:Counters:Redis:ProbeIntervalMilliseconds"] = "200",
-                ["Proxy:Counters:Redis:TimeoutMilliseconds"] = "1000",
+                ["Proxy:Counters:Redis:TimeoutMilliseconds"] = redisTimeoutMilliseconds.ToString(CultureInfo.InvariantCulture),
                 ["Proxy:Counters:Redis:OnFailure:RateLimits"] = "FailOpen",
                 ["Proxy:Counters:Redis:OnFailure:Budgets"] = budgets.ToString(),
                 ["Proxy:Usage:SegmentMaxAgeMs"] = "100",
