@@ -49,7 +49,9 @@ start_proxy() { # port, extra args...
     --urls "http://127.0.0.1:$port" --Proxy:Snapshot:File="$WORK/snapshot.json" --Proxy:DataDirectory="$WORK/data-$port" "$@" \
     >"$WORK/proxy-$port.log" 2>&1 &
   PIDS+=("$!")
+  PROXY_PIDS+=("$port:$!")
 }
+PROXY_PIDS=()
 start_proxy $L_PORT
 start_proxy $R_PORT --Proxy:Counters:Store=Redis --Proxy:Counters:Redis:Configuration="127.0.0.1:$REDIS_PORT"
 wait_http "http://127.0.0.1:$L_PORT/health"; wait_http "http://127.0.0.1:$R_PORT/health"
@@ -77,5 +79,10 @@ for round in $(seq 1 "$ROUNDS"); do
     echo "round $round arm $arm c=1:  $(run $arm $port 1 "$SECS" | summary)"
   done
 done
+for entry in "${PROXY_PIDS[@]}"; do # memory of each proxy after the load (resident now, peak)
+  pid=${entry#*:}; arm=$([ "${entry%%:*}" = $L_PORT ] && echo L || echo R)
+  echo "arm $arm memory: $(awk '/^VmRSS|^VmHWM/{printf "%s %d MiB  ", $1, $2/1024}' /proc/$pid/status)"
+done
+echo "redis memory: $(redis-cli -p $REDIS_PORT info memory | grep -E '^used_memory_human|^used_memory_peak_human' | tr -d '\r' | tr '\n' ' ')"
 echo "redis: $(redis-cli -p $REDIS_PORT info stats | grep -E 'total_commands_processed|instantaneous_ops' | tr -d '\r' | tr '\n' ' ')"
 echo "redis: $(redis-cli -p $REDIS_PORT info commandstats | grep -E 'evalsha|cmdstat_eval:' | tr -d '\r' | tr '\n' ' ')"

@@ -29,7 +29,11 @@ internal sealed class ControlPlaneOptions
 
 internal sealed class DatabaseOptions
 {
-    /// <summary><c>Sqlite</c> (default), <c>SqlServer</c> or <c>PostgreSql</c>; the connection string is <c>ConnectionStrings:Gateway</c>.</summary>
+    /// <summary>
+    /// <c>Sqlite</c>, <c>SqlServer</c> or <c>PostgreSql</c>; the connection string is <c>ConnectionStrings:Gateway</c>.
+    /// The Production environment defaults to <c>SqlServer</c> (<c>appsettings.Production.json</c>); the default run
+    /// (Development) and an unconfigured host use SQLite under <see cref="ControlPlaneOptions.DataDirectory"/>.
+    /// </summary>
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 
     /// <summary>Apply pending migrations at start (default run: yes; production applies the scripts in <c>db/</c>).</summary>

@@ -72,6 +72,9 @@ public sealed class ComposeFileTests
             Assert.StartsWith("redis:6379", env["Proxy__Counters__Redis__Configuration"], StringComparison.Ordinal);
             Assert.Equal("Grpc", env["Proxy__Usage__Shipper"]);
             Assert.Equal(proxy, env["Proxy__NodeId"]);
+            // A stop gets time to finish streams and ship the usage spool (docker's default is 10 s, the host's 30 s).
+            Assert.Equal("110", env["DOTNET_SHUTDOWNTIMEOUTSECONDS"]);
+            Assert.NotNull(services.Text(proxy, "stop_grace_period"));
             foreach (var dockerfile in new[] { services.Text(proxy, "build", "dockerfile")! })
                 Assert.True(File.Exists(Path.Combine(RepositoryFiles.Root, dockerfile)), dockerfile);
         }

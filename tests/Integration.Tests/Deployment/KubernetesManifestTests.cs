@@ -164,6 +164,23 @@ public sealed class KubernetesManifestTests
     }
 
     [Fact]
+    public void TheProxy_StopsWithinItsGracePeriod_AndTakesProviderCredentialsFromASecret()
+    {
+        var pod = Named("Deployment", "proxy").At("spec", "template", "spec")!;
+        var grace = int.Parse(pod.Text("terminationGracePeriodSeconds")!, System.Globalization.CultureInfo.InvariantCulture);
+        var container = pod.Items("containers").Single();
+        var env = container.Items("env").ToDictionary(e => e.Text("name")!, e => e);
+        var preStop = container.Items("lifecycle", "preStop", "exec", "command").Select(c => ((YamlScalarNode)c).Value).ToList();
+        var preStopSeconds = preStop is ["sleep", var s] ? int.Parse(s!, System.Globalization.CultureInfo.InvariantCulture) : 0;
+        // The host's stop deadline (streams finish, the spool ships) must end before the kubelet's SIGKILL.
+        var shutdown = int.Parse(env["DOTNET_SHUTDOWNTIMEOUTSECONDS"].Text("value")!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(shutdown > 30, "the proxy's stop deadline should be longer than the host's 30 s default");
+        Assert.True(preStopSeconds + shutdown < grace, $"preStop {preStopSeconds} s + stop deadline {shutdown} s must fit in the grace period {grace} s");
+
+        Assert.Contains("gateway-provider-credentials", container.Items("envFrom").Select(e => e.Text("secretRef", "name")));
+    }
+
+    [Fact]
     public void EachKustomization_ListsEveryManifestBesideIt()
     {
         foreach (var file in Directory.GetFiles(Folder, "kustomization.yaml", SearchOption.AllDirectories))
