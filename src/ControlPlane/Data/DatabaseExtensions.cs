@@ -29,6 +29,7 @@ internal static class DatabaseExtensions
             default:
                 throw new InvalidOperationException($"ControlPlane:Database:Provider '{options.Database.Provider}' is not one of Sqlite, SqlServer, PostgreSql.");
         }
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         return builder;
     }
 

@@ -194,6 +194,9 @@ public sealed class PostgresFixture : ControlPlaneFixture
         return new NpgsqlConnectionStringBuilder(_baseConnection) { Database = _database }.ConnectionString;
     }
 
+    /// <summary>Drops the database under the running host: the outage a readiness probe must see.</summary>
+    internal Task LoseDatabaseAsync() => DropDatabaseAsync();
+
     protected override async Task DropDatabaseAsync()
     {
         if (Unavailable is not null || _baseConnection is null) return;
