@@ -45,6 +45,12 @@ public static class Api
 
     public static Task<HttpResponseMessage> Get(this HttpClient client, string path) => client.GetAsync(new Uri(path, UriKind.Relative), Ct);
 
-    public static Task<HttpResponseMessage> SendRawAsync(this HttpClient client, HttpMethod method, string path, string json) =>
-        client.SendAsync(new HttpRequestMessage(method, path) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") }, Ct);
+    /// <summary>Sends <paramref name="json"/> as it is. With <c>Expect: 100-continue</c> a body the server refuses
+    /// by its length is never sent, so the refusal is read cleanly instead of racing a reset connection.</summary>
+    public static Task<HttpResponseMessage> SendRawAsync(this HttpClient client, HttpMethod method, string path, string json)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.ExpectContinue = true;
+        return client.SendAsync(request, Ct);
+    }
 }
