@@ -26,7 +26,7 @@ has() { [[ ",$FIGURES," == *",$1,"* ]]; }
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 if [ "$QUICK" = 1 ]; then
-  WARM=2; F1_SECS=5; F2_SECS=4; F3_SECS=5; F3_STREAMS=200; F4_WS=2000; F6_REQUESTS=600; FIRST_WARM=3
+  WARM=2; F1_SECS=5; F2_SECS=4; F3_SECS=5; F3_STREAMS=200; F4_WS=2000; F6_REQUESTS=600; FIRST_WARM=${BENCH_FIRST_WARM:-3}
 else
   # Full sizes of BENCHMARKS.md; F2 and F3 windows kept to 15 s / 20 s so that 3 rounds of 4 arms fit in ~30 min.
   WARM=5; F1_SECS=30; F2_SECS=15; F3_SECS=20; F3_STREAMS=1000; F4_WS=10000; F6_REQUESTS=10000; FIRST_WARM=15
@@ -99,7 +99,11 @@ B_PID=$!; PIDS+=("$B_PID")
 
 log "starting the gateway (C) on CPU $CPU_SUT"
 rm -rf "$WORK/proxy-data"
-MOCKLLM_API_KEY=bench-upstream-key Logging__LogLevel__Default=Warning $PIN_SUT dotnet "$WORK/bin/Proxy/Proxy.dll" \
+# Arm C runs with the runtime settings the proxy ships with: its runtimeconfig (Proxy.csproj) and
+# the DOTNET_* variables of its Dockerfile (settings only the environment can set).
+C_ENV=$(sed -n '/^ENV DOTNET_/,/[^\\]$/p' src/Proxy/Dockerfile | grep -o 'DOTNET_[A-Za-z0-9_]*=[^ \\]*' | tr '\n' ' ')
+log "arm C environment: $C_ENV"
+env $C_ENV MOCKLLM_API_KEY=bench-upstream-key Logging__LogLevel__Default=Warning $PIN_SUT dotnet "$WORK/bin/Proxy/Proxy.dll" \
   --urls "http://127.0.0.1:$C_PORT" --Proxy:Snapshot:File="$WORK/snapshot.json" --Proxy:DataDirectory="$WORK/proxy-data" \
   >"$WORK/proxy.log" 2>&1 &
 C_PID=$!; PIDS+=("$C_PID")
@@ -226,7 +230,7 @@ fi
 # ---------- report ----------
 SETTINGS=(--settings "A: MockLlm, Release, DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 DOTNET_TieredPGO=1, CPU $CPU_LOAD"
           --settings "B: bench/PlainYarp, Release, YARP 2.3 and Kestrel defaults, CPU $CPU_SUT"
-          --settings "C: src/Proxy, Release, the runtime settings it ships with (src/Proxy/Proxy.csproj, runtimeconfig), every policy on, CPU $CPU_SUT"
+          --settings "C: src/Proxy, Release, the runtime settings it ships with (Proxy.csproj: workstation concurrent GC, ConserveMemory 7, TieredPGO; Dockerfile env: ${C_ENV% }), every policy on (key auth, model resolution, rate limits + budget reservation, routing, metering with the spool and the NDJSON ledger, Prometheus metrics; no OTLP collector, so no spans), CPU $CPU_SUT"
           --settings "D: @portkey-ai/gateway@1.15.2 on Node $(node --version 2>/dev/null || echo '?'), CPU $CPU_SUT"
           --settings "Load: wrk 2 threads / 64 connections and bench/LoadGen, CPU $CPU_LOAD")
 CMD="bench/run.sh${QUICK:+ }$( [ "$QUICK" = 1 ] && echo --quick)"
