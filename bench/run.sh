@@ -26,9 +26,10 @@ has() { [[ ",$FIGURES," == *",$1,"* ]]; }
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 if [ "$QUICK" = 1 ]; then
-  WARM=3; F1_SECS=6; F2_SECS=6; F3_SECS=8; F3_STREAMS=200; F4_WS=2000; F6_REQUESTS=600; FIRST_WARM=5
+  WARM=2; F1_SECS=5; F2_SECS=4; F3_SECS=5; F3_STREAMS=200; F4_WS=2000; F6_REQUESTS=600; FIRST_WARM=${BENCH_FIRST_WARM:-3}
 else
-  WARM=5; F1_SECS=30; F2_SECS=20; F3_SECS=30; F3_STREAMS=1000; F4_WS=10000; F6_REQUESTS=10000; FIRST_WARM=15
+  # Full sizes of BENCHMARKS.md; F2 and F3 windows kept to 15 s / 20 s so that 3 rounds of 4 arms fit in ~30 min.
+  WARM=5; F1_SECS=30; F2_SECS=15; F3_SECS=20; F3_STREAMS=1000; F4_WS=10000; F6_REQUESTS=10000; FIRST_WARM=15
 fi
 DATE=$(date -u +%Y-%m-%d)
 SUFFIX=$([ "$QUICK" = 1 ] && echo "-quick" || echo "")
@@ -61,11 +62,19 @@ wait_http() { # url, name
 }
 
 # ---------- build ----------
-log "building Release"
-for p in src/MockLlm src/Proxy bench/PlainYarp bench/LoadGen; do
-  name=$(basename "$p")
-  dotnet publish "$p" -c Release -o "$WORK/bin/$name" -p:UseAppHost=false --nologo -v quiet >/dev/null
-done
+# Skipped when nothing that goes into the binaries changed since the last build (a stamp of the
+# commit and of the uncommitted changes under src/, bench/ and the root build files).
+STAMP=$( { git rev-parse HEAD 2>/dev/null; git status --porcelain -- src bench Directory.Build.props Directory.Packages.props global.json 2>/dev/null | grep -v 'bench/results' ; git diff -- src bench Directory.Build.props Directory.Packages.props 2>/dev/null; } | sha256sum | cut -c1-16)
+if [ "$(cat "$WORK/bin/.stamp" 2>/dev/null)" = "$STAMP" ]; then
+  log "Release binaries up to date (stamp $STAMP)"
+else
+  log "building Release"
+  for p in src/MockLlm src/Proxy bench/PlainYarp bench/LoadGen; do
+    name=$(basename "$p")
+    dotnet publish "$p" -c Release -o "$WORK/bin/$name" -p:UseAppHost=false --nologo -v quiet >/dev/null
+  done
+  echo "$STAMP" > "$WORK/bin/.stamp"
+fi
 LOADGEN="dotnet $WORK/bin/LoadGen/LoadGen.dll"
 
 if [ "$PEER" = 1 ] && [ ! -f "$PEERS/node_modules/@portkey-ai/gateway/build/start-server.js" ]; then
@@ -90,7 +99,11 @@ B_PID=$!; PIDS+=("$B_PID")
 
 log "starting the gateway (C) on CPU $CPU_SUT"
 rm -rf "$WORK/proxy-data"
-MOCKLLM_API_KEY=bench-upstream-key Logging__LogLevel__Default=Warning $PIN_SUT dotnet "$WORK/bin/Proxy/Proxy.dll" \
+# Arm C runs with the runtime settings the proxy ships with: its runtimeconfig (Proxy.csproj) and
+# the DOTNET_* variables of its Dockerfile (settings only the environment can set).
+C_ENV=$(sed -n '/^ENV DOTNET_/,/[^\\]$/p' src/Proxy/Dockerfile | grep -o 'DOTNET_[A-Za-z0-9_]*=[^ \\]*' | tr '\n' ' ')
+log "arm C environment: $C_ENV"
+env $C_ENV MOCKLLM_API_KEY=bench-upstream-key Logging__LogLevel__Default=Warning $PIN_SUT dotnet "$WORK/bin/Proxy/Proxy.dll" \
   --urls "http://127.0.0.1:$C_PORT" --Proxy:Snapshot:File="$WORK/snapshot.json" --Proxy:DataDirectory="$WORK/proxy-data" \
   >"$WORK/proxy.log" 2>&1 &
 C_PID=$!; PIDS+=("$C_PID")
@@ -107,6 +120,7 @@ if [ "$PEER" = 1 ]; then
 fi
 
 ARMS="A B C"; [ "$PEER" = 1 ] && ARMS="A B C D"
+rss_kib() { awk '/VmRSS/{print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 url_of() { case $1 in A) echo "http://127.0.0.1:$MOCK_PORT";; B) echo "http://127.0.0.1:$B_PORT";; C) echo "http://127.0.0.1:$C_PORT";; D) echo "http://127.0.0.1:$D_PORT";; esac; }
 pid_of() { case $1 in A) echo "$MOCK_PID";; B) echo "$B_PID";; C) echo "$C_PID";; D) echo "${D_PID:-}";; esac; }
 # Headers per arm, "|"-separated (wrk) and as --header options (LoadGen).
@@ -120,6 +134,8 @@ headers_of() {
 hdr_opts() { local IFS='|'; for h in $(headers_of "$1")${2:+|$2}; do printf -- '--header\n%s\n' "$h"; done; }
 KNOBS_JSON="x-mock-output-tokens: 120"
 KNOBS_SSE="x-mock-chunks: 64|x-mock-chunk-delay-ms: 20|x-mock-output-tokens: 128"
+# What MockLlm sends for those knobs: the role chunk, 64 content chunks, the finish chunk (then [DONE]).
+F3_CHUNKS=66
 
 run_wrk() { # arm round secs
   local arm=$1 round=$2 secs=$3 out="$WORK/wrk-$1-$2.txt"
@@ -128,6 +144,31 @@ run_wrk() { # arm round secs
   [ "$round" = warm ] && return 0
   $LOADGEN wrkparse --in "$out" --out "$RAW" --tag figure=F1 --tag arm="$arm" --tag round="$round" >/dev/null
 }
+
+# F4's first reading: each arm idle right after start, having answered one request (arm C with
+# its 10,000-key snapshot loaded and compiled).
+declare -A START_RSS
+for arm in $ARMS; do
+  mapfile -t H < <(hdr_opts "$arm" "$KNOBS_JSON")
+  args=(); for ((i = 0; i < ${#H[@]}; i += 2)); do args+=(-H "${H[i+1]}"); done
+  curl -fsS -o /dev/null "${args[@]}" -H 'Content-Type: application/json' --data-binary @bench/bodies/chat-1k.json "$(url_of "$arm")/v1/chat/completions" || log "probe of arm $arm failed"
+done
+sleep 3
+for arm in $ARMS; do START_RSS[$arm]=$(rss_kib "$(pid_of "$arm")"); done
+
+# Arm D streams only if Portkey relays SSE here (1.15.2 on Node 20 fails every stream with
+# "TypeError: immutable" in updateHeaders, Portkey-AI/gateway#1389/#1550): probe one stream.
+SSE_ARMS="A B C"
+if [ "$PEER" = 1 ]; then
+  mapfile -t H < <(hdr_opts D "x-mock-chunks: 4|x-mock-chunk-delay-ms: 1|x-mock-output-tokens: 8")
+  args=(); for ((i = 0; i < ${#H[@]}; i += 2)); do args+=(-H "${H[i+1]}"); done
+  if curl -fsS -N "${args[@]}" -H 'Content-Type: application/json' --data-binary @bench/bodies/chat-stream.json "http://127.0.0.1:$D_PORT/v1/chat/completions" 2>/dev/null | grep -q '^data: \[DONE\]'; then
+    SSE_ARMS="A B C D"
+  else
+    log "arm D does not relay SSE streams here (see bench/README.md): F3 runs arms A B C"
+    echo '{"figure":"F3","arm":"D","round":"1","mode":"sse-probe","streams_failed_probe":1}' >> "$RAW"
+  fi
+fi
 
 if has F1 || has F2 || has F3; then
   log "warming every arm for ${FIRST_WARM}s"
@@ -149,35 +190,34 @@ for round in $(seq 1 "$ROUNDS"); do
     done
   fi
   if has F3; then
-    for arm in $ARMS; do
+    for arm in $SSE_ARMS; do
       log "F3 round $round arm $arm ($F3_STREAMS streams)"
       mapfile -t H < <(hdr_opts "$arm" "$KNOBS_SSE")
       $PIN_LOAD env DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 $LOADGEN sse --url "$(url_of "$arm")/v1/chat/completions" --body-file bench/bodies/chat-stream.json "${H[@]}" \
-        --concurrency "$F3_STREAMS" --warmup "$WARM" --duration "$F3_SECS" --out "$RAW" --tag figure=F3 --tag arm="$arm" --tag round="$round" >/dev/null
+        --concurrency "$F3_STREAMS" --expect-chunks "$F3_CHUNKS" --warmup "$WARM" --duration "$F3_SECS" --out "$RAW" --tag figure=F3 --tag arm="$arm" --tag round="$round" >/dev/null
     done
   fi
 done
-
-rss_kib() { awk '/VmRSS/{print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
 if has F4; then
   for arm in A B C; do
     pid=$(pid_of "$arm"); [ -n "$pid" ] || continue
     log "F4 arm $arm: idle RSS, then $F4_WS idle WebSockets"
-    sleep 5
+    sleep 2
     idle=$(rss_kib "$pid")
     url="$(url_of "$arm" | sed 's/^http/ws/')/v1/realtime?model=gpt-4o-realtime"
     rm -f "$WORK/ws-ready"
     mapfile -t H < <(hdr_opts "$arm")
-    $PIN_LOAD $LOADGEN ws --url "$url" "${H[@]}" --subprotocol realtime --count "$F4_WS" --hold 20 --ready-file "$WORK/ws-ready" \
+    $PIN_LOAD env DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 $LOADGEN ws --url "$url" "${H[@]}" --subprotocol realtime --count "$F4_WS" --hold 120 --ready-file "$WORK/ws-ready" \
       --out "$WORK/ws-$arm.jsonl" --tag arm="$arm" >/dev/null &
     ws_pid=$!; PIDS+=("$ws_pid")
-    for _ in $(seq 1 240); do [ -f "$WORK/ws-ready" ] && break; sleep 0.5; done
+    for _ in $(seq 1 480); do [ -f "$WORK/ws-ready" ] && break; sleep 0.5; done
     sleep 3
     loaded=$(rss_kib "$pid"); open=$(cat "$WORK/ws-ready" 2>/dev/null || echo 0)
+    rm -f "$WORK/ws-ready"   # releases the sockets
     wait "$ws_pid" || true
     keys=$([ "$arm" = C ] && echo 10001 || echo 0)
-    echo "{\"figure\":\"F4\",\"arm\":\"$arm\",\"round\":\"1\",\"idle_rss_kib\":$idle,\"ws_rss_kib\":$loaded,\"ws_open\":$open,\"snapshot_keys\":$keys}" >> "$RAW"
+    echo "{\"figure\":\"F4\",\"arm\":\"$arm\",\"round\":\"1\",\"start_rss_kib\":${START_RSS[$arm]:-0},\"idle_rss_kib\":$idle,\"ws_rss_kib\":$loaded,\"ws_open\":$open,\"snapshot_keys\":$keys}" >> "$RAW"
   done
 fi
 
@@ -190,7 +230,7 @@ fi
 # ---------- report ----------
 SETTINGS=(--settings "A: MockLlm, Release, DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 DOTNET_TieredPGO=1, CPU $CPU_LOAD"
           --settings "B: bench/PlainYarp, Release, YARP 2.3 and Kestrel defaults, CPU $CPU_SUT"
-          --settings "C: src/Proxy, Release, the runtime settings it ships with (src/Proxy/Proxy.csproj, runtimeconfig), every policy on, CPU $CPU_SUT"
+          --settings "C: src/Proxy, Release, the runtime settings it ships with (Proxy.csproj: workstation concurrent GC, ConserveMemory 7, TieredPGO; Dockerfile env: ${C_ENV% }), every policy on (key auth, model resolution, rate limits + budget reservation, routing, metering with the spool and the NDJSON ledger, Prometheus metrics; no OTLP collector, so no spans), CPU $CPU_SUT"
           --settings "D: @portkey-ai/gateway@1.15.2 on Node $(node --version 2>/dev/null || echo '?'), CPU $CPU_SUT"
           --settings "Load: wrk 2 threads / 64 connections and bench/LoadGen, CPU $CPU_LOAD")
 CMD="bench/run.sh${QUICK:+ }$( [ "$QUICK" = 1 ] && echo --quick)"

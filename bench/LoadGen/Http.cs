@@ -15,6 +15,10 @@ internal static class Http
         MaxConnectionsPerServer = maxConnections,
         PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
         ConnectTimeout = TimeSpan.FromSeconds(10),
+        // A response disposed before its end closes the connection: without this, HttpClient
+        // drains up to 1 MB of the rest to reuse the connection, and an "abandoned" stream would
+        // be read to its end (the gateway would rightly meter it as completed).
+        MaxResponseDrainSize = 0,
     })
     {
         Timeout = TimeSpan.FromMinutes(5),

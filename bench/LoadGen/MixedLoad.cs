@@ -49,7 +49,7 @@ internal static class MixedLoad
         var tally = await SettledTallyAsync(client, mock, ct).ConfigureAwait(false);
         var ledger = await LedgerAsync(ledgerDir, $"f6-{run}-", total, ct).ConfigureAwait(false);
 
-        long completed = 0, abortedCount = 0, mismatched = 0, duplicates = 0, missing = 0, notEstimated = 0, errors = 0, ledgerTokens = 0, mockTokens = 0;
+        long completed = 0, abortedCount = 0, mismatched = 0, duplicates = 0, missing = 0, notEstimated = 0, errors = 0, ledgerTokens = 0, mockTokens = 0, abortedLedger = 0, abortedMock = 0;
         for (var i = 0; i < total; i++)
         {
             var id = $"f6-{run}-{i}";
@@ -62,6 +62,9 @@ internal static class MixedLoad
             {
                 abortedCount++;
                 if (r["estimated"]?.GetValue<bool>() != true) notEstimated++;
+                // Informational: the estimate against what MockLlm wrote before the client left.
+                abortedLedger += Num(r, "inputTokens") + Num(r, "outputTokens");
+                if (tally.TryGetValue(id, out var at)) abortedMock += Num(at, "prompt_tokens") + Num(at, "completion_tokens");
                 continue;
             }
             completed++;
@@ -83,6 +86,8 @@ internal static class MixedLoad
             ["errors"] = errors,
             ["ledger_tokens"] = ledgerTokens,
             ["mock_tokens"] = mockTokens,
+            ["aborted_ledger_tokens"] = abortedLedger,
+            ["aborted_mock_tokens"] = abortedMock,
             ["mismatched"] = mismatched,
             ["duplicates"] = duplicates,
             ["missing"] = missing,

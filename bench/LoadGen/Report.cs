@@ -21,6 +21,11 @@ internal static class Report
         ["D"] = "D Portkey",
     };
 
+    /// <summary>One line of the closing ratio table: figure, what, measured, target, met.</summary>
+    private sealed record SummaryRow(string Figure, string What, string Value, string Target, bool? Met);
+
+    private static readonly List<SummaryRow> Summary = [];
+
     public static int Run(Options o)
     {
         var lines = File.ReadAllLines(o.Required("in"))
@@ -46,6 +51,7 @@ internal static class Report
         Figure3(data, md, outDir, prefix, chartLink);
         Figure4(data, md, outDir, prefix, chartLink);
         Figure6(data, md);
+        WriteSummary(md);
 
         File.WriteAllText(Path.Combine(outDir, o.Get("name") ?? "report.md"), md.ToString());
         Console.WriteLine(md.ToString());
@@ -104,7 +110,12 @@ internal static class Report
             md.AppendLine();
             var c50 = data.Median("F2", variant, "C", "p50_ms") - a50;
             var c99 = data.Median("F2", variant, "C", "p99_ms") - a99;
-            if (c50 is not null) md.AppendLine(CultureInfo.InvariantCulture, $"- C added p50 {Fmt(c50)} ms (target ≤ 0.2) {Mark(c50 <= 0.2)}; added p99 {Fmt(c99)} ms (target ≤ 1) {Mark(c99 <= 1)}");
+            if (c50 is not null)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"- C added p50 {Fmt(c50)} ms (target ≤ 0.2) {Mark(c50 <= 0.2)}; added p99 {Fmt(c99)} ms (target ≤ 1) {Mark(c99 <= 1)}");
+                Summary.Add(new("F2", $"C added p50, {variant}", $"{Fmt(c50)} ms", "≤ 0.2 ms", c50 <= 0.2));
+                Summary.Add(new("F2", $"C added p99, {variant}", $"{Fmt(c99)} ms", "≤ 1 ms", c99 <= 1));
+            }
             md.AppendLine();
         }
         Chart(dir, prefix, link, md, "f2", "F2 added latency (ms, lower is better)", chart);
@@ -115,8 +126,9 @@ internal static class Report
         if (!data.Has("F3")) return;
         md.AppendLine("## F3: streaming relay (64 chunks 20 ms apart)");
         md.AppendLine();
-        md.AppendLine("| arm | concurrent streams | streams | TTFT p50 ms | TTFT p99 ms | added TTFT p99 ms | chunks/stream (min–max) | gaps > 200 ms | errors |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---|---:|---:|");
+        var expected = data.Max("F3", null, "A", "chunks_expected");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| arm | concurrent streams | streams | TTFT p50 ms | TTFT p99 ms | added TTFT p99 ms | chunks/stream (min–max) | streams with ≠ {Fmt(expected, "F0")} chunks | gaps > 200 ms | gap p99 ms | errors |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|");
         var aTtft = data.Median("F3", null, "A", "ttft_p99_ms");
         var chart = new Dictionary<string, double>();
         foreach (var arm in Arms)
@@ -124,16 +136,29 @@ internal static class Report
             var p99 = data.Median("F3", null, arm, "ttft_p99_ms");
             if (p99 is null) continue;
             var added = arm == "A" ? null : p99 - aTtft;
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {ArmNames[arm]} | {Fmt(data.Median("F3", null, arm, "concurrency"), "F0")} | {Fmt(data.Median("F3", null, arm, "streams"), "F0")} | {Fmt(data.Median("F3", null, arm, "ttft_p50_ms"))} | {Fmt(p99)} | {Fmt(added)} | {Fmt(data.Min("F3", null, arm, "chunks_min"), "F0")}–{Fmt(data.Max("F3", null, arm, "chunks_max"), "F0")} | {Fmt(data.Sum("F3", null, arm, "gaps_over_200ms"), "F0")} | {Fmt(data.Sum("F3", null, arm, "errors"), "F0")} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {ArmNames[arm]} | {Fmt(data.Median("F3", null, arm, "concurrency"), "F0")} | {Fmt(data.Median("F3", null, arm, "streams"), "F0")} | {Fmt(data.Median("F3", null, arm, "ttft_p50_ms"))} | {Fmt(p99)} | {Fmt(added)} | {Fmt(data.Min("F3", null, arm, "chunks_min"), "F0")}–{Fmt(data.Max("F3", null, arm, "chunks_max"), "F0")} | {Fmt(data.Sum("F3", null, arm, "streams_wrong_chunks"), "F0")} | {Fmt(data.Sum("F3", null, arm, "gaps_over_200ms"), "F0")} | {Fmt(data.Median("F3", null, arm, "gap_p99_ms"))} | {Fmt(data.Sum("F3", null, arm, "errors"), "F0")} |");
             chart[arm] = p99.Value;
         }
         md.AppendLine();
         var cAdded = data.Median("F3", null, "C", "ttft_p99_ms") - aTtft;
         if (cAdded is not null)
         {
-            var chunksEqual = data.Min("F3", null, "C", "chunks_min") == data.Min("F3", null, "A", "chunks_min")
-                && data.Max("F3", null, "C", "chunks_max") == data.Max("F3", null, "A", "chunks_max");
-            md.AppendLine(CultureInfo.InvariantCulture, $"- C added TTFT p99 {Fmt(cAdded)} ms (target ≤ 1) {Mark(cAdded <= 1)}; chunks out = chunks in {Mark(chunksEqual)}; gaps > 200 ms: {Fmt(data.Sum("F3", null, "C", "gaps_over_200ms"), "F0")} {Mark(data.Sum("F3", null, "C", "gaps_over_200ms") == 0)}");
+            // Every stream of C must carry exactly the chunks MockLlm was told to send (its knobs),
+            // counted per stream by the load generator, and end with [DONE].
+            var wrong = data.Sum("F3", null, "C", "streams_wrong_chunks");
+            var cut = data.Sum("F3", null, "C", "streams_without_done");
+            var cErrors = data.Sum("F3", null, "C", "errors");
+            bool? chunksEqual = wrong is null ? null : wrong == 0 && cut == 0 && cErrors == 0;
+            var gaps = data.Sum("F3", null, "C", "gaps_over_200ms");
+            md.AppendLine(CultureInfo.InvariantCulture, $"- C added TTFT p99 {Fmt(cAdded)} ms (target ≤ 1) {Mark(cAdded <= 1)}; chunks out = chunks in ({Fmt(expected, "F0")} per stream; {Fmt(wrong, "F0")} streams differ, {Fmt(cut, "F0")} without [DONE], {Fmt(cErrors, "F0")} errors) {Mark(chunksEqual)}; gaps > 200 ms: {Fmt(gaps, "F0")} {Mark(gaps == 0)}");
+            md.AppendLine();
+            Summary.Add(new("F3", "C added TTFT p99", $"{Fmt(cAdded)} ms", "≤ 1 ms", cAdded <= 1));
+            Summary.Add(new("F3", "C streams with chunks out ≠ chunks in", Fmt(wrong + cut + cErrors, "F0"), "0", chunksEqual));
+            Summary.Add(new("F3", "C gaps > 200 ms", Fmt(gaps, "F0"), "0", gaps == 0));
+        }
+        if (data.Lines("F3").Any(l => l["streams_failed_probe"] is not null))
+        {
+            md.AppendLine("- Arm D: Portkey 1.15.2 on this Node failed the probe stream (every streamed chat completion ends in `TypeError: immutable` in its `updateHeaders`, Portkey-AI/gateway#1389 and #1550), so it has no F3 figures.");
             md.AppendLine();
         }
         Chart(dir, prefix, link, md, "f3", "F3 TTFT p99 (ms, lower is better)", chart);
@@ -144,28 +169,32 @@ internal static class Report
         if (!data.Has("F4")) return;
         md.AppendLine("## F4: memory");
         md.AppendLine();
-        md.AppendLine("| arm | idle RSS MiB | RSS with idle WebSockets MiB | WebSockets open | KiB per WebSocket |");
-        md.AppendLine("|---|---:|---:|---:|---:|");
+        md.AppendLine("| arm | idle RSS at start MiB | idle RSS after the load figures MiB | RSS with idle WebSockets MiB | WebSockets open | KiB per WebSocket |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|");
         var chart = new Dictionary<string, double>();
-        string? summary = null;
+        var summary = new List<string>();
         foreach (var arm in Arms)
         {
             var idle = data.Median("F4", null, arm, "idle_rss_kib");
             if (idle is null) continue;
+            var start = data.Median("F4", null, arm, "start_rss_kib");
             var loaded = data.Median("F4", null, arm, "ws_rss_kib");
             var open = data.Median("F4", null, arm, "ws_open");
             var per = loaded is not null && open is > 0 ? (loaded - idle) / open : null;
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {ArmNames[arm]} | {Fmt(idle / 1024, "F1")} | {Fmt(loaded / 1024, "F1")} | {Fmt(open, "F0")} | {Fmt(per, "F1")} |");
-            chart[arm] = idle.Value / 1024;
-            if (arm == "C")
-                summary = $"- C idle RSS {Fmt(idle / 1024, "F1")} MiB with a {Fmt(data.Median("F4", null, arm, "snapshot_keys"), "F0")}-key snapshot (target ≤ 100) {Mark(idle / 1024 <= 100)}; {Fmt(per, "F1")} KiB per idle WebSocket (target ≤ 48) {Mark(per <= 48)}";
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {ArmNames[arm]} | {Fmt(start / 1024, "F1")} | {Fmt(idle / 1024, "F1")} | {Fmt(loaded / 1024, "F1")} | {Fmt(open, "F0")} | {Fmt(per, "F1")} |");
+            if (start is not null) chart[$"{arm} start"] = start.Value / 1024;
+            chart[$"{arm} after load"] = idle.Value / 1024;
+            if (arm != "C") continue;
+            var keys = Fmt(data.Median("F4", null, arm, "snapshot_keys"), "F0");
+            summary.Add($"- C idle RSS at start {Fmt(start / 1024, "F1")} MiB with a {keys}-key snapshot (target ≤ 100) {Mark(start / 1024 <= 100)}; idle after the load figures {Fmt(idle / 1024, "F1")} MiB {Mark(idle / 1024 <= 100)}");
+            summary.Add($"- C {Fmt(per, "F1")} KiB per idle WebSocket (target ≤ 48) {Mark(per <= 48)} (the gateway holds two sockets per client WebSocket: the client's and the upstream's)");
+            Summary.Add(new("F4", $"C idle RSS at start ({keys}-key snapshot)", $"{Fmt(start / 1024, "F1")} MiB", "≤ 100 MB", start / 1024 <= 100));
+            Summary.Add(new("F4", "C idle RSS after the load figures", $"{Fmt(idle / 1024, "F1")} MiB", "≤ 100 MB", idle / 1024 <= 100));
+            Summary.Add(new("F4", $"C memory per idle WebSocket ({Fmt(open, "F0")} open)", $"{Fmt(per, "F1")} KiB", "≤ 48 KiB", per <= 48));
         }
         md.AppendLine();
-        if (summary is not null)
-        {
-            md.AppendLine(summary);
-            md.AppendLine();
-        }
+        foreach (var line in summary) md.AppendLine(line);
+        if (summary.Count > 0) md.AppendLine();
         Chart(dir, prefix, link, md, "f4", "F4 idle RSS (MiB, lower is better)", chart);
     }
 
@@ -174,15 +203,33 @@ internal static class Report
         if (!data.Has("F6")) return;
         md.AppendLine("## F6: metering exactness");
         md.AppendLine();
-        md.AppendLine("| requests | completed | aborted (estimated) | ledger tokens (completed) | MockLlm tokens (completed) | mismatched requests | duplicates | missing |");
-        md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| requests | completed | aborted (estimated) | ledger tokens (completed) | MockLlm tokens (completed) | mismatched requests | duplicates | missing | errors |");
+        md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in data.Lines("F6"))
         {
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {r["requests"]} | {r["completed"]} | {r["aborted"]} | {r["ledger_tokens"]} | {r["mock_tokens"]} | {r["mismatched"]} | {r["duplicates"]} | {r["missing"]} |");
-            var exact = r["mismatched"]?.GetValue<long>() == 0 && r["duplicates"]?.GetValue<long>() == 0 && r["missing"]?.GetValue<long>() == 0;
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {r["requests"]} | {r["completed"]} | {r["aborted"]} | {r["ledger_tokens"]} | {r["mock_tokens"]} | {r["mismatched"]} | {r["duplicates"]} | {r["missing"]} | {r["errors"]} |");
+            var exact = r["mismatched"]?.GetValue<long>() == 0 && r["duplicates"]?.GetValue<long>() == 0 && r["missing"]?.GetValue<long>() == 0
+                && r["errors"]?.GetValue<long>() == 0 && r["ledger_tokens"]?.GetValue<long>() == r["mock_tokens"]?.GetValue<long>();
             md.AppendLine();
-            md.AppendLine(CultureInfo.InvariantCulture, $"- ledger = MockLlm's served tokens exactly for every completed request, no duplicates, nothing missing {Mark(exact)}");
+            var notEstimated = r["aborted_not_estimated"]?.GetValue<long>() ?? 0;
+            md.AppendLine(CultureInfo.InvariantCulture, $"- ledger = MockLlm's served tokens exactly for every completed request, no duplicates, nothing missing {Mark(exact)}; aborted requests not flagged estimated: {notEstimated} of {r["aborted"]} {Mark(notEstimated == 0)}");
+            Summary.Add(new("F6", "ledger tokens = MockLlm's served tokens", $"{r["ledger_tokens"]} = {r["mock_tokens"]}, {r["mismatched"]} mismatched, {r["missing"]} missing, {r["duplicates"]} duplicated", "exact", exact));
+            if (r["aborted_mock_tokens"] is not null)
+                md.AppendLine(CultureInfo.InvariantCulture, $"- aborted requests (informational): the ledger's estimate {r["aborted_ledger_tokens"]} tokens against {r["aborted_mock_tokens"]} MockLlm wrote before the client left (the gateway counts what it relayed with the model's tokenizer; MockLlm counts what it flushed, some of which never reached the client)");
+            Summary.Add(new("F6", "aborted requests flagged estimated", $"{notEstimated} not flagged of {r["aborted"]}", "all", notEstimated == 0));
         }
+        md.AppendLine();
+    }
+
+    private static void WriteSummary(StringBuilder md)
+    {
+        if (Summary.Count == 0) return;
+        md.AppendLine("## Summary: every figure against its target");
+        md.AppendLine();
+        md.AppendLine("| figure | measure | measured | target | result |");
+        md.AppendLine("|---|---|---:|---|---|");
+        foreach (var row in Summary)
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {row.Figure} | {row.What} | {row.Value} | {row.Target} | {Mark(row.Met)} |");
         md.AppendLine();
     }
 
@@ -192,6 +239,7 @@ internal static class Report
         var ratio = a / b;
         var ok = higherIsBetter ? ratio >= target : ratio <= target;
         md.AppendLine(CultureInfo.InvariantCulture, $"- {name} = {ratio:F2} (target {(higherIsBetter ? "≥" : "≤")} {target}) {Mark(ok)}");
+        Summary.Add(new("F1", $"throughput {name}", ratio.ToString("F2", CultureInfo.InvariantCulture), $"{(higherIsBetter ? "≥" : "≤")} {target}", ok));
     }
 
     private static void Chart(string dir, string prefix, string link, StringBuilder md, string id, string title, Dictionary<string, double> values)

@@ -6,7 +6,10 @@ namespace Gateway.Bench.LoadGen;
 /// <summary>
 /// Streaming requests: C concurrent streams for the duration, each worker starting its next stream
 /// when the last ended. Records time to first token (first <c>data:</c> event), every gap between
-/// events, and the events per stream (so "chunks out = chunks in" can be checked against arm A).
+/// events, and the events per stream: with <c>--expect-chunks N</c> (what MockLlm sends, known from
+/// its knobs) every stream that ended with another count is counted, so "chunks out = chunks in"
+/// is checked per stream. A stream is always read to its end, even past the measuring window, so
+/// the window never cuts one short; a stream that fails mid-way is an error, not a short count.
 /// </summary>
 internal static class SseLoad
 {
@@ -18,10 +21,11 @@ internal static class SseLoad
         var concurrency = o.Int("concurrency", 1);
         var warmup = o.Double("warmup", 5);
         var duration = o.Double("duration", 10);
+        var expect = o.Int("expect-chunks", -1);
         using var client = Http.CreateClient(concurrency + 16);
 
-        if (warmup > 0) await RunPhaseAsync(client, url, body, headers, concurrency, warmup, new Stats(), ct);
-        var stats = new Stats();
+        if (warmup > 0) await RunPhaseAsync(client, url, body, headers, concurrency, warmup, new Stats(expect), ct);
+        var stats = new Stats(expect);
         await RunPhaseAsync(client, url, body, headers, concurrency, duration, stats, ct);
 
         var result = new JsonObject
@@ -32,7 +36,9 @@ internal static class SseLoad
             ["errors"] = stats.Errors,
             ["chunks_min"] = stats.Streams == 0 ? null : stats.MinChunks,
             ["chunks_max"] = stats.Streams == 0 ? null : stats.MaxChunks,
-            ["chunks_expected"] = o.Get("expect-chunks") is null ? null : o.Int("expect-chunks", 0),
+            ["chunks_expected"] = expect < 0 ? null : expect,
+            ["streams_wrong_chunks"] = expect < 0 ? null : stats.WrongChunks,
+            ["streams_without_done"] = stats.WithoutDone,
             ["gaps_over_200ms"] = stats.GapsOver200Ms,
         };
         Results.AddPercentiles(result, "ttft_", stats.Ttft);
@@ -41,11 +47,12 @@ internal static class SseLoad
         return 0;
     }
 
-    private sealed class Stats
+    private sealed class Stats(int expect)
     {
+        public readonly int Expect = expect;
         public readonly HdrHistogram.LongHistogram Ttft = Results.NewHistogram();
         public readonly HdrHistogram.LongHistogram Gaps = Results.NewHistogram();
-        public long Streams, Errors, GapsOver200Ms;
+        public long Streams, Errors, GapsOver200Ms, WrongChunks, WithoutDone;
         public int MinChunks = int.MaxValue, MaxChunks;
     }
 
@@ -74,6 +81,7 @@ internal static class SseLoad
         var start = Stopwatch.GetTimestamp();
         long last = 0, ttft = -1;
         var chunks = 0;
+        var done = false;
         var localGaps = new List<long>(80);
         try
         {
@@ -90,7 +98,11 @@ internal static class SseLoad
             {
                 if (!line.StartsWith("data:", StringComparison.Ordinal)) continue;
                 var now = Stopwatch.GetTimestamp();
-                if (line.AsSpan(5).Trim().SequenceEqual("[DONE]")) break;
+                if (line.AsSpan(5).Trim().SequenceEqual("[DONE]"))
+                {
+                    done = true;
+                    break;
+                }
                 chunks++;
                 if (ttft < 0) ttft = (now - start) * 1_000_000 / Stopwatch.Frequency;
                 else localGaps.Add((now - last) * 1_000_000 / Stopwatch.Frequency);
@@ -111,6 +123,8 @@ internal static class SseLoad
                 stats.Gaps.RecordValue(Math.Max(1, gap));
                 if (gap > 200_000) stats.GapsOver200Ms++;
             }
+            if (stats.Expect >= 0 && chunks != stats.Expect) stats.WrongChunks++;
+            if (!done) stats.WithoutDone++;
             stats.MinChunks = Math.Min(stats.MinChunks, chunks);
             stats.MaxChunks = Math.Max(stats.MaxChunks, chunks);
         }

@@ -5,7 +5,8 @@ namespace Gateway.Bench.LoadGen;
 
 /// <summary>
 /// Opens N WebSockets and holds them idle, so the target's memory per connection can be read
-/// from /proc while they are open (<c>--ready-file</c> is written once all are open).
+/// from /proc while they are open (<c>--ready-file</c> is written once all are open; deleting it
+/// releases them before <c>--hold</c> seconds are up).
 /// </summary>
 internal static class WsLoad
 {
@@ -52,9 +53,12 @@ internal static class WsLoad
         await Task.WhenAll(tasks).ConfigureAwait(false);
         if (o.Get("ready-file") is { } ready) await File.WriteAllTextAsync(ready, opened.ToString(System.Globalization.CultureInfo.InvariantCulture), ct).ConfigureAwait(false);
 
+        // Held for --hold seconds, or until the caller deletes the ready file (it has read /proc).
+        var releaseAt = DateTime.UtcNow.AddSeconds(hold);
         try
         {
-            await Task.Delay(TimeSpan.FromSeconds(hold), ct).ConfigureAwait(false);
+            while (DateTime.UtcNow < releaseAt && (o.Get("ready-file") is not { } file || File.Exists(file)))
+                await Task.Delay(200, ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

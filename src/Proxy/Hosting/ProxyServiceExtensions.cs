@@ -27,6 +27,7 @@ internal static class ProxyServiceExtensions
             o.Meters.Add(ProxyTelemetry.Name);
             o.ActivitySources.Add(ProxyTelemetry.Name);
         });
+        builder.SampleNothingWithoutExporter();
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
 
         var services = builder.Services;

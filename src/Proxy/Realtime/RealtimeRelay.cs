@@ -141,24 +141,49 @@ internal sealed partial class RealtimeRelay(UpstreamInvoker invoker, IOptions<Pr
         return null;
     }
 
-    /// <summary>Copies messages from one socket to the other; true when the source closed normally.</summary>
+    /// <summary>
+    /// Copies messages from one socket to the other; true when the source closed normally. An idle
+    /// session holds no buffer: each wait is a zero-byte receive (it returns once a frame header has
+    /// arrived), and a pooled buffer is rented only while a message is passing through, so idle
+    /// sessions cost what the sockets themselves cost (F4 in docs/benchmarks.md).
+    /// </summary>
     private async Task<bool> PumpAsync(WebSocket source, WebSocket destination, GatewayRequest? observed, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         using var observer = observed is null ? null : new RealtimeObserver(observed);
+        byte[]? buffer = null;
         try
         {
             while (true)
             {
-                var result = await source.ReceiveAsync(buffer.AsMemory(), cancellationToken);
+                ValueWebSocketReceiveResult result;
+                if (buffer is null)
+                {
+                    result = await source.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
+                    if (result.MessageType != WebSocketMessageType.Close && result.Count == 0 && !result.EndOfMessage)
+                    {
+                        // A frame with a payload has arrived: read it into a pooled buffer.
+                        buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+                        result = await source.ReceiveAsync(buffer.AsMemory(), cancellationToken);
+                    }
+                }
+                else
+                {
+                    result = await source.ReceiveAsync(buffer.AsMemory(), cancellationToken);
+                }
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     if (destination.State is WebSocketState.Open or WebSocketState.CloseReceived)
                         await destination.CloseOutputAsync(source.CloseStatus ?? WebSocketCloseStatus.NormalClosure, source.CloseStatusDescription, cancellationToken);
                     return true;
                 }
-                if (result.MessageType == WebSocketMessageType.Text) observer?.Append(buffer.AsSpan(0, result.Count), result.EndOfMessage);
-                await destination.SendAsync(buffer.AsMemory(0, result.Count), result.MessageType, result.EndOfMessage, cancellationToken);
+                var data = buffer is null ? ReadOnlyMemory<byte>.Empty : buffer.AsMemory(0, result.Count);
+                if (result.MessageType == WebSocketMessageType.Text) observer?.Append(data.Span, result.EndOfMessage);
+                await destination.SendAsync(data, result.MessageType, result.EndOfMessage, cancellationToken);
+                if (result.EndOfMessage && buffer is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = null;
+                }
             }
         }
         catch (Exception ex) when (ex is WebSocketException or OperationCanceledException or IOException)
@@ -168,7 +193,7 @@ internal sealed partial class RealtimeRelay(UpstreamInvoker invoker, IOptions<Pr
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -179,12 +204,18 @@ internal sealed partial class RealtimeRelay(UpstreamInvoker invoker, IOptions<Pr
     private sealed class RealtimeObserver(GatewayRequest request) : IDisposable
     {
         private readonly ResponseScanner _scanner = new(request, anthropicUsage: false, reportUsage: false);
-        private readonly ArrayBufferWriter<byte> _message = new(4096);
+        private ArrayBufferWriter<byte>? _message; // created with the first server text message
         private bool _oversized;
         private TokenUsage _total;
 
         public void Append(ReadOnlySpan<byte> fragment, bool endOfMessage)
         {
+            if (endOfMessage && !_oversized && (_message is null || _message.WrittenCount == 0))
+            {
+                Scan(fragment); // a whole message in one piece: scanned where it lies
+                return;
+            }
+            _message ??= new ArrayBufferWriter<byte>(4096);
             if (!_oversized)
             {
                 if (_message.WrittenCount + fragment.Length > MaxObservedMessage) _oversized = true;

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Interleaved A/B of two gateway variants (runtime settings or builds), for tuning:
+#   bench/compare.sh [--rounds 5] [--secs 5] [--conns 64] [--sse] \
+#     --x 'ENV=1 ...' [--x-bin DIR] --y 'ENV=2 ...' [--y-bin DIR] [--x-args '...'] [--y-args '...']
+# Both run src/Proxy (Release, from bench/.work/bin/Proxy unless --x-bin/--y-bin) on CPU 1 with
+# the benchmark's snapshot; MockLlm and wrk on CPU 0. Rounds alternate X Y X Y …; prints each
+# round's req/s and p99 and the medians, plus the RSS of each variant at start and at the end.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd); WORK="$ROOT/bench/.work"; OUT="$WORK/compare"; mkdir -p "$OUT"
+ROUNDS=5; SECS=5; CONNS=64; SSE=0; XENV=""; YENV=""; XBIN="$WORK/bin/Proxy"; YBIN="$WORK/bin/Proxy"; XARGS=""; YARGS=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --rounds) ROUNDS="$2"; shift ;; --secs) SECS="$2"; shift ;; --conns) CONNS="$2"; shift ;;
+    --sse) SSE=1 ;;
+    --x) XENV="$2"; shift ;; --y) YENV="$2"; shift ;;
+    --x-bin) XBIN="$2"; shift ;; --y-bin) YBIN="$2"; shift ;;
+    --x-args) XARGS="$2"; shift ;; --y-args) YARGS="$2"; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+PIDS=()
+cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+MOCK_PORT=19289; X_PORT=19282; Y_PORT=19283
+env DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 DOTNET_TieredPGO=1 Logging__LogLevel__Default=Warning taskset -c 0 \
+  dotnet "$WORK/bin/MockLlm/MockLlm.dll" --urls "http://127.0.0.1:$MOCK_PORT" >"$OUT/mockllm.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 60); do curl -fsS -o /dev/null "http://127.0.0.1:$MOCK_PORT/health" 2>/dev/null && break; sleep 0.5; done
+dotnet "$WORK/bin/LoadGen/LoadGen.dll" snapshot --mock "http://127.0.0.1:$MOCK_PORT" --keys 10000 --out "$OUT/snapshot.json" --key-out "$OUT/key.txt" 2>/dev/null
+KEY=$(cat "$OUT/key.txt")
+start() { # name port bin env args
+  rm -rf "$OUT/data-$1"
+  env $4 MOCKLLM_API_KEY=bench-upstream-key Logging__LogLevel__Default=Warning taskset -c 1 dotnet "$3/Proxy.dll" \
+    --urls "http://127.0.0.1:$2" --Proxy:Snapshot:File="$OUT/snapshot.json" --Proxy:DataDirectory="$OUT/data-$1" $5 >"$OUT/$1.log" 2>&1 &
+  PIDS+=($!); echo $! > "$OUT/$1.pid"
+}
+start x $X_PORT "$XBIN" "$XENV" "$XARGS"; start y $Y_PORT "$YBIN" "$YENV" "$YARGS"
+XP=$(cat "$OUT/x.pid"); YP=$(cat "$OUT/y.pid")
+for p in $X_PORT $Y_PORT; do for _ in $(seq 1 60); do curl -fsS -o /dev/null "http://127.0.0.1:$p/health" 2>/dev/null && break; sleep 0.5; done; done
+BODY=bench/bodies/chat-1k.json; KNOBS="x-mock-output-tokens: 120"
+[ "$SSE" = 1 ] && { BODY=bench/bodies/chat-stream.json; KNOBS="x-mock-chunks: 64|x-mock-chunk-delay-ms: 20|x-mock-output-tokens: 128"; }
+for p in $X_PORT $Y_PORT; do curl -fsS -o /dev/null -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' --data-binary @bench/bodies/chat-1k.json "http://127.0.0.1:$p/v1/chat/completions"; done
+sleep 2
+rss() { awk '/VmRSS/{print $2}' "/proc/$1/status"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # user + system, in clock ticks
+TICK=$(getconf CLK_TCK)
+echo "start RSS KiB: X $(rss "$XP")  Y $(rss "$YP")"
+run_wrk() { WRK_BODY="$ROOT/$BODY" WRK_HEADERS="Authorization: Bearer $KEY|$KNOBS" taskset -c 0 wrk -t2 -c"$CONNS" -d"$2s" --latency -s "$ROOT/bench/wrk/post.lua" "http://127.0.0.1:$1/v1/chat/completions"; }
+run_wrk $X_PORT 6 >/dev/null; run_wrk $Y_PORT 6 >/dev/null   # warm-up
+XR=(); YR=(); XC=(); YC=()
+for r in $(seq 1 "$ROUNDS"); do
+  for v in x y; do
+    port=$([ $v = x ] && echo $X_PORT || echo $Y_PORT)
+    pid=$([ $v = x ] && echo "$XP" || echo "$YP")
+    t0=$(cpu_ticks "$pid")
+    out=$(run_wrk "$port" "$SECS")
+    t1=$(cpu_ticks "$pid")
+    rps=$(echo "$out" | awk '/Requests\/sec/{print $2}'); p99=$(echo "$out" | awk '$1=="99%"{print $2}')
+    n=$(echo "$out" | awk '/requests in/{print $1}')
+    us=$(awk -v t=$((t1 - t0)) -v k="$TICK" -v n="$n" 'BEGIN{printf "%.0f", t * 1e6 / k / n}')
+    echo "round $r $v: $rps req/s p99 $p99, $us µs CPU per request"
+    [ $v = x ] && { XR+=("$rps"); XC+=("$us"); } || { YR+=("$rps"); YC+=("$us"); }
+  done
+done
+med() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+mx=$(med "${XR[@]}"); my=$(med "${YR[@]}")
+echo "median req/s: X $mx  Y $my  Y/X $(awk -v a="$mx" -v b="$my" 'BEGIN{printf "%.3f", b/a}')"
+RR=(); RC=()
+for i in "${!XR[@]}"; do
+  RR+=("$(awk -v a="${XR[i]}" -v b="${YR[i]}" 'BEGIN{printf "%.4f", b/a}')"); RC+=("$(awk -v a="${XC[i]}" -v b="${YC[i]}" 'BEGIN{printf "%.4f", b/a}')")
+done
+echo "median of per-round ratios (adjacent runs share the machine's load): req/s Y/X $(med "${RR[@]}"), CPU per request Y/X $(med "${RC[@]}")"
+cx=$(med "${XC[@]}"); cy=$(med "${YC[@]}")
+echo "median CPU per request: X $cx µs  Y $cy µs  Y/X $(awk -v a="$cx" -v b="$cy" 'BEGIN{printf "%.3f", b/a}')"
+echo "end RSS KiB: X $(rss "$XP")  Y $(rss "$YP")"

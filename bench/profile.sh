@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Profiles arm C (src/Proxy, Release) under wrk load, the way bench/run.sh runs it:
+#   bench/profile.sh [--secs 15] [--conns 64] [--trace perf|cpu|gc|none] [--sse] [--env 'K=V K2=V2']
+# Needs the binaries of a previous bench/run.sh (bench/.work/bin) and, for traces, the global
+# tools dotnet-trace and dotnet-counters. Writes bench/.work/profile/{trace.nettrace,counters.csv,wrk.txt}
+# and prints wrk's summary, the top CPU frames and the allocation rate per request.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PATH:$HOME/.dotnet/tools"
+ROOT=$(pwd); WORK="$ROOT/bench/.work"; OUT="$WORK/profile"; mkdir -p "$OUT"
+SECS=15; CONNS=64; TRACE=cpu; SSE=0; EXTRA_ENV=""; ARM=C
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --secs) SECS="$2"; shift ;;
+    --conns) CONNS="$2"; shift ;;
+    --trace) TRACE="$2"; shift ;;
+    --sse) SSE=1 ;;
+    --env) EXTRA_ENV="$2"; shift ;;
+    --arm) ARM="$2"; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+PIDS=()
+cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+MOCK_PORT=19189; C_PORT=19182
+env DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 DOTNET_TieredPGO=1 Logging__LogLevel__Default=Warning taskset -c 0 \
+  dotnet "$WORK/bin/MockLlm/MockLlm.dll" --urls "http://127.0.0.1:$MOCK_PORT" >"$OUT/mockllm.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 60); do curl -fsS -o /dev/null "http://127.0.0.1:$MOCK_PORT/health" 2>/dev/null && break; sleep 0.5; done
+dotnet "$WORK/bin/LoadGen/LoadGen.dll" snapshot --mock "http://127.0.0.1:$MOCK_PORT" --keys 10000 --out "$OUT/snapshot.json" --key-out "$OUT/key.txt" 2>/dev/null
+KEY=$(cat "$OUT/key.txt"); rm -rf "$OUT/proxy-data"
+if [ "$ARM" = B ]; then
+  env $EXTRA_ENV Logging__LogLevel__Default=Warning taskset -c 1 dotnet "$WORK/bin/PlainYarp/PlainYarp.dll" --urls "http://127.0.0.1:$C_PORT" --Destination "http://127.0.0.1:$MOCK_PORT" >"$OUT/target.log" 2>&1 &
+else
+  env DOTNET_PerfMapEnabled=$([ "$TRACE" = perf ] && echo 1 || echo 0) $EXTRA_ENV MOCKLLM_API_KEY=bench-upstream-key Logging__LogLevel__Default=Warning taskset -c 1 dotnet "$WORK/bin/Proxy/Proxy.dll" \
+    --urls "http://127.0.0.1:$C_PORT" --Proxy:Snapshot:File="$OUT/snapshot.json" --Proxy:DataDirectory="$OUT/proxy-data" >"$OUT/target.log" 2>&1 &
+fi
+TPID=$!; PIDS+=("$TPID")
+for _ in $(seq 1 60); do curl -fsS -o /dev/null "http://127.0.0.1:$C_PORT/health" 2>/dev/null && break; sleep 0.5; done
+echo "start RSS: $(awk '/VmRSS/{print $2}' /proc/$TPID/status) KiB"
+BODY=bench/bodies/chat-1k.json; KNOBS="x-mock-output-tokens: 120"
+[ "$SSE" = 1 ] && { BODY=bench/bodies/chat-stream.json; KNOBS="x-mock-chunks: 64|x-mock-chunk-delay-ms: 20|x-mock-output-tokens: 128"; }
+AUTH="Bearer $KEY"; [ "$ARM" = B ] && AUTH="Bearer mock-client-key"
+run_wrk() { WRK_BODY="$ROOT/$BODY" WRK_HEADERS="Authorization: $AUTH|$KNOBS" taskset -c 0 wrk -t2 -c"$CONNS" -d"$1s" --latency -s "$ROOT/bench/wrk/post.lua" "http://127.0.0.1:$C_PORT/v1/chat/completions"; }
+run_wrk 8 >/dev/null   # warm-up (tiering, pools)
+case "$TRACE" in
+  cpu) dotnet-trace collect -p "$TPID" --profile dotnet-sampled-thread-time --duration "00:00:00:$SECS" -o "$OUT/trace.nettrace" >"$OUT/trace.log" 2>&1 & TR=$! ;;
+  perf) perf record -e cpu-clock -F 499 -g -p "$TPID" -o "$OUT/perf.data" -- sleep "$SECS" >"$OUT/trace.log" 2>&1 & TR=$! ;;
+  gc) dotnet-trace collect -p "$TPID" --profile gc-verbose --duration "00:00:00:$SECS" -o "$OUT/trace.nettrace" >"$OUT/trace.log" 2>&1 & TR=$! ;;
+  *) TR="" ;;
+esac
+dotnet-counters collect -p "$TPID" --counters System.Runtime --refresh-interval 1 --format csv -o "$OUT/counters.csv" --duration "00:00:00:$SECS" >/dev/null 2>&1 &
+CN=$!
+sleep 1
+run_wrk "$((SECS - 2))" | tee "$OUT/wrk.txt" | grep -E 'Requests/sec|Latency|  50%|  99%'
+wait $CN 2>/dev/null || true
+[ -n "$TR" ] && { wait "$TR" 2>/dev/null || true; }
+echo "loaded RSS: $(awk '/VmRSS/{print $2}' /proc/$TPID/status) KiB"
+rps=$(awk '/Requests\/sec/{print $2}' "$OUT/wrk.txt")
+alloc=$(grep -i 'gc.heap.total_allocated\|allocation' "$OUT/counters.csv" 2>/dev/null | awk -F, '{s+=$NF; n++} END {if (n) print s/n; else print 0}' || echo 0)
+echo "allocation rate ~ $alloc B/s (counters), $rps req/s => $(awk -v a="$alloc" -v r="$rps" 'BEGIN{ if (r>0) printf "%.0f", a/r; else print "?"}') B/request"
+if [ "$TRACE" = perf ]; then
+  perf report -i "$OUT/perf.data" --no-children --sort symbol --stdio 2>/dev/null | grep -v '^#' | grep '%' | head -60
+  perf report -i "$OUT/perf.data" --no-children --sort dso --stdio 2>/dev/null | grep -v '^#' | grep '%' | head -15
+elif [ "$TRACE" != none ] && [ -f "$OUT/trace.nettrace" ]; then
+  dotnet-trace report "$OUT/trace.nettrace" topN -n 60 2>/dev/null | head -80 || true
+fi
