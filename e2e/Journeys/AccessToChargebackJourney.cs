@@ -92,9 +92,6 @@ public sealed class AccessToChargebackJourney(GatewaySystem system)
         Assert.True(input > 0 && output > 0, $"usage {input}/{output}");
         var expectedCost = (input * InputPrice + output * OutputPrice) / 1_000_000m;
 
-        await developer.OpenAsync("usage", "Usage and budget");
-        await developer.ScreenshotAsync("usage");
-
         // 5. Finance sees the call in this month's statement and downloads it as CSV.
         await using var finance = await PortalSession.SignInAsync(system, "finance@demo.bank");
         var period = DateTimeOffset.UtcNow.ToString("yyyy-MM", CultureInfo.InvariantCulture);
@@ -102,6 +99,12 @@ public sealed class AccessToChargebackJourney(GatewaySystem system)
         await Expect(line.GetByTestId("line-input")).ToHaveTextAsync(input.ToString("#,##0", CultureInfo.InvariantCulture));
         await Expect(line.GetByTestId("line-output")).ToHaveTextAsync(output.ToString("#,##0", CultureInfo.InvariantCulture));
         await finance.ScreenshotAsync("finance-statement");
+
+        // The developer sees the same call in the team's usage (the ledger has it now).
+        await developer.OpenAsync("usage", "Usage and budget");
+        await Expect(developer.Page.GetByTestId("usage-by-version")).ToContainTextAsync(Version, new() { Timeout = 30_000 });
+        await Expect(developer.Page.GetByTestId("usage-records")).ToContainTextAsync(Version);
+        await developer.ScreenshotAsync("usage");
 
         var download = await finance.Page.RunAndWaitForDownloadAsync(() => finance.Page.GetByTestId("statement-csv").ClickAsync());
         Assert.Equal($"Statement-{period}.csv", download.SuggestedFilename);
