@@ -26,7 +26,7 @@ has() { [[ ",$FIGURES," == *",$1,"* ]]; }
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 if [ "$QUICK" = 1 ]; then
-  WARM=2; F1_SECS=5; F2_SECS=4; F3_SECS=5; F3_STREAMS=200; F4_WS=2000; F6_REQUESTS=600; FIRST_WARM=${BENCH_FIRST_WARM:-3}
+  WARM=2; F1_SECS=5; F2_SECS=4; F3_SECS=5; F3_STREAMS=200; F4_WS=2000; F6_REQUESTS=600; FIRST_WARM=${BENCH_FIRST_WARM:-8}
 else
   # Full sizes of BENCHMARKS.md; F2 and F3 windows kept to 15 s / 20 s so that 3 rounds of 4 arms fit in ~30 min.
   WARM=5; F1_SECS=30; F2_SECS=15; F3_SECS=20; F3_STREAMS=1000; F4_WS=10000; F6_REQUESTS=10000; FIRST_WARM=15
@@ -63,8 +63,9 @@ wait_http() { # url, name
 
 # ---------- build ----------
 # Skipped when nothing that goes into the binaries changed since the last build (a stamp of the
-# commit and of the uncommitted changes under src/, bench/ and the root build files).
-STAMP=$( { git rev-parse HEAD 2>/dev/null; git status --porcelain -- src bench Directory.Build.props Directory.Packages.props global.json 2>/dev/null | grep -v 'bench/results' ; git diff -- src bench Directory.Build.props Directory.Packages.props 2>/dev/null; } | sha256sum | cut -c1-16)
+# last commit touching them and of their uncommitted changes).
+BUILD_INPUTS=(src/MockLlm src/Proxy src/Contracts src/ServiceDefaults bench/PlainYarp bench/LoadGen bench/Shared Directory.Build.props Directory.Packages.props global.json)
+STAMP=$( { git log -1 --format=%H -- "${BUILD_INPUTS[@]}" 2>/dev/null; git status --porcelain -- "${BUILD_INPUTS[@]}" 2>/dev/null; git diff -- "${BUILD_INPUTS[@]}" 2>/dev/null; } | sha256sum | cut -c1-16)
 if [ "$(cat "$WORK/bin/.stamp" 2>/dev/null)" = "$STAMP" ]; then
   log "Release binaries up to date (stamp $STAMP)"
 else
