@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 WORK="$ROOT/bench/.work"
 PEERS="$ROOT/bench/.peers"
-QUICK=0; ROUNDS=3; FIGURES="F1,F2,F3,F4,F6"; PEER=1
+QUICK=0; ROUNDS=3; FIGURES="F1,F2,F3,F4,F6"; PEER=1; RUN_ARGS="$*"
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=1; ROUNDS=1 ;;
@@ -42,7 +42,15 @@ CPU_LOAD=0; CPU_SUT=1
 if [ "$(nproc)" -lt 2 ]; then CPU_SUT=0; fi
 PIN_LOAD="taskset -c $CPU_LOAD"; PIN_SUT="taskset -c $CPU_SUT"
 command -v taskset >/dev/null || { PIN_LOAD=""; PIN_SUT=""; }
-ulimit -n 200000 2>/dev/null || ulimit -n 65535 2>/dev/null || true
+ulimit -n 200000 2>/dev/null || ulimit -n 65535 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+# A relaying arm holds two sockets per WebSocket (client and upstream): cap F4 at what the open-file
+# limit allows (this container's hard limit is 20,000, so 10,000 sessions cannot fit; say so).
+FD_LIMIT=$(ulimit -n)
+if [ "$FD_LIMIT" != unlimited ] && [ $(( (FD_LIMIT - 1500) / 2 )) -lt "$F4_WS" ]; then
+  log "open-file limit $FD_LIMIT: F4 holds $(( (FD_LIMIT - 1500) / 2 / 500 * 500 )) WebSockets instead of $F4_WS"
+  F4_NOTE="F4: $(( (FD_LIMIT - 1500) / 2 / 500 * 500 )) idle WebSockets instead of $F4_WS: the open-file hard limit here is $FD_LIMIT per process and a relaying arm holds two sockets per session"
+  F4_WS=$(( (FD_LIMIT - 1500) / 2 / 500 * 500 ))
+fi
 
 MOCK_PORT=19089; B_PORT=19081; C_PORT=19082; D_PORT=19083
 MACHINE="$(nproc) cores, $(lscpu 2>/dev/null | sed -n 's/^Model name:[[:space:]]*//p' | head -1), $(free -g | awk '/Mem:/{print $2}') GiB RAM, $(uname -sr), .NET SDK $(dotnet --version)"
@@ -234,7 +242,8 @@ SETTINGS=(--settings "A: MockLlm, Release, DOTNET_ThreadPool_UnfairSemaphoreSpin
           --settings "C: src/Proxy, Release, the runtime settings it ships with (Proxy.csproj: workstation concurrent GC, ConserveMemory 7, TieredPGO; Dockerfile env: ${C_ENV% }), every policy on (key auth, model resolution, rate limits + budget reservation, routing, metering with the spool and the NDJSON ledger, Prometheus metrics; no OTLP collector, so no spans), CPU $CPU_SUT"
           --settings "D: @portkey-ai/gateway@1.15.2 on Node $(node --version 2>/dev/null || echo '?'), CPU $CPU_SUT"
           --settings "Load: wrk 2 threads / 64 connections and bench/LoadGen, CPU $CPU_LOAD")
-CMD="bench/run.sh${QUICK:+ }$( [ "$QUICK" = 1 ] && echo --quick)"
+[ -n "${F4_NOTE:-}" ] && has F4 && SETTINGS+=(--settings "$F4_NOTE")
+CMD="bench/run.sh${RUN_ARGS:+ $RUN_ARGS}"
 mkdir -p "$RESULTS/$DATE$SUFFIX"
 $LOADGEN report --in "$RAW" --out-dir "$RESULTS/$DATE$SUFFIX" --name report.md --date "$DATE" --machine "$MACHINE" --command "$CMD" "${SETTINGS[@]}" >/dev/null
 cp "$RESULTS/$DATE$SUFFIX/report.md" "$RESULTS/$DATE$SUFFIX.md"
