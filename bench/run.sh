@@ -2,7 +2,8 @@
 # The benchmark harness (BENCHMARKS.md). One command:
 #   bench/run.sh            full run: 3 interleaved rounds, writes bench/results/<date>.md and docs/benchmarks.md
 #   bench/run.sh --quick    1 short round (< 5 min), writes bench/results/<date>-quick.md only
-# Options: --rounds N, --figures F1,F2,F3,F4,F6, --no-peer (skip arm D).
+# Options: --rounds N, --figures F1,F2,F3,F4,F6, --no-peer (skip arm D),
+#          --report-only (rewrite the report, charts and docs from the day's existing .jsonl).
 # Arms: A direct to MockLlm, B plain YARP (bench/PlainYarp), C our Proxy with every policy on,
 # D the Portkey gateway from npm. Release builds; the process under test on CPU 1, MockLlm and the
 # load generators on CPU 0. Everything started here is stopped by its own PID on exit.
@@ -11,13 +12,14 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 WORK="$ROOT/bench/.work"
 PEERS="$ROOT/bench/.peers"
-QUICK=0; ROUNDS=3; FIGURES="F1,F2,F3,F4,F6"; PEER=1; RUN_ARGS="$*"
+QUICK=0; ROUNDS=3; FIGURES="F1,F2,F3,F4,F6"; PEER=1; REPORT_ONLY=0; RUN_ARGS="$*"
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=1; ROUNDS=1 ;;
     --rounds) ROUNDS="$2"; shift ;;
     --figures) FIGURES="$2"; shift ;;
     --no-peer) PEER=0 ;;
+    --report-only) REPORT_ONLY=1 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -36,7 +38,7 @@ SUFFIX=$([ "$QUICK" = 1 ] && echo "-quick" || echo "")
 RESULTS="$ROOT/bench/results"
 RAW="$RESULTS/$DATE$SUFFIX.jsonl"
 mkdir -p "$WORK" "$RESULTS"
-: > "$RAW"
+[ "$REPORT_ONLY" = 1 ] || : > "$RAW"
 
 CPU_LOAD=0; CPU_SUT=1
 if [ "$(nproc)" -lt 2 ]; then CPU_SUT=0; fi
@@ -69,6 +71,12 @@ wait_http() { # url, name
   log "$2 did not answer $1"; return 1
 }
 
+# Arm C runs with the runtime settings the proxy ships with: its runtimeconfig (Proxy.csproj) and
+# the DOTNET_* variables of its Dockerfile (settings only the environment can set).
+C_ENV=$(sed -n '/^ENV DOTNET_/,/[^\\]$/p' src/Proxy/Dockerfile | grep -o 'DOTNET_[A-Za-z0-9_]*=[^ \\]*' | tr '\n' ' ')
+
+LOADGEN="dotnet $WORK/bin/LoadGen/LoadGen.dll"
+if [ "$REPORT_ONLY" = 0 ]; then
 # ---------- build ----------
 # Skipped when nothing that goes into the binaries changed since the last build (a stamp of the
 # last commit touching them and of their uncommitted changes).
@@ -84,7 +92,6 @@ else
   done
   echo "$STAMP" > "$WORK/bin/.stamp"
 fi
-LOADGEN="dotnet $WORK/bin/LoadGen/LoadGen.dll"
 
 if [ "$PEER" = 1 ] && [ ! -f "$PEERS/node_modules/@portkey-ai/gateway/build/start-server.js" ]; then
   log "installing @portkey-ai/gateway@1.15.2 into bench/.peers"
@@ -108,9 +115,6 @@ B_PID=$!; PIDS+=("$B_PID")
 
 log "starting the gateway (C) on CPU $CPU_SUT"
 rm -rf "$WORK/proxy-data"
-# Arm C runs with the runtime settings the proxy ships with: its runtimeconfig (Proxy.csproj) and
-# the DOTNET_* variables of its Dockerfile (settings only the environment can set).
-C_ENV=$(sed -n '/^ENV DOTNET_/,/[^\\]$/p' src/Proxy/Dockerfile | grep -o 'DOTNET_[A-Za-z0-9_]*=[^ \\]*' | tr '\n' ' ')
 log "arm C environment: $C_ENV"
 env $C_ENV MOCKLLM_API_KEY=bench-upstream-key Logging__LogLevel__Default=Warning $PIN_SUT dotnet "$WORK/bin/Proxy/Proxy.dll" \
   --urls "http://127.0.0.1:$C_PORT" --Proxy:Snapshot:File="$WORK/snapshot.json" --Proxy:DataDirectory="$WORK/proxy-data" \
@@ -236,6 +240,8 @@ if has F6; then
     --requests "$F6_REQUESTS" --ledger-dir "$WORK/proxy-data/ledger" --out "$RAW" --tag figure=F6 --tag arm=C --tag round=1 >/dev/null || log "F6 failed"
 fi
 
+fi # REPORT_ONLY
+
 # ---------- report ----------
 SETTINGS=(--settings "A: MockLlm, Release, DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 DOTNET_TieredPGO=1, CPU $CPU_LOAD"
           --settings "B: bench/PlainYarp, Release, YARP 2.3 and Kestrel defaults, CPU $CPU_SUT"
@@ -243,7 +249,7 @@ SETTINGS=(--settings "A: MockLlm, Release, DOTNET_ThreadPool_UnfairSemaphoreSpin
           --settings "D: @portkey-ai/gateway@1.15.2 on Node $(node --version 2>/dev/null || echo '?'), CPU $CPU_SUT"
           --settings "Load: wrk 2 threads / 64 connections and bench/LoadGen, CPU $CPU_LOAD")
 [ -n "${F4_NOTE:-}" ] && has F4 && SETTINGS+=(--settings "$F4_NOTE")
-CMD="bench/run.sh${RUN_ARGS:+ $RUN_ARGS}"
+CMD="${BENCH_COMMAND:-bench/run.sh${RUN_ARGS:+ $RUN_ARGS}}"
 mkdir -p "$RESULTS/$DATE$SUFFIX"
 $LOADGEN report --in "$RAW" --out-dir "$RESULTS/$DATE$SUFFIX" --name report.md --date "$DATE" --machine "$MACHINE" --command "$CMD" "${SETTINGS[@]}" >/dev/null
 cp "$RESULTS/$DATE$SUFFIX/report.md" "$RESULTS/$DATE$SUFFIX.md"
