@@ -2,7 +2,8 @@
 # The benchmark harness (BENCHMARKS.md). One command:
 #   bench/run.sh            full run: 3 interleaved rounds, writes bench/results/<date>.md and docs/benchmarks.md
 #   bench/run.sh --quick    1 short round (< 5 min), writes bench/results/<date>-quick.md only
-# Options: --rounds N, --figures F1,F2,F3,F4,F6, --no-peer (skip arm D).
+# Options: --rounds N, --figures F1,F2,F3,F4,F6, --no-peer (skip arm D),
+#          --report-only (rewrite the report, charts and docs from the day's existing .jsonl).
 # Arms: A direct to MockLlm, B plain YARP (bench/PlainYarp), C our Proxy with every policy on,
 # D the Portkey gateway from npm. Release builds; the process under test on CPU 1, MockLlm and the
 # load generators on CPU 0. Everything started here is stopped by its own PID on exit.
@@ -11,13 +12,14 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 WORK="$ROOT/bench/.work"
 PEERS="$ROOT/bench/.peers"
-QUICK=0; ROUNDS=3; FIGURES="F1,F2,F3,F4,F6"; PEER=1
+QUICK=0; ROUNDS=3; FIGURES="F1,F2,F3,F4,F6"; PEER=1; REPORT_ONLY=0; RUN_ARGS="$*"
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=1; ROUNDS=1 ;;
     --rounds) ROUNDS="$2"; shift ;;
     --figures) FIGURES="$2"; shift ;;
     --no-peer) PEER=0 ;;
+    --report-only) REPORT_ONLY=1 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -26,7 +28,7 @@ has() { [[ ",$FIGURES," == *",$1,"* ]]; }
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 if [ "$QUICK" = 1 ]; then
-  WARM=2; F1_SECS=5; F2_SECS=4; F3_SECS=5; F3_STREAMS=200; F4_WS=2000; F6_REQUESTS=600; FIRST_WARM=${BENCH_FIRST_WARM:-3}
+  WARM=2; F1_SECS=5; F2_SECS=4; F3_SECS=5; F3_STREAMS=200; F4_WS=2000; F6_REQUESTS=600; FIRST_WARM=${BENCH_FIRST_WARM:-8}
 else
   # Full sizes of BENCHMARKS.md; F2 and F3 windows kept to 15 s / 20 s so that 3 rounds of 4 arms fit in ~30 min.
   WARM=5; F1_SECS=30; F2_SECS=15; F3_SECS=20; F3_STREAMS=1000; F4_WS=10000; F6_REQUESTS=10000; FIRST_WARM=15
@@ -36,13 +38,21 @@ SUFFIX=$([ "$QUICK" = 1 ] && echo "-quick" || echo "")
 RESULTS="$ROOT/bench/results"
 RAW="$RESULTS/$DATE$SUFFIX.jsonl"
 mkdir -p "$WORK" "$RESULTS"
-: > "$RAW"
+[ "$REPORT_ONLY" = 1 ] || : > "$RAW"
 
 CPU_LOAD=0; CPU_SUT=1
 if [ "$(nproc)" -lt 2 ]; then CPU_SUT=0; fi
 PIN_LOAD="taskset -c $CPU_LOAD"; PIN_SUT="taskset -c $CPU_SUT"
 command -v taskset >/dev/null || { PIN_LOAD=""; PIN_SUT=""; }
-ulimit -n 200000 2>/dev/null || ulimit -n 65535 2>/dev/null || true
+ulimit -n 200000 2>/dev/null || ulimit -n 65535 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+# A relaying arm holds two sockets per WebSocket (client and upstream): cap F4 at what the open-file
+# limit allows (this container's hard limit is 20,000, so 10,000 sessions cannot fit; say so).
+FD_LIMIT=$(ulimit -n)
+if [ "$FD_LIMIT" != unlimited ] && [ $(( (FD_LIMIT - 1500) / 2 )) -lt "$F4_WS" ]; then
+  log "open-file limit $FD_LIMIT: F4 holds $(( (FD_LIMIT - 1500) / 2 / 500 * 500 )) WebSockets instead of $F4_WS"
+  F4_NOTE="F4: $(( (FD_LIMIT - 1500) / 2 / 500 * 500 )) idle WebSockets instead of $F4_WS: the open-file hard limit here is $FD_LIMIT per process and a relaying arm holds two sockets per session"
+  F4_WS=$(( (FD_LIMIT - 1500) / 2 / 500 * 500 ))
+fi
 
 MOCK_PORT=19089; B_PORT=19081; C_PORT=19082; D_PORT=19083
 MACHINE="$(nproc) cores, $(lscpu 2>/dev/null | sed -n 's/^Model name:[[:space:]]*//p' | head -1), $(free -g | awk '/Mem:/{print $2}') GiB RAM, $(uname -sr), .NET SDK $(dotnet --version)"
@@ -61,10 +71,17 @@ wait_http() { # url, name
   log "$2 did not answer $1"; return 1
 }
 
+# Arm C runs with the runtime settings the proxy ships with: its runtimeconfig (Proxy.csproj) and
+# the DOTNET_* variables of its Dockerfile (settings only the environment can set).
+C_ENV=$(sed -n '/^ENV DOTNET_/,/[^\\]$/p' src/Proxy/Dockerfile | grep -o 'DOTNET_[A-Za-z0-9_]*=[^ \\]*' | tr '\n' ' ')
+
+LOADGEN="dotnet $WORK/bin/LoadGen/LoadGen.dll"
+if [ "$REPORT_ONLY" = 0 ]; then
 # ---------- build ----------
 # Skipped when nothing that goes into the binaries changed since the last build (a stamp of the
-# commit and of the uncommitted changes under src/, bench/ and the root build files).
-STAMP=$( { git rev-parse HEAD 2>/dev/null; git status --porcelain -- src bench Directory.Build.props Directory.Packages.props global.json 2>/dev/null | grep -v 'bench/results' ; git diff -- src bench Directory.Build.props Directory.Packages.props 2>/dev/null; } | sha256sum | cut -c1-16)
+# last commit touching them and of their uncommitted changes).
+BUILD_INPUTS=(src/MockLlm src/Proxy src/Contracts src/ServiceDefaults bench/PlainYarp bench/LoadGen bench/Shared Directory.Build.props Directory.Packages.props global.json)
+STAMP=$( { git log -1 --format=%H -- "${BUILD_INPUTS[@]}" 2>/dev/null; git status --porcelain -- "${BUILD_INPUTS[@]}" 2>/dev/null; git diff -- "${BUILD_INPUTS[@]}" 2>/dev/null; } | sha256sum | cut -c1-16)
 if [ "$(cat "$WORK/bin/.stamp" 2>/dev/null)" = "$STAMP" ]; then
   log "Release binaries up to date (stamp $STAMP)"
 else
@@ -75,7 +92,6 @@ else
   done
   echo "$STAMP" > "$WORK/bin/.stamp"
 fi
-LOADGEN="dotnet $WORK/bin/LoadGen/LoadGen.dll"
 
 if [ "$PEER" = 1 ] && [ ! -f "$PEERS/node_modules/@portkey-ai/gateway/build/start-server.js" ]; then
   log "installing @portkey-ai/gateway@1.15.2 into bench/.peers"
@@ -99,9 +115,6 @@ B_PID=$!; PIDS+=("$B_PID")
 
 log "starting the gateway (C) on CPU $CPU_SUT"
 rm -rf "$WORK/proxy-data"
-# Arm C runs with the runtime settings the proxy ships with: its runtimeconfig (Proxy.csproj) and
-# the DOTNET_* variables of its Dockerfile (settings only the environment can set).
-C_ENV=$(sed -n '/^ENV DOTNET_/,/[^\\]$/p' src/Proxy/Dockerfile | grep -o 'DOTNET_[A-Za-z0-9_]*=[^ \\]*' | tr '\n' ' ')
 log "arm C environment: $C_ENV"
 env $C_ENV MOCKLLM_API_KEY=bench-upstream-key Logging__LogLevel__Default=Warning $PIN_SUT dotnet "$WORK/bin/Proxy/Proxy.dll" \
   --urls "http://127.0.0.1:$C_PORT" --Proxy:Snapshot:File="$WORK/snapshot.json" --Proxy:DataDirectory="$WORK/proxy-data" \
@@ -227,13 +240,16 @@ if has F6; then
     --requests "$F6_REQUESTS" --ledger-dir "$WORK/proxy-data/ledger" --out "$RAW" --tag figure=F6 --tag arm=C --tag round=1 >/dev/null || log "F6 failed"
 fi
 
+fi # REPORT_ONLY
+
 # ---------- report ----------
 SETTINGS=(--settings "A: MockLlm, Release, DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 DOTNET_TieredPGO=1, CPU $CPU_LOAD"
           --settings "B: bench/PlainYarp, Release, YARP 2.3 and Kestrel defaults, CPU $CPU_SUT"
           --settings "C: src/Proxy, Release, the runtime settings it ships with (Proxy.csproj: workstation concurrent GC, ConserveMemory 7, TieredPGO; Dockerfile env: ${C_ENV% }), every policy on (key auth, model resolution, rate limits + budget reservation, routing, metering with the spool and the NDJSON ledger, Prometheus metrics; no OTLP collector, so no spans), CPU $CPU_SUT"
           --settings "D: @portkey-ai/gateway@1.15.2 on Node $(node --version 2>/dev/null || echo '?'), CPU $CPU_SUT"
           --settings "Load: wrk 2 threads / 64 connections and bench/LoadGen, CPU $CPU_LOAD")
-CMD="bench/run.sh${QUICK:+ }$( [ "$QUICK" = 1 ] && echo --quick)"
+[ -n "${F4_NOTE:-}" ] && has F4 && SETTINGS+=(--settings "$F4_NOTE")
+CMD="${BENCH_COMMAND:-bench/run.sh${RUN_ARGS:+ $RUN_ARGS}}"
 mkdir -p "$RESULTS/$DATE$SUFFIX"
 $LOADGEN report --in "$RAW" --out-dir "$RESULTS/$DATE$SUFFIX" --name report.md --date "$DATE" --machine "$MACHINE" --command "$CMD" "${SETTINGS[@]}" >/dev/null
 cp "$RESULTS/$DATE$SUFFIX/report.md" "$RESULTS/$DATE$SUFFIX.md"

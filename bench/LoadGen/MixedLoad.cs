@@ -28,6 +28,10 @@ internal static class MixedLoad
         var aborted = new bool[total];
         var failed = new bool[total];
         var next = -1;
+        // After the other figures MockLlm's tally and the gateway's ledger hold millions of
+        // records: start the tally afresh, and read only what the ledger gains from here on.
+        using (var reset = await client.DeleteAsync($"{mock}/_mock/tally", ct).ConfigureAwait(false)) reset.EnsureSuccessStatusCode();
+        var offsets = LedgerOffsets(ledgerDir);
 
         var workers = Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
         {
@@ -47,7 +51,7 @@ internal static class MixedLoad
         await Task.WhenAll(workers).ConfigureAwait(false);
 
         var tally = await SettledTallyAsync(client, mock, ct).ConfigureAwait(false);
-        var ledger = await LedgerAsync(ledgerDir, $"f6-{run}-", total, ct).ConfigureAwait(false);
+        var ledger = await LedgerAsync(ledgerDir, offsets, $"f6-{run}-", total, ct).ConfigureAwait(false);
 
         long completed = 0, abortedCount = 0, mismatched = 0, duplicates = 0, missing = 0, notEstimated = 0, errors = 0, ledgerTokens = 0, mockTokens = 0, abortedLedger = 0, abortedMock = 0;
         for (var i = 0; i < total; i++)
@@ -145,8 +149,27 @@ internal static class MixedLoad
         }
     }
 
-    /// <summary>Reads the ledger until it holds every request of this run, or stops growing for 10 s.</summary>
-    private static async Task<Dictionary<string, List<JsonNode>>> LedgerAsync(string dir, string prefix, int expected, CancellationToken ct)
+    private static Dictionary<string, long> LedgerOffsets(string dir)
+    {
+        var offsets = new Dictionary<string, long>(StringComparer.Ordinal);
+        if (!Directory.Exists(dir)) return offsets;
+        foreach (var file in Directory.EnumerateFiles(dir, "*.ndjson")) offsets[Path.GetFullPath(file)] = new FileInfo(file).Length;
+        return offsets;
+    }
+
+    /// <summary>The lines a ledger file gained after <paramref name="offset"/> (from the start of a line).</summary>
+    private static async Task<List<string>> LinesAfterAsync(string file, long offset, CancellationToken ct)
+    {
+        var lines = new List<string>();
+        await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        stream.Seek(Math.Min(offset, stream.Length), SeekOrigin.Begin);
+        using var reader = new StreamReader(stream);
+        while (await reader.ReadLineAsync(ct).ConfigureAwait(false) is { } line) lines.Add(line);
+        return lines;
+    }
+
+    /// <summary>Reads what the ledger gained (since <paramref name="offsets"/>) until it holds every request of this run, or stops growing for 10 s.</summary>
+    private static async Task<Dictionary<string, List<JsonNode>>> LedgerAsync(string dir, Dictionary<string, long> offsets, string prefix, int expected, CancellationToken ct)
     {
         var sw = Stopwatch.StartNew();
         var lastCount = -1;
@@ -158,7 +181,7 @@ internal static class MixedLoad
             {
                 foreach (var file in Directory.EnumerateFiles(dir, "*.ndjson"))
                 {
-                    foreach (var line in await File.ReadAllLinesAsync(file, ct).ConfigureAwait(false))
+                    foreach (var line in await LinesAfterAsync(file, offsets.GetValueOrDefault(Path.GetFullPath(file)), ct).ConfigureAwait(false))
                     {
                         if (line.Length == 0 || !line.Contains(prefix, StringComparison.Ordinal)) continue;
                         JsonNode? node;

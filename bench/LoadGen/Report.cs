@@ -211,6 +211,7 @@ internal static class Report
             var exact = r["mismatched"]?.GetValue<long>() == 0 && r["duplicates"]?.GetValue<long>() == 0 && r["missing"]?.GetValue<long>() == 0
                 && r["errors"]?.GetValue<long>() == 0 && r["ledger_tokens"]?.GetValue<long>() == r["mock_tokens"]?.GetValue<long>();
             md.AppendLine();
+            if (r["note"] is { } note) md.AppendLine(CultureInfo.InvariantCulture, $"- Note: {note}");
             var notEstimated = r["aborted_not_estimated"]?.GetValue<long>() ?? 0;
             md.AppendLine(CultureInfo.InvariantCulture, $"- ledger = MockLlm's served tokens exactly for every completed request, no duplicates, nothing missing {Mark(exact)}; aborted requests not flagged estimated: {notEstimated} of {r["aborted"]} {Mark(notEstimated == 0)}");
             Summary.Add(new("F6", "ledger tokens = MockLlm's served tokens", $"{r["ledger_tokens"]} = {r["mock_tokens"]}, {r["mismatched"]} mismatched, {r["missing"]} missing, {r["duplicates"]} duplicated", "exact", exact));
@@ -250,15 +251,16 @@ internal static class Report
         var series = plot.Add.Bars(bars);
         series.ValueLabelStyle.FontSize = 14;
         plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, values.Count).Select(i => (double)i)], [.. values.Keys]);
+        plot.Axes.Bottom.TickLabelStyle.FontSize = values.Count > 6 ? 11 : 14;
         plot.Axes.Margins(bottom: 0);
         plot.Title(title);
         var file = $"{prefix}{id}.png";
-        plot.SavePng(Path.Combine(dir, file), 900, 450);
+        plot.SavePng(Path.Combine(dir, file), Math.Max(900, 95 * values.Count), 450);
         md.AppendLine(CultureInfo.InvariantCulture, $"![{title}]({link}{file})");
         md.AppendLine();
     }
 
-    private static string Short(string variant) => variant.Length > 12 ? variant[..12] : variant;
+    private static string Short(string variant) => variant.StartsWith("c=1", StringComparison.Ordinal) ? "c=1" : variant.StartsWith("500", StringComparison.Ordinal) ? "500/s" : variant.Length > 8 ? variant[..8] : variant;
 
     private static string Mark(bool? ok) => ok switch { true => "✅ met", false => "❌ missed", null => "(n/a)" };
 
