@@ -1,13 +1,11 @@
+using Gateway.Testing;
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using Gateway.ControlPlane.Data;
 using Gateway.ControlPlane.Features.DefaultRun;
-using Gateway.ControlPlane.Infrastructure;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -41,9 +39,7 @@ public abstract class ControlPlaneFixture : IAsyncLifetime
     /// <summary>Skips (or, in CI, fails) a test whose database is missing.</summary>
     public void Require()
     {
-        if (Unavailable is null) return;
-        if (Environment.GetEnvironmentVariable("GATEWAY_TEST_REQUIRE_SERVICES") == "1") Assert.Fail(Unavailable);
-        Assert.Skip(Unavailable);
+        if (Unavailable is not null) ServiceRequirement.Unmet(Unavailable);
     }
 
     protected abstract Task<string?> CreateDatabaseAsync();
@@ -60,10 +56,8 @@ public abstract class ControlPlaneFixture : IAsyncLifetime
             builder.Configuration.AddInMemoryCollection(Settings(connectionString));
         });
         await _app.StartAsync(TestContext.Current.CancellationToken);
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
-            .First(a => !a.EndsWith($":{_app.Services.GetRequiredService<GrpcEndpoint>().Port}", StringComparison.Ordinal));
-        BaseAddress = new Uri(address);
-        GrpcAddress = new Uri($"http://127.0.0.1:{_app.Services.GetRequiredService<GrpcEndpoint>().Port}");
+        BaseAddress = ControlPlaneAddresses.Http(_app);
+        GrpcAddress = ControlPlaneAddresses.Grpc(_app);
     }
 
     private Dictionary<string, string?> Settings(string? connectionString)

@@ -1,9 +1,9 @@
+using Gateway.Testing;
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using Gateway.Contracts.Demo;
 using Gateway.ControlPlane;
 using Gateway.ControlPlane.Features.DefaultRun;
-using Gateway.ControlPlane.Infrastructure;
 using Gateway.ControlPlane.Tests.Infrastructure;
 using Gateway.MockLlm;
 using Gateway.Proxy.ControlPlane;
@@ -75,10 +75,8 @@ public sealed class FeedFixture : IAsyncLifetime
             });
         });
         await _controlPlane.StartAsync(TestContext.Current.CancellationToken);
-        var grpcPort = _controlPlane.Services.GetRequiredService<GrpcEndpoint>().Port;
-        ControlPlane = new Uri(_controlPlane.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
-            .First(a => !a.EndsWith($":{grpcPort}", StringComparison.Ordinal)));
-        ControlPlaneGrpc = new Uri($"http://127.0.0.1:{grpcPort}");
+        ControlPlane = ControlPlaneAddresses.Http(_controlPlane);
+        ControlPlaneGrpc = ControlPlaneAddresses.Grpc(_controlPlane);
 
         Main = await StartProxyAsync(MainNodeId, new Dictionary<string, string?> { ["Proxy:ControlPlane:LocalLedgerCopy"] = "true" },
             services: s => s.AddSingleton<IUsageBacklog>(Backlog));

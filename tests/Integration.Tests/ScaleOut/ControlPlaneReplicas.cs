@@ -1,3 +1,4 @@
+using Gateway.Testing;
 using System.IO.Compression;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -6,12 +7,9 @@ using System.Text.Json;
 using Gateway.Contracts.Grpc;
 using Gateway.Contracts.Snapshot;
 using Gateway.ControlPlane;
-using Gateway.ControlPlane.Infrastructure;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -40,9 +38,7 @@ public sealed class ControlPlaneReplicas : IAsyncLifetime
 
     public void Require()
     {
-        if (Unavailable is null) return;
-        if (Environment.GetEnvironmentVariable("GATEWAY_TEST_REQUIRE_SERVICES") == "1") Assert.Fail(Unavailable);
-        Assert.Skip(Unavailable);
+        if (Unavailable is not null) ServiceRequirement.Unmet(Unavailable);
     }
 
     public async ValueTask InitializeAsync()
@@ -92,15 +88,9 @@ public sealed class ControlPlaneReplicas : IAsyncLifetime
         return app;
     }
 
-    public Uri BaseAddress(int replica)
-    {
-        var app = _replicas[replica];
-        var grpcPort = app.Services.GetRequiredService<GrpcEndpoint>().Port;
-        return new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
-            .First(a => !a.EndsWith($":{grpcPort}", StringComparison.Ordinal)));
-    }
+    public Uri BaseAddress(int replica) => ControlPlaneAddresses.Http(_replicas[replica]);
 
-    public Uri GrpcAddress(int replica) => new($"http://127.0.0.1:{_replicas[replica].Services.GetRequiredService<GrpcEndpoint>().Port}");
+    public Uri GrpcAddress(int replica) => ControlPlaneAddresses.Grpc(_replicas[replica]);
 
     /// <summary>A client-credentials token from <paramref name="replica"/>'s token endpoint.</summary>
     public async Task<string> TokenAsync(int replica, string clientId, string secret, string scope)
