@@ -20,7 +20,6 @@ public partial class Audit
     private AuditVerificationDto? _verification;
     private DateTime? _from;
     private DateTime? _to;
-    private Exception? _error;
     private Exception? _verifyError;
     private bool _verifying = true;
 
@@ -47,18 +46,7 @@ public partial class Audit
     {
         var q = GridQuery.From(state, SortFields);
         (_query.Page, _query.PageSize, _query.Sort, _query.Order) = (q.Page, q.PageSize, q.Sort, q.Order);
-        try
-        {
-            var page = await Api.ListAsync(_query, ct);
-            ClearError(ref _error);
-            return GridQuery.Data(page);
-        }
-        catch (Exception ex) when (Failures.IsExpected(ex))
-        {
-            _error = ex;
-            StateHasChanged();
-            return GridQuery.Empty<AuditEventDto>();
-        }
+        return await LoadGridAsync(() => Api.ListAsync(_query, ct));
     }
 
     private Task ApplyAsync()

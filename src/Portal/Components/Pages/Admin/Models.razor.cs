@@ -12,7 +12,6 @@ public partial class Models
     private static readonly Dictionary<string, string> SortFields = new() { ["Alias"] = "alias", ["Kind"] = "kind" };
 
     private MudDataGrid<ModelDto>? _grid;
-    private Exception? _error;
     private string? _search;
     private bool _hideRetired;
 
@@ -28,18 +27,7 @@ public partial class Models
     private async Task<GridData<ModelDto>> LoadAsync(GridState<ModelDto> state, CancellationToken ct)
     {
         var q = GridQuery.From(state, SortFields);
-        try
-        {
-            var page = await Api.ListAsync(new ModelQuery { Page = q.Page, PageSize = q.PageSize, Sort = q.Sort, Order = q.Order, Search = _search, HideRetired = _hideRetired ? true : null }, ct);
-            ClearError(ref _error);
-            return GridQuery.Data(page);
-        }
-        catch (Exception ex) when (Failures.IsExpected(ex))
-        {
-            _error = ex;
-            StateHasChanged();
-            return GridQuery.Empty<ModelDto>();
-        }
+        return await LoadGridAsync(() => Api.ListAsync(new ModelQuery { Page = q.Page, PageSize = q.PageSize, Sort = q.Sort, Order = q.Order, Search = _search, HideRetired = _hideRetired ? true : null }, ct));
     }
 
     private Task SearchChanged(string? value)

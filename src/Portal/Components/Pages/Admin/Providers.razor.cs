@@ -12,7 +12,6 @@ public partial class Providers
     private static readonly Dictionary<string, string> SortFields = new() { ["Id"] = "id", ["Kind"] = "kind", ["CreatedAt"] = "createdAt" };
 
     private MudDataGrid<ProviderDto>? _grid;
-    private Exception? _error;
     private string? _search;
 
     [Inject]
@@ -27,18 +26,7 @@ public partial class Providers
     private async Task<GridData<ProviderDto>> LoadAsync(GridState<ProviderDto> state, CancellationToken ct)
     {
         var q = GridQuery.From(state, SortFields);
-        try
-        {
-            var page = await Api.ListAsync(new ProviderQuery { Page = q.Page, PageSize = q.PageSize, Sort = q.Sort, Order = q.Order, Search = _search }, ct);
-            ClearError(ref _error);
-            return GridQuery.Data(page);
-        }
-        catch (Exception ex) when (Failures.IsExpected(ex))
-        {
-            _error = ex;
-            StateHasChanged();
-            return GridQuery.Empty<ProviderDto>();
-        }
+        return await LoadGridAsync(() => Api.ListAsync(new ProviderQuery { Page = q.Page, PageSize = q.PageSize, Sort = q.Sort, Order = q.Order, Search = _search }, ct));
     }
 
     private Task SearchChanged(string? value)

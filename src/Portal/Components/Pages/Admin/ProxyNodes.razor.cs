@@ -16,7 +16,6 @@ public partial class ProxyNodes
 
     private MudDataGrid<ProxyNodeDto>? _grid;
     private SnapshotInfoDto? _snapshot;
-    private Exception? _error;
     private Exception? _snapshotError;
     private bool _liveOnly;
 
@@ -41,18 +40,7 @@ public partial class ProxyNodes
     private async Task<GridData<ProxyNodeDto>> LoadAsync(GridState<ProxyNodeDto> state, CancellationToken ct)
     {
         var q = GridQuery.From(state, SortFields);
-        try
-        {
-            var page = await Api.ListAsync(new ProxyNodeQuery { Page = q.Page, PageSize = q.PageSize, Sort = q.Sort, Order = q.Order, LiveOnly = _liveOnly ? true : null }, ct);
-            ClearError(ref _error);
-            return GridQuery.Data(page);
-        }
-        catch (Exception ex) when (Failures.IsExpected(ex))
-        {
-            _error = ex;
-            StateHasChanged();
-            return GridQuery.Empty<ProxyNodeDto>();
-        }
+        return await LoadGridAsync(() => Api.ListAsync(new ProxyNodeQuery { Page = q.Page, PageSize = q.PageSize, Sort = q.Sort, Order = q.Order, LiveOnly = _liveOnly ? true : null }, ct));
     }
 
     private Task LiveOnlyChanged(bool value)

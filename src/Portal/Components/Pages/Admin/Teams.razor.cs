@@ -15,7 +15,6 @@ public partial class Teams
     };
 
     private MudDataGrid<TeamDto>? _grid;
-    private Exception? _error;
     private string? _search;
     private string? _costCentre;
 
@@ -31,18 +30,7 @@ public partial class Teams
     private async Task<GridData<TeamDto>> LoadAsync(GridState<TeamDto> state, CancellationToken ct)
     {
         var q = GridQuery.From(state, SortFields);
-        try
-        {
-            var page = await Api.ListAsync(new TeamQuery { Page = q.Page, PageSize = q.PageSize, Sort = q.Sort, Order = q.Order, Search = _search, CostCentre = _costCentre }, ct);
-            ClearError(ref _error);
-            return GridQuery.Data(page);
-        }
-        catch (Exception ex) when (Failures.IsExpected(ex))
-        {
-            _error = ex;
-            StateHasChanged();
-            return GridQuery.Empty<TeamDto>();
-        }
+        return await LoadGridAsync(() => Api.ListAsync(new TeamQuery { Page = q.Page, PageSize = q.PageSize, Sort = q.Sort, Order = q.Order, Search = _search, CostCentre = _costCentre }, ct));
     }
 
     private Task SearchChanged(string? value)

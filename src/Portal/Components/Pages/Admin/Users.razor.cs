@@ -12,7 +12,6 @@ public partial class Users
     private static readonly Dictionary<string, string> SortFields = new() { ["Email"] = "email", ["DisplayName"] = "displayName", ["CreatedAt"] = "createdAt" };
 
     private MudDataGrid<UserDto>? _grid;
-    private Exception? _error;
     private string? _search;
     private string? _role;
 
@@ -28,18 +27,7 @@ public partial class Users
     private async Task<GridData<UserDto>> LoadAsync(GridState<UserDto> state, CancellationToken ct)
     {
         var q = GridQuery.From(state, SortFields);
-        try
-        {
-            var page = await Api.ListUsersAsync(new UserQuery { Page = q.Page, PageSize = q.PageSize, Sort = q.Sort, Order = q.Order, Search = _search, Role = _role }, ct);
-            ClearError(ref _error);
-            return GridQuery.Data(page);
-        }
-        catch (Exception ex) when (Failures.IsExpected(ex))
-        {
-            _error = ex;
-            StateHasChanged();
-            return GridQuery.Empty<UserDto>();
-        }
+        return await LoadGridAsync(() => Api.ListUsersAsync(new UserQuery { Page = q.Page, PageSize = q.PageSize, Sort = q.Sort, Order = q.Order, Search = _search, Role = _role }, ct));
     }
 
     private Task SearchChanged(string? value)

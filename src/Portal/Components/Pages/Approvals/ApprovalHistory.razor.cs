@@ -15,7 +15,6 @@ public partial class ApprovalHistory
     };
 
     private MudDataGrid<AccessRequestDto>? _grid;
-    private Exception? _error;
     private string _status = "approved";
     private string? _teamId;
 
@@ -25,21 +24,10 @@ public partial class ApprovalHistory
     private async Task<GridData<AccessRequestDto>> LoadAsync(GridState<AccessRequestDto> state, CancellationToken ct)
     {
         var q = GridQuery.From(state, SortFields);
-        try
+        return await LoadGridAsync(() => Api.ListAsync(new AccessRequestQuery
         {
-            var page = await Api.ListAsync(new AccessRequestQuery
-            {
-                Page = q.Page, PageSize = q.PageSize, Sort = q.Sort ?? "decidedAt", Order = q.Order ?? "desc", Status = _status, TeamId = _teamId,
-            }, ct);
-            ClearError(ref _error);
-            return GridQuery.Data(page);
-        }
-        catch (Exception ex) when (Failures.IsExpected(ex))
-        {
-            _error = ex;
-            StateHasChanged();
-            return GridQuery.Empty<AccessRequestDto>();
-        }
+            Page = q.Page, PageSize = q.PageSize, Sort = q.Sort ?? "decidedAt", Order = q.Order ?? "desc", Status = _status, TeamId = _teamId,
+        }, ct));
     }
 
     private Task StatusChanged(string value)

@@ -20,7 +20,6 @@ public partial class ApprovalQueue
     };
 
     private MudDataGrid<AccessRequestDto>? _grid;
-    private Exception? _error;
     private string? _teamId;
     private string? _model;
     private string? _kind;
@@ -46,22 +45,11 @@ public partial class ApprovalQueue
     private async Task<GridData<AccessRequestDto>> LoadAsync(GridState<AccessRequestDto> state, CancellationToken ct)
     {
         var q = GridQuery.From(state, SortFields);
-        try
+        return await LoadGridAsync(() => Api.ListAsync(new AccessRequestQuery
         {
-            var page = await Api.ListAsync(new AccessRequestQuery
-            {
-                Page = q.Page, PageSize = q.PageSize, Sort = q.Sort ?? "requestedAt", Order = q.Order ?? "asc",
-                Status = "pending", TeamId = _teamId, ModelAlias = _model, Kind = _kind,
-            }, ct);
-            ClearError(ref _error);
-            return GridQuery.Data(page);
-        }
-        catch (Exception ex) when (Failures.IsExpected(ex))
-        {
-            _error = ex;
-            StateHasChanged();
-            return GridQuery.Empty<AccessRequestDto>();
-        }
+            Page = q.Page, PageSize = q.PageSize, Sort = q.Sort ?? "requestedAt", Order = q.Order ?? "asc",
+            Status = "pending", TeamId = _teamId, ModelAlias = _model, Kind = _kind,
+        }, ct));
     }
 
     private Task TeamChanged(string? value)

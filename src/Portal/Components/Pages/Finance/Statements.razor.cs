@@ -16,7 +16,6 @@ public partial class Statements
     private string _period = "";
     private string _closedFilter = "all";
     private Exception? _error;
-    private Exception? _listError;
     private bool _loading = true;
     private bool _closing;
 
@@ -54,21 +53,10 @@ public partial class Statements
     private async Task<GridData<StatementPeriodDto>> LoadPeriodsAsync(GridState<StatementPeriodDto> state, CancellationToken ct)
     {
         var q = GridQuery.From(state, SortFields);
-        try
+        return await LoadGridAsync(() => Api.ListAsync(new StatementPeriodQuery
         {
-            var page = await Api.ListAsync(new StatementPeriodQuery
-            {
-                Page = q.Page, PageSize = q.PageSize, Sort = q.Sort, Order = q.Order, Closed = _closedFilter switch { "open" => false, "closed" => true, _ => null },
-            }, ct);
-            ClearError(ref _listError);
-            return GridQuery.Data(page);
-        }
-        catch (Exception ex) when (Failures.IsExpected(ex))
-        {
-            _listError = ex;
-            StateHasChanged();
-            return GridQuery.Empty<StatementPeriodDto>();
-        }
+            Page = q.Page, PageSize = q.PageSize, Sort = q.Sort, Order = q.Order, Closed = _closedFilter switch { "open" => false, "closed" => true, _ => null },
+        }, ct));
     }
 
     private Task ClosedFilterChanged(string value)

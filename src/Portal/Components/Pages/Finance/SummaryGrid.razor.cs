@@ -18,7 +18,6 @@ public partial class SummaryGrid
     };
 
     private MudDataGrid<UsageSummaryRow>? _grid;
-    private Exception? _error;
     private UsageFilter? _loaded;
 
     [Parameter, EditorRequired]
@@ -44,17 +43,6 @@ public partial class SummaryGrid
         var q = GridQuery.From(state, SortFields);
         var query = Filter.Query(GroupBy, q.Sort, q.Order);
         (query.Page, query.PageSize) = (q.Page, q.PageSize);
-        try
-        {
-            var page = await Api.SummaryAsync(query, ct);
-            ClearError(ref _error);
-            return GridQuery.Data(page);
-        }
-        catch (Exception ex) when (Failures.IsExpected(ex))
-        {
-            _error = ex;
-            StateHasChanged();
-            return GridQuery.Empty<UsageSummaryRow>();
-        }
+        return await LoadGridAsync(() => Api.SummaryAsync(query, ct));
     }
 }

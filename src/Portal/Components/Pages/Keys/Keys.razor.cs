@@ -18,7 +18,6 @@ public partial class Keys
     };
 
     private MudDataGrid<ApiKeyDto>? _grid;
-    private Exception? _error;
     private IReadOnlyList<TeamChoice> _teams = [];
     private HashSet<string> _memberOf = [];
     private string? _teamId;
@@ -67,28 +66,17 @@ public partial class Keys
         }
         catch (Exception ex) when (Failures.IsExpected(ex))
         {
-            _error = ex;
+            LoadError = ex;
         }
     }
 
     private async Task<GridData<ApiKeyDto>> LoadAsync(GridState<ApiKeyDto> state, CancellationToken ct)
     {
         var q = GridQuery.From(state, SortFields);
-        try
+        return await LoadGridAsync(() => Api.ListAsync(new ApiKeyQuery
         {
-            var page = await Api.ListAsync(new ApiKeyQuery
-            {
-                Page = q.Page, PageSize = q.PageSize, Sort = q.Sort ?? "createdAt", Order = q.Order ?? "desc", TeamId = _teamId, Status = _status, Search = _search,
-            }, ct);
-            ClearError(ref _error);
-            return GridQuery.Data(page);
-        }
-        catch (Exception ex) when (Failures.IsExpected(ex))
-        {
-            _error = ex;
-            StateHasChanged();
-            return GridQuery.Empty<ApiKeyDto>();
-        }
+            Page = q.Page, PageSize = q.PageSize, Sort = q.Sort ?? "createdAt", Order = q.Order ?? "desc", TeamId = _teamId, Status = _status, Search = _search,
+        }, ct));
     }
 
     private Task TeamChanged(string? value)

@@ -17,7 +17,6 @@ public partial class MyRequests
     };
 
     private MudDataGrid<AccessRequestDto>? _grid;
-    private Exception? _error;
     private string? _status;
     private bool _mineOnly = true;
     private string? _userId;
@@ -40,21 +39,10 @@ public partial class MyRequests
     private async Task<GridData<AccessRequestDto>> LoadAsync(GridState<AccessRequestDto> state, CancellationToken ct)
     {
         var q = GridQuery.From(state, SortFields);
-        try
+        return await LoadGridAsync(() => Api.ListAsync(new AccessRequestQuery
         {
-            var page = await Api.ListAsync(new AccessRequestQuery
-            {
-                Page = q.Page, PageSize = q.PageSize, Sort = q.Sort, Order = q.Order, Status = _status, Mine = _mineOnly ? true : null,
-            }, ct);
-            ClearError(ref _error);
-            return GridQuery.Data(page);
-        }
-        catch (Exception ex) when (Failures.IsExpected(ex))
-        {
-            _error = ex;
-            StateHasChanged();
-            return GridQuery.Empty<AccessRequestDto>();
-        }
+            Page = q.Page, PageSize = q.PageSize, Sort = q.Sort, Order = q.Order, Status = _status, Mine = _mineOnly ? true : null,
+        }, ct));
     }
 
     private Task StatusChanged(string? value)

@@ -14,7 +14,6 @@ public partial class UsageRecordsGrid
     private static readonly int[] PageSizes = [10, 25, 50];
     private static readonly Dictionary<string, string> SortFields = new() { ["Timestamp"] = "timestamp", ["Cost"] = "cost" };
     private MudDataGrid<UsageRecordDto>? _grid;
-    private Exception? _error;
     private string? _loadedTeam;
 
     [Parameter]
@@ -32,17 +31,6 @@ public partial class UsageRecordsGrid
     {
         var q = GridQuery.From(state, SortFields);
         _loadedTeam = TeamId;
-        try
-        {
-            var page = await Api.RecordsAsync(new UsageRecordQuery { Page = q.Page, PageSize = q.PageSize, Sort = q.Sort, Order = q.Order, TeamId = TeamId }, ct);
-            ClearError(ref _error);
-            return GridQuery.Data(page);
-        }
-        catch (Exception ex) when (Failures.IsExpected(ex))
-        {
-            _error = ex;
-            StateHasChanged();
-            return GridQuery.Empty<UsageRecordDto>();
-        }
+        return await LoadGridAsync(() => Api.RecordsAsync(new UsageRecordQuery { Page = q.Page, PageSize = q.PageSize, Sort = q.Sort, Order = q.Order, TeamId = TeamId }, ct));
     }
 }
