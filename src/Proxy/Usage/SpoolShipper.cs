@@ -1,4 +1,5 @@
 using Gateway.Contracts.Usage;
+using Gateway.Proxy.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Proxy.Usage;
@@ -26,7 +27,8 @@ internal sealed partial class SpoolShipper(
     private Task _loop = Task.CompletedTask;
     private int _failures;
 
-    public void Start() => _loop = Task.Run(() => LoopAsync(_stopping.Token));
+    /// <summary>Starts the loop on a thread of its own (reading segments and the file ledger's appends and fsyncs block).</summary>
+    public void Start() => _loop = DedicatedThread.Run("usage-shipper", () => LoopAsync(_stopping.Token));
 
     /// <summary>Stops the loop, then ships whatever is sealed (the spool was stopped first, so that is everything).</summary>
     public async Task StopAsync(CancellationToken cancellationToken)

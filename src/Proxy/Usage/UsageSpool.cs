@@ -83,8 +83,9 @@ internal sealed partial class UsageSpool : IAsyncDisposable
 
     public void Start()
     {
-        _writer = Task.Run(WriteLoopAsync);
-        _syncer = Task.Run(SyncLoopAsync);
+        // Each on a thread of its own: writes and fsyncs block in the kernel, and must not hold the pool's threads.
+        _writer = DedicatedThread.Run("usage-spool-writer", WriteLoopAsync);
+        _syncer = DedicatedThread.Run("usage-spool-sync", SyncLoopAsync);
     }
 
     /// <summary>Graceful stop: drains the channel, waits for spills, fsyncs and seals the open segment.</summary>
