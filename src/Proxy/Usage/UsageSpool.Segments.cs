@@ -40,12 +40,24 @@ internal sealed partial class UsageSpool
         }
     }
 
-    /// <summary>Fsyncs the open segment after each write, outside the lock, so writing goes on meanwhile.</summary>
+    /// <summary>
+    /// Fsyncs the open segment behind the writes, outside the lock, so writing goes on meanwhile;
+    /// at most once per <see cref="UsageOptions.SyncIntervalMs"/> (writes in between share the next fsync).
+    /// </summary>
     private async Task SyncLoopAsync()
     {
         var requests = _syncRequests.Reader;
+        var interval = TimeSpan.FromMilliseconds(_options.SyncIntervalMs);
+        long lastSync = 0;
         while (await requests.WaitToReadAsync())
         {
+            if (interval > TimeSpan.Zero && lastSync != 0)
+            {
+                var wait = interval - _time.GetElapsedTime(lastSync);
+                if (wait > TimeSpan.Zero && !_syncerStopping.IsCancellationRequested)
+                    await Task.Delay(wait, _time, _syncerStopping.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
+            }
+            lastSync = _time.GetTimestamp();
             requests.TryRead(out _);
             SafeFileHandle? segment;
             await _fileLock.WaitAsync();

@@ -42,6 +42,7 @@ internal sealed partial class UsageSpool : IAsyncDisposable
     private long _nextSeq;
     private Task _writer = Task.CompletedTask;
     private Task _syncer = Task.CompletedTask;
+    private readonly CancellationTokenSource _syncerStopping = new();
     private int _spilling;
     private TaskCompletionSource? _spillsDrained;
 
@@ -93,6 +94,7 @@ internal sealed partial class UsageSpool : IAsyncDisposable
     {
         _channel.Writer.TryComplete();
         await _writer;
+        _syncerStopping.Cancel();
         _syncRequests.Writer.TryComplete();
         await _syncer;
         if (Volatile.Read(ref _spilling) > 0)
@@ -191,6 +193,7 @@ internal sealed partial class UsageSpool : IAsyncDisposable
     {
         _channel.Writer.TryComplete();
         await _writer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _syncerStopping.Cancel();
         _syncRequests.Writer.TryComplete();
         await _syncer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await _fileLock.WaitAsync();

@@ -39,6 +39,42 @@ public sealed class UsageSpoolTests
     }
 
     [Fact]
+    public async Task Fsyncs_FollowTheWrites_AtMostOncePerSyncInterval()
+    {
+        await using var rig = new SpoolRig(settings: new Dictionary<string, string?>
+        {
+            ["Proxy:Usage:SyncIntervalMs"] = "200",
+            ["Proxy:Usage:SegmentMaxAgeMs"] = "60000", // no seal (which fsyncs too) during the test
+        });
+        var meters = rig.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
+        using var writes = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(meters, Gateway.Proxy.Telemetry.ProxyTelemetry.Name, "gateway.proxy.usage.spool.writes");
+        using var fsyncs = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(meters, Gateway.Proxy.Telemetry.ProxyTelemetry.Name, "gateway.proxy.usage.spool.fsyncs");
+        static long Sum(Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long> c) => c.GetMeasurementSnapshot().Sum(m => m.Value);
+        await rig.StartAsync();
+
+        // 40 records, each written on its own (the next is submitted once the previous write is counted).
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        for (var i = 0; i < 40; i++)
+        {
+            rig.Spool.Submit(SpoolRig.Record("sync-" + i));
+            for (var wait = 0; Sum(writes) <= i && wait < 5000; wait++) await Task.Delay(1, Ct);
+        }
+        var elapsed = clock.Elapsed;
+        var fsyncsAtLastWrite = Sum(fsyncs);
+
+        Assert.Equal(40, Sum(writes));
+        // One fsync at once, then at most one per interval: far fewer than the 40 writes.
+        Assert.InRange(fsyncsAtLastWrite, 1, (long)(elapsed / TimeSpan.FromMilliseconds(200)) + 2);
+        // The last writes are not left unsynced: an fsync ends after the last write within the interval.
+        var lastWriteAt = writes.GetMeasurementSnapshot().Max(m => m.Timestamp);
+        for (var wait = 0; !fsyncs.GetMeasurementSnapshot().Any(m => m.Timestamp > lastWriteAt) && wait < 300; wait++) await Task.Delay(10, Ct);
+        Assert.Contains(fsyncs.GetMeasurementSnapshot(), m => m.Timestamp > lastWriteAt);
+
+        await rig.StopAsync();
+        AssertExactlyOnce(Ledger.Read(rig.DataDirectory), Enumerable.Range(0, 40).Select(i => "sync-" + i));
+    }
+
+    [Fact]
     public async Task AFullChannel_SpillsToTheSpool_CountsIt_AndLosesNothing()
     {
         await using var rig = new SpoolRig(settings: new Dictionary<string, string?> { ["Proxy:Usage:ChannelCapacity"] = "16" });
