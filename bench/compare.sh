@@ -2,17 +2,22 @@
 # Interleaved A/B of two gateway variants (runtime settings or builds), for tuning:
 #   bench/compare.sh [--rounds 5] [--secs 5] [--conns 64] [--sse] \
 #     --x 'ENV=1 ...' [--x-bin DIR] --y 'ENV=2 ...' [--y-bin DIR] [--x-args '...'] [--y-args '...']
+#   bench/compare.sh --latency [--rounds 3] [--secs 8] --x ... --y ...
+#     added latency instead of throughput: after a 20 s wrk warm-up of each (so the JIT has tiered
+#     up), each round runs bench/LoadGen at concurrency 1 against plain YARP (B, the reference),
+#     X and Y in turn and prints the medians of p50 and p99 (F2's c=1 measurement, two variants).
 # Both run src/Proxy (Release, from bench/.work/bin/Proxy unless --x-bin/--y-bin) on CPU 1 with
 # the benchmark's snapshot; MockLlm and wrk on CPU 0. Rounds alternate X Y X Y …; prints each
 # round's req/s and p99 and the medians, plus the RSS of each variant at start and at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd); WORK="$ROOT/bench/.work"; OUT="$WORK/compare"; mkdir -p "$OUT"
-ROUNDS=5; SECS=5; CONNS=64; SSE=0; XENV=""; YENV=""; XBIN="$WORK/bin/Proxy"; YBIN="$WORK/bin/Proxy"; XARGS=""; YARGS=""
+ROUNDS=5; SECS=5; CONNS=64; SSE=0; LATENCY=0; XENV=""; YENV=""; XBIN="$WORK/bin/Proxy"; YBIN="$WORK/bin/Proxy"; XARGS=""; YARGS=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift ;; --secs) SECS="$2"; shift ;; --conns) CONNS="$2"; shift ;;
     --sse) SSE=1 ;;
+    --latency) LATENCY=1 ;;
     --x) XENV="$2"; shift ;; --y) YENV="$2"; shift ;;
     --x-bin) XBIN="$2"; shift ;; --y-bin) YBIN="$2"; shift ;;
     --x-args) XARGS="$2"; shift ;; --y-args) YARGS="$2"; shift ;;
@@ -48,6 +53,33 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # user + system, in c
 TICK=$(getconf CLK_TCK)
 echo "start RSS KiB: X $(rss "$XP")  Y $(rss "$YP")"
 run_wrk() { WRK_BODY="$ROOT/$BODY" WRK_HEADERS="Authorization: Bearer $KEY|$KNOBS" taskset -c 0 wrk -t2 -c"$CONNS" -d"$2s" --latency -s "$ROOT/bench/wrk/post.lua" "http://127.0.0.1:$1/v1/chat/completions"; }
+if [ "$LATENCY" = 1 ]; then
+  B_PORT=19281
+  Logging__LogLevel__Default=Warning taskset -c 1 dotnet "$WORK/bin/PlainYarp/PlainYarp.dll" --urls "http://127.0.0.1:$B_PORT" \
+    --Destination "http://127.0.0.1:$MOCK_PORT" >"$OUT/b.log" 2>&1 &
+  PIDS+=($!)
+  for _ in $(seq 1 60); do curl -fsS -o /dev/null "http://127.0.0.1:$B_PORT/health" 2>/dev/null && break; sleep 0.5; done
+  hdr_of() { [ "$1" = "$B_PORT" ] && echo "Authorization: Bearer mock-client-key" || echo "Authorization: Bearer $KEY"; }
+  for p in $B_PORT $X_PORT $Y_PORT; do
+    WRK_BODY="$ROOT/$BODY" WRK_HEADERS="$(hdr_of $p)|$KNOBS" taskset -c 0 wrk -t2 -c32 -d20s -s "$ROOT/bench/wrk/post.lua" "http://127.0.0.1:$p/v1/chat/completions" >/dev/null
+  done
+  rm -f "$OUT/latency.jsonl"
+  for r in $(seq 1 "$ROUNDS"); do
+    for v in b x y; do
+      port=$(case $v in b) echo $B_PORT;; x) echo $X_PORT;; y) echo $Y_PORT;; esac)
+      taskset -c 0 env DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 dotnet "$WORK/bin/LoadGen/LoadGen.dll" json --url "http://127.0.0.1:$port/v1/chat/completions" \
+        --body-file "$ROOT/$BODY" --header "$(hdr_of $port)" --header "$KNOBS" --concurrency 1 --warmup 2 --duration "$SECS" \
+        --out "$OUT/latency.jsonl" --tag arm=$v --tag round=$r >/dev/null
+    done
+  done
+  for v in b x y; do
+    p50s=$(grep "\"arm\":\"$v\"" "$OUT/latency.jsonl" | sed -n 's/.*"p50_ms":\([0-9.]*\).*/\1/p')
+    p99s=$(grep "\"arm\":\"$v\"" "$OUT/latency.jsonl" | sed -n 's/.*"p99_ms":\([0-9.]*\).*/\1/p')
+    med() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+    echo "c=1 median of $ROUNDS rounds, $v$([ $v = b ] && echo ' (plain YARP)'): p50 $(echo "$p50s" | med) ms, p99 $(echo "$p99s" | med) ms"
+  done
+  exit 0
+fi
 run_wrk $X_PORT 6 >/dev/null; run_wrk $Y_PORT 6 >/dev/null   # warm-up
 XR=(); YR=(); XC=(); YC=()
 for r in $(seq 1 "$ROUNDS"); do
