@@ -30,12 +30,16 @@ internal sealed class ProxyOptions : IValidatableObject
 
     public RoutingOptions Routing { get; set; } = new();
 
+    public IdleTrimOptions IdleTrim { get; set; } = new();
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (DefaultRun.Enabled && !Uri.TryCreate(DefaultRun.MockLlmUrl, UriKind.Absolute, out _))
             yield return new ValidationResult("Proxy:DefaultRun:MockLlmUrl must be an absolute URL when Proxy:DefaultRun:Enabled is true.", [$"{nameof(DefaultRun)}.{nameof(DefaultRunOptions.MockLlmUrl)}"]);
         if (Snapshot.PollSeconds is < 0.05 or > 3600)
             yield return new ValidationResult("Proxy:Snapshot:PollSeconds must be between 0.05 and 3600.", [$"{nameof(Snapshot)}.{nameof(SnapshotFileOptions.PollSeconds)}"]);
+        if (IdleTrim.CheckSeconds is < 0.01 or > 3600)
+            yield return new ValidationResult("Proxy:IdleTrim:CheckSeconds must be between 0.01 and 3600.", [$"{nameof(IdleTrim)}.{nameof(IdleTrimOptions.CheckSeconds)}"]);
         foreach (var result in Routing.Validate())
             yield return result;
     }

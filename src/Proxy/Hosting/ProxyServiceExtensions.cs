@@ -51,6 +51,7 @@ internal static class ProxyServiceExtensions
         services.AddSingleton<ErrorRelay>();
         services.AddSingleton<UpstreamForwarder>();
         services.AddSingleton<RealtimeRelay>();
+        services.AddHostedService<IdleMemoryTrimmer>();
         return builder;
     }
 

@@ -1,0 +1,94 @@
+using System.Diagnostics.Metrics;
+using Gateway.Proxy.Hosting;
+using Gateway.Proxy.Telemetry;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Gateway.Proxy.Tests;
+
+public sealed class IdleMemoryTrimmerTests
+{
+    private const long MiB = 1024 * 1024;
+
+    private static IdleTrimOptions Options() => new() { CheckSeconds = 10, IdleAllocationBytes = 1 * MiB, GrowthBytes = 32 * MiB };
+
+    [Fact]
+    public void Policy_TrimsOnlyWhenIdle_AfterTheHeapGrew_AndOncePerIdlePeriod()
+    {
+        var policy = new IdleTrimPolicy(Options());
+        long allocated = 0;
+
+        Assert.False(policy.Observe(allocated, 100 * MiB));                    // the first look sets the baseline
+        Assert.False(policy.Observe(allocated += 500 * MiB, 300 * MiB));       // busy: allocating fast, heap grew
+        Assert.False(policy.Observe(allocated += 2 * MiB, 300 * MiB));         // still 2 MiB per check: not idle
+        Assert.True(policy.Observe(allocated += 100_000, 300 * MiB));          // idle and 200 MiB above the baseline
+        policy.Trimmed(110 * MiB);
+        Assert.False(policy.Observe(allocated += 100_000, 110 * MiB));         // idle, but nothing to give back
+        Assert.False(policy.Observe(allocated += 100_000, 130 * MiB));         // grew by less than 32 MiB
+        Assert.True(policy.Observe(allocated += 100_000, 150 * MiB));          // grew by 40 MiB while idle
+    }
+
+    [Fact]
+    public void Policy_AHeapTheGcShrankByItself_LowersTheBaseline()
+    {
+        var policy = new IdleTrimPolicy(Options());
+        Assert.False(policy.Observe(0, 200 * MiB));
+        Assert.False(policy.Observe(100, 120 * MiB)); // the GC gave 80 MiB back on its own
+        Assert.True(policy.Observe(200, 160 * MiB));  // 40 MiB above the new low
+    }
+
+    [Fact]
+    public async Task Trimmer_TrimsOnceWhenTheProxyFallsIdleAfterLoad_CountsAndLogsIt()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var telemetry = new ProxyTelemetry(services.GetRequiredService<IMeterFactory>());
+        using var trims = new MetricCollector<long>(services.GetRequiredService<IMeterFactory>(), ProxyTelemetry.Name, "gateway.proxy.memory.idle_trims");
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        // What the GC reports at each look: start, load (fast allocation, heap grows), idle, idle.
+        var readings = new Queue<(long, long)>([(0, 100 * MiB), (900 * MiB, 320 * MiB), ((900 * MiB) + 1000, 320 * MiB), ((900 * MiB) + 1000, 105 * MiB), ((900 * MiB) + 2000, 105 * MiB)]);
+        var last = (0L, 0L);
+        var reads = 0;
+        var trimCalls = 0;
+        using var trimmer = new IdleMemoryTrimmer(Options(), time, telemetry, NullLogger<IdleMemoryTrimmer>.Instance,
+            () =>
+            {
+                Interlocked.Increment(ref reads);
+                return last = readings.Count > 0 ? readings.Dequeue() : last;
+            },
+            () => trimCalls++);
+
+        await trimmer.StartAsync(TestContext.Current.CancellationToken);
+        // Five checks, each awaited (a tick the loop has not taken yet would merge with the next).
+        for (var i = 0; i < 5; i++)
+        {
+            var before = Volatile.Read(ref reads);
+            time.Advance(TimeSpan.FromSeconds(10));
+            for (var wait = 0; Volatile.Read(ref reads) == before && wait < 1000; wait++) await Task.Delay(5, TestContext.Current.CancellationToken);
+        }
+        await trimmer.StopAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, trimCalls);
+        Assert.Equal(1, trims.GetMeasurementSnapshot().Sum(m => m.Value));
+    }
+
+    [Fact]
+    public async Task Trimmer_Disabled_NeverLooks()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var telemetry = new ProxyTelemetry(services.GetRequiredService<IMeterFactory>());
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var looks = 0;
+        var options = Options();
+        options.Enabled = false;
+        using var trimmer = new IdleMemoryTrimmer(options, time, telemetry, NullLogger<IdleMemoryTrimmer>.Instance, () => { looks++; return (0, 0); }, () => { });
+
+        await trimmer.StartAsync(TestContext.Current.CancellationToken);
+        time.Advance(TimeSpan.FromSeconds(60));
+        await Task.Delay(20, TestContext.Current.CancellationToken);
+        await trimmer.StopAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, looks);
+    }
+}
