@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The idle memory trim (Proxy:IdleTrim), measured: arm C (src/Proxy, Release, the runtime settings
+# it ships with, the benchmark's 10,001-key snapshot) with the trim on and then off, each through
+# the same load — wrk 64 connections for 25 s, then 1,000 concurrent SSE streams for 15 s — and
+# its RSS at start, 5 s after the load, and 45 s after the load.
+#   bench/idle-trim.sh        (needs the binaries of a previous bench/run.sh in bench/.work/bin)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd); WORK="$ROOT/bench/.work"; OUT="$WORK/idle-trim"; rm -rf "$OUT"; mkdir -p "$OUT"
+PIDS=()
+cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; }
+trap cleanup EXIT
+C_ENV=$(sed -n '/^ENV DOTNET_/,/[^\\]$/p' src/Proxy/Dockerfile | grep -o 'DOTNET_[A-Za-z0-9_]*=[^ \\]*' | tr '\n' ' ')   # as bench/run.sh
+MOCK_PORT=19589; C_PORT=19582
+env DOTNET_TieredPGO=1 Logging__LogLevel__Default=Warning taskset -c 0 dotnet "$WORK/bin/MockLlm/MockLlm.dll" --urls "http://127.0.0.1:$MOCK_PORT" >"$OUT/mockllm.log" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 1 60); do curl -fsS -o /dev/null "http://127.0.0.1:$MOCK_PORT/health" 2>/dev/null && break; sleep 0.5; done
+dotnet "$WORK/bin/LoadGen/LoadGen.dll" snapshot --mock "http://127.0.0.1:$MOCK_PORT" --keys 10000 --out "$OUT/snapshot.json" --key-out "$OUT/key.txt" >/dev/null
+KEY=$(cat "$OUT/key.txt")
+rss() { awk '/VmRSS/{printf "%.1f", $2/1024}' "/proc/$1/status"; }
+echo "| idle trim | RSS at start MiB | 5 s after the load MiB | 45 s after the load MiB | trims logged |"
+echo "|---|---:|---:|---:|---:|"
+for variant in on off; do
+  enabled=$([ $variant = on ] && echo true || echo false)
+  env $C_ENV MOCKLLM_API_KEY=bench-upstream-key Logging__LogLevel__Default=Warning Logging__LogLevel__Gateway.Proxy.Hosting.IdleMemoryTrimmer=Information \
+    taskset -c 1 dotnet "$WORK/bin/Proxy/Proxy.dll" --urls "http://127.0.0.1:$C_PORT" --Proxy:Snapshot:File="$OUT/snapshot.json" \
+    --Proxy:DataDirectory="$OUT/data-$variant" --Proxy:IdleTrim:Enabled=$enabled >"$OUT/proxy-$variant.log" 2>&1 &
+  pid=$!; PIDS+=("$pid")
+  for _ in $(seq 1 60); do curl -fsS -o /dev/null "http://127.0.0.1:$C_PORT/health" 2>/dev/null && break; sleep 0.5; done
+  curl -fsS -o /dev/null -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' --data-binary @bench/bodies/chat-1k.json "http://127.0.0.1:$C_PORT/v1/chat/completions"
+  sleep 3; start=$(rss "$pid")
+  WRK_BODY="$ROOT/bench/bodies/chat-1k.json" WRK_HEADERS="Authorization: Bearer $KEY|x-mock-output-tokens: 120" \
+    taskset -c 0 wrk -t2 -c64 -d25s -s "$ROOT/bench/wrk/post.lua" "http://127.0.0.1:$C_PORT/v1/chat/completions" >/dev/null
+  taskset -c 0 dotnet "$WORK/bin/LoadGen/LoadGen.dll" sse --url "http://127.0.0.1:$C_PORT/v1/chat/completions" --body-file bench/bodies/chat-stream.json \
+    --header "Authorization: Bearer $KEY" --header "x-mock-chunks: 64" --header "x-mock-chunk-delay-ms: 20" --header "x-mock-output-tokens: 128" \
+    --concurrency 1000 --expect-chunks 66 --warmup 2 --duration 15 --out "$OUT/sse-$variant.jsonl" >/dev/null
+  sleep 5; after5=$(rss "$pid")
+  sleep 40; after45=$(rss "$pid")
+  trims=$(grep -c "gave the GC's free memory back" "$OUT/proxy-$variant.log" || true)
+  echo "| $variant | $start | $after5 | $after45 | $trims |"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+done
