@@ -60,6 +60,7 @@ internal sealed class ChangeSet(GatewayDbContext db, Actor actor, TimeProvider t
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             _events.Clear();
+            if (bumpsRevision) db.RevisionCommitted();
         }
         finally
         {

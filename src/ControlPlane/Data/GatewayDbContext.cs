@@ -11,6 +11,7 @@ using Gateway.ControlPlane.Features.Teams;
 using Gateway.ControlPlane.Features.Usage;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Gateway.ControlPlane.Data;
@@ -24,6 +25,14 @@ internal abstract partial class GatewayDbContext(DbContextOptions options) : Ide
 {
     /// <summary>Name of the shadow concurrency token on versioned entities.</summary>
     public const string RowVersion = "RowVersion";
+
+    /// <summary>
+    /// A change that bumps the snapshot revision has committed through this context: wakes this
+    /// replica's snapshot publisher (from the application's services; none outside a host, e.g. design time).
+    /// </summary>
+    internal void RevisionCommitted() =>
+        this.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider?
+            .GetService<Features.Snapshots.RevisionSignal>()?.Notify();
 
     public DbSet<Team> Teams => Set<Team>();
     public DbSet<TeamMember> TeamMembers => Set<TeamMember>();

@@ -24,6 +24,7 @@ internal static class FeatureExtensions
         builder.Services.AddOptions<SnapshotOptions>().BindConfiguration(SnapshotOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<SnapshotSigner>();
         builder.Services.AddSingleton<SnapshotHub>();
+        builder.Services.AddSingleton<RevisionSignal>();
         builder.Services.AddSingleton<SnapshotPublisher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SnapshotPublisher>());
         builder.Services.AddScoped<UsageLedger>();

@@ -44,6 +44,9 @@ public abstract class ControlPlaneFixture : IAsyncLifetime
 
     protected abstract Task<string?> CreateDatabaseAsync();
 
+    /// <summary>How often the snapshot publisher polls the revision (short, so tests see changes quickly).</summary>
+    protected virtual int PollMilliseconds => 50;
+
     protected virtual Task DropDatabaseAsync() => Task.CompletedTask;
 
     public async ValueTask InitializeAsync()
@@ -72,7 +75,7 @@ public abstract class ControlPlaneFixture : IAsyncLifetime
             ["ControlPlane:DefaultRun:MockLlmUrl"] = "http://127.0.0.1:5089",
             ["ControlPlane:GrpcUrl"] = "http://127.0.0.1:0",
             ["ControlPlane:Identity:RequireHttps"] = "false",
-            ["ControlPlane:Snapshot:PollMilliseconds"] = "50",
+            ["ControlPlane:Snapshot:PollMilliseconds"] = PollMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["ControlPlane:Snapshot:UsageRefreshSeconds"] = "1",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "None",
@@ -165,6 +168,16 @@ public sealed class SqliteFixture : ControlPlaneFixture
     protected override Task<string?> CreateDatabaseAsync() => Task.FromResult<string?>(null);
 }
 
+/// <summary>SQLite with the longest revision poll (10 s): what is published sooner came through the in-process signal.</summary>
+public sealed class SlowPollSqliteFixture : ControlPlaneFixture
+{
+    internal override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+
+    protected override int PollMilliseconds => 10_000;
+
+    protected override Task<string?> CreateDatabaseAsync() => Task.FromResult<string?>(null);
+}
+
 /// <summary>PostgreSQL from <c>GATEWAY_TEST_POSTGRES</c>: a fresh database per fixture, dropped at the end.</summary>
 public sealed class PostgresFixture : ControlPlaneFixture
 {
@@ -212,4 +225,10 @@ public sealed class SqliteCollection : ICollectionFixture<SqliteFixture>
 public sealed class PostgresCollection : ICollectionFixture<PostgresFixture>
 {
     public const string Name = "ControlPlane on PostgreSQL";
+}
+
+[CollectionDefinition(Name)]
+public sealed class SlowPollSqliteCollection : ICollectionFixture<SlowPollSqliteFixture>
+{
+    public const string Name = "ControlPlane on SQLite, 10 s revision poll";
 }

@@ -9,12 +9,14 @@ namespace Gateway.ControlPlane.Features.Snapshots;
 
 /// <summary>
 /// Each replica polls the revision counter (a cheap one-row read) and, when it moved, compiles,
-/// validates, signs and publishes the new revision to its watchers. It also bumps the revision
+/// validates, signs and publishes the new revision to its watchers. A change committed on this
+/// replica wakes it at once (<see cref="RevisionSignal"/>); changes made on other replicas are
+/// found at the next poll. It also bumps the revision
 /// when the number of live proxies changes or the ledger grew since the last usage refresh, so a
 /// proxy's limits and settled usage follow without any admin change.
 /// </summary>
 internal sealed partial class SnapshotPublisher(
-    IServiceScopeFactory scopes, SnapshotHub hub, SnapshotSigner signer, TimeProvider time,
+    IServiceScopeFactory scopes, SnapshotHub hub, SnapshotSigner signer, RevisionSignal signal, TimeProvider time,
     IOptions<SnapshotOptions> options, ControlPlaneMetrics metrics, ILogger<SnapshotPublisher> logger) : BackgroundService
 {
     private DateTimeOffset _lastUsageCheck = DateTimeOffset.MinValue;
@@ -23,8 +25,11 @@ internal sealed partial class SnapshotPublisher(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(options.Value.PollMilliseconds), time);
-        do
+        Task<bool>? tick = null;
+        while (!stoppingToken.IsCancellationRequested)
         {
+            // Taken before the poll: a change that commits during it wakes the next one at once.
+            var changed = signal.Next;
             try
             {
                 await PollAsync(stoppingToken);
@@ -33,8 +38,19 @@ internal sealed partial class SnapshotPublisher(
             {
                 LogPollFailed(logger, e);
             }
+            // The next poll comes at the timer's tick or as soon as a change commits on this replica.
+            tick ??= timer.WaitForNextTickAsync(stoppingToken).AsTask();
+            if (await Task.WhenAny(tick, changed) != tick) continue;
+            try
+            {
+                if (!await tick) return;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            tick = null;
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
     /// <summary>One poll: publish a new revision if there is one. Public for tests.</summary>
