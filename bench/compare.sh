@@ -51,6 +51,7 @@ sleep 2
 rss() { awk '/VmRSS/{print $2}' "/proc/$1/status"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # user + system, in clock ticks
 TICK=$(getconf CLK_TCK)
+med() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 echo "start RSS KiB: X $(rss "$XP")  Y $(rss "$YP")"
 run_wrk() { WRK_BODY="$ROOT/$BODY" WRK_HEADERS="Authorization: Bearer $KEY|$KNOBS" taskset -c 0 wrk -t2 -c"$CONNS" -d"$2s" --latency -s "$ROOT/bench/wrk/post.lua" "http://127.0.0.1:$1/v1/chat/completions"; }
 if [ "$LATENCY" = 1 ]; then
@@ -73,10 +74,9 @@ if [ "$LATENCY" = 1 ]; then
     done
   done
   for v in b x y; do
-    p50s=$(grep "\"arm\":\"$v\"" "$OUT/latency.jsonl" | sed -n 's/.*"p50_ms":\([0-9.]*\).*/\1/p')
-    p99s=$(grep "\"arm\":\"$v\"" "$OUT/latency.jsonl" | sed -n 's/.*"p99_ms":\([0-9.]*\).*/\1/p')
-    med() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-    echo "c=1 median of $ROUNDS rounds, $v$([ $v = b ] && echo ' (plain YARP)'): p50 $(echo "$p50s" | med) ms, p99 $(echo "$p99s" | med) ms"
+    mapfile -t p50s < <(grep "\"arm\":\"$v\"" "$OUT/latency.jsonl" | sed -n 's/.*"p50_ms":\([0-9.]*\).*/\1/p')
+    mapfile -t p99s < <(grep "\"arm\":\"$v\"" "$OUT/latency.jsonl" | sed -n 's/.*"p99_ms":\([0-9.]*\).*/\1/p')
+    echo "c=1 median of $ROUNDS rounds, $v$([ $v = b ] && echo ' (plain YARP)'): p50 $(med "${p50s[@]}") ms, p99 $(med "${p99s[@]}") ms"
   done
   exit 0
 fi
@@ -96,7 +96,6 @@ for r in $(seq 1 "$ROUNDS"); do
     [ $v = x ] && { XR+=("$rps"); XC+=("$us"); } || { YR+=("$rps"); YC+=("$us"); }
   done
 done
-med() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 mx=$(med "${XR[@]}"); my=$(med "${YR[@]}")
 echo "median req/s: X $mx  Y $my  Y/X $(awk -v a="$mx" -v b="$my" 'BEGIN{printf "%.3f", b/a}')"
 RR=(); RC=()

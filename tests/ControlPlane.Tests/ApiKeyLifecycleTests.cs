@@ -87,26 +87,14 @@ public abstract class ApiKeyLifecycleTests(ControlPlaneFixture fixture)
         using var call = new SnapshotFeed.SnapshotFeedClient(channel).Watch(new WatchRequest { NodeId = "revoke-watcher" }, cancellationToken: Api.Ct);
         var stream = call.ResponseStream;
         // Wait until the watcher holds a revision with the key, as a running proxy would.
-        while (true)
-        {
-            Assert.True(await stream.MoveNext(Api.Ct));
-            if (SnapshotWatch.Decode(stream.Current, pem).Keys.Any(k => k.KeyId == keyId)) break;
-        }
+        await SnapshotWatch.NextAsync(stream, pem, s => s.Keys.Any(k => k.KeyId == keyId), Timeout.InfiniteTimeSpan);
 
         var clock = Stopwatch.StartNew();
         var revoked = await (await dev.PostJsonAsync($"/api/keys/{keyId}/revoke", new { })).ReadAsync<ApiKeyDto>();
         Assert.Equal(KeyStatus.Revoked, revoked.Status);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Api.Ct);
         // How fast is a benchmark's question (BENCHMARKS.md F5); this asserts that it arrives, on
         // the open stream, with a generous bound so that a loaded CI machine cannot fail it.
-        deadline.CancelAfter(TimeSpan.FromSeconds(20));
-        GatewaySnapshot next;
-        do
-        {
-            Assert.True(await stream.MoveNext(deadline.Token));
-            next = SnapshotWatch.Decode(stream.Current, pem);
-        }
-        while (next.Keys.Any(k => k.KeyId == keyId));
+        var next = await SnapshotWatch.NextAsync(stream, pem, s => !s.Keys.Any(k => k.KeyId == keyId), TimeSpan.FromSeconds(20));
         clock.Stop();
         TestContext.Current.TestOutputHelper?.WriteLine($"The revocation reached the feed in {clock.Elapsed.TotalMilliseconds:F0} ms.");
         Assert.DoesNotContain(next.Keys, k => k.KeyId == keyId);

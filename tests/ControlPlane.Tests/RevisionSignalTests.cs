@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Gateway.Contracts.Admin;
 using Gateway.Contracts.Demo;
 using Gateway.Contracts.Grpc;
-using Gateway.Contracts.Snapshot;
 using Gateway.ControlPlane.Tests.Infrastructure;
 using System.Net;
 
@@ -28,28 +27,12 @@ public sealed class RevisionSignalTests(SlowPollSqliteFixture fixture)
         var created = await (await dev.PostJsonAsync("/api/keys", new CreateApiKeyRequest(DemoCatalog.TeamId, "signalled", DateTimeOffset.UtcNow.AddDays(10))))
             .ReadAsync<CreatedApiKeyDto>(HttpStatusCode.Created);
         var keyId = created.Details.KeyId;
-        using (var first = CancellationTokenSource.CreateLinkedTokenSource(Api.Ct))
-        {
-            first.CancelAfter(TimeSpan.FromSeconds(30));
-            while (true)
-            {
-                Assert.True(await stream.MoveNext(first.Token));
-                if (SnapshotWatch.Decode(stream.Current, pem).Keys.Any(k => k.KeyId == keyId)) break;
-            }
-        }
+        await SnapshotWatch.NextAsync(stream, pem, s => s.Keys.Any(k => k.KeyId == keyId), TimeSpan.FromSeconds(30));
 
         // Right after a publication the next poll is up to 10 s away; the revocation must not wait for it.
         var clock = Stopwatch.StartNew();
         await (await dev.PostJsonAsync($"/api/keys/{keyId}/revoke", new { })).ReadAsync<ApiKeyDto>();
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Api.Ct);
-        deadline.CancelAfter(TimeSpan.FromSeconds(30));
-        GatewaySnapshot next;
-        do
-        {
-            Assert.True(await stream.MoveNext(deadline.Token));
-            next = SnapshotWatch.Decode(stream.Current, pem);
-        }
-        while (next.Keys.Any(k => k.KeyId == keyId));
+        await SnapshotWatch.NextAsync(stream, pem, s => !s.Keys.Any(k => k.KeyId == keyId), TimeSpan.FromSeconds(30));
         TestContext.Current.TestOutputHelper?.WriteLine($"The revocation reached the feed in {clock.Elapsed.TotalMilliseconds:F0} ms (poll: 10,000 ms).");
 
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"The revocation took {clock.Elapsed.TotalMilliseconds:F0} ms: it waited for the 10 s poll.");

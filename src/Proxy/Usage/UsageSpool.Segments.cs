@@ -54,7 +54,7 @@ internal sealed partial class UsageSpool
             if (interval > TimeSpan.Zero && lastSync != 0)
             {
                 var wait = interval - _time.GetElapsedTime(lastSync);
-                if (wait > TimeSpan.Zero && !_syncerStopping.IsCancellationRequested)
+                if (wait > TimeSpan.Zero) // a stop cancels the wait: the last fsync is not delayed
                     await Task.Delay(wait, _time, _syncerStopping.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
             }
             lastSync = _time.GetTimestamp();

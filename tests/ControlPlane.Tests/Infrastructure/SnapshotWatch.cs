@@ -36,6 +36,24 @@ public static class SnapshotWatch
         return await client.GetStringAsync(new Uri("/snapshot/public-key", UriKind.Relative), Api.Ct);
     }
 
+    /// <summary>
+    /// Reads an open watch stream, as a running proxy would, until a snapshot satisfies
+    /// <paramref name="predicate"/>; fails if the stream ends or <paramref name="within"/> passes.
+    /// </summary>
+    public static async Task<GatewaySnapshot> NextAsync(IAsyncStreamReader<SignedSnapshot> stream, string publicKeyPem, Func<GatewaySnapshot, bool> predicate, TimeSpan within)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(predicate);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(Api.Ct);
+        deadline.CancelAfter(within);
+        while (true)
+        {
+            Assert.True(await stream.MoveNext(deadline.Token));
+            var snapshot = Decode(stream.Current, publicKeyPem);
+            if (predicate(snapshot)) return snapshot;
+        }
+    }
+
     /// <summary>Watches until a snapshot satisfies <paramref name="predicate"/> (10 s at most).</summary>
     public static async Task<GatewaySnapshot> WaitForAsync(ControlPlaneFixture fixture, Func<GatewaySnapshot, bool> predicate, string nodeId = "test-watcher")
     {

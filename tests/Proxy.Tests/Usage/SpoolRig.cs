@@ -40,9 +40,13 @@ internal sealed class SpoolRig : IAsyncDisposable
         services.AddUsageLedger();
         configure?.Invoke(services);
         _services = services.BuildServiceProvider();
-        Spilled = new MetricCollector<long>(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), ProxyTelemetry.Name, "gateway.proxy.usage.channel_full");
-        BadLines = new MetricCollector<long>(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), ProxyTelemetry.Name, "gateway.proxy.usage.spool.bad_lines");
+        Spilled = Collect("gateway.proxy.usage.channel_full");
+        BadLines = Collect("gateway.proxy.usage.spool.bad_lines");
     }
+
+    /// <summary>Collects one of the proxy's counters from this rig's services (the caller disposes it).</summary>
+    public MetricCollector<long> Collect(string instrument) =>
+        new(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), ProxyTelemetry.Name, instrument);
 
     public string DataDirectory { get; }
 

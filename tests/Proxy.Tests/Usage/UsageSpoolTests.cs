@@ -46,9 +46,8 @@ public sealed class UsageSpoolTests
             ["Proxy:Usage:SyncIntervalMs"] = "200",
             ["Proxy:Usage:SegmentMaxAgeMs"] = "60000", // no seal (which fsyncs too) during the test
         });
-        var meters = rig.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>();
-        using var writes = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(meters, Gateway.Proxy.Telemetry.ProxyTelemetry.Name, "gateway.proxy.usage.spool.writes");
-        using var fsyncs = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(meters, Gateway.Proxy.Telemetry.ProxyTelemetry.Name, "gateway.proxy.usage.spool.fsyncs");
+        using var writes = rig.Collect("gateway.proxy.usage.spool.writes");
+        using var fsyncs = rig.Collect("gateway.proxy.usage.spool.fsyncs");
         static long Sum(Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long> c) => c.GetMeasurementSnapshot().Sum(m => m.Value);
         await rig.StartAsync();
 
