@@ -5,7 +5,6 @@ using Gateway.Proxy.Policies.Admission;
 using Gateway.Proxy.Policies.Authentication;
 using Gateway.Proxy.Policies.ModelResolution;
 using Gateway.Proxy.Snapshots;
-using Microsoft.ML.Tokenizers;
 
 namespace Gateway.Bench.Micro;
 
@@ -23,7 +22,7 @@ public class HotPathBenchmarks
     private string _presentedKey = null!;
     private byte[] _body = null!;
     private RequestBodyInfo _bodyInfo;
-    private Tokenizer _tokenizer = null!;
+    private BpeCounter _tokenizer = null!;
     private InProcessCounters _counters = null!;
     private CounterReservation _reservation = null!;
 

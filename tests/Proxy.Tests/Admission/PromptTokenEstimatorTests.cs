@@ -6,11 +6,12 @@ namespace Gateway.Proxy.Tests.Admission;
 
 public sealed class PromptTokenEstimatorTests
 {
-    private static readonly Microsoft.ML.Tokenizers.Tokenizer O200k = Tokenizers.For("o200k_base");
+    // Expected figures come from Microsoft.ML.Tokenizers, independent of the proxy's own counter.
+    private static readonly Microsoft.ML.Tokenizers.Tokenizer Reference = Microsoft.ML.Tokenizers.TiktokenTokenizer.CreateForEncoding("o200k_base");
 
-    private static long Count(GatewayOperation operation, string json) => PromptTokenEstimator.Count(operation, Encoding.UTF8.GetBytes(json), O200k);
+    private static long Count(GatewayOperation operation, string json) => PromptTokenEstimator.Count(operation, Encoding.UTF8.GetBytes(json), Tokenizers.For("o200k_base"));
 
-    private static int T(string text) => O200k.CountTokens(text);
+    private static int T(string text) => Reference.CountTokens(text);
 
     [Fact]
     public void Chat_FollowsOpenAIsFormula()

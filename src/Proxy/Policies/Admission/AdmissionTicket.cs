@@ -1,6 +1,5 @@
 using Gateway.Proxy.Counters;
 using Gateway.Proxy.Pipeline;
-using Microsoft.ML.Tokenizers;
 
 namespace Gateway.Proxy.Policies.Admission;
 
@@ -10,14 +9,14 @@ namespace Gateway.Proxy.Policies.Admission;
 /// use: at admission when a token limit needs it, else only if metering must estimate), the
 /// output tokens granted, and the budget's currency.
 /// </summary>
-internal sealed class AdmissionTicket(GatewayRequest request, Tokenizer tokenizer)
+internal sealed class AdmissionTicket(GatewayRequest request, BpeCounter tokenizer)
 {
     private long _promptTokens = -1;
 
     public GatewayRequest Request { get; } = request;
 
     /// <summary>The tokenizer of the request's model (for estimates).</summary>
-    public Tokenizer Tokenizer { get; } = tokenizer;
+    public BpeCounter Tokenizer { get; } = tokenizer;
 
     public CounterReservation? Reservation { get; set; }
 

@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Gateway.Proxy.Pipeline;
-using Microsoft.ML.Tokenizers;
 
 namespace Gateway.Proxy.Policies.Admission;
 
@@ -21,7 +20,7 @@ internal static class PromptTokenEstimator
     private const int ReplyPriming = 3;
     private const int PerName = 1;
 
-    public static long Count(GatewayOperation operation, ReadOnlyMemory<byte> body, Tokenizer tokenizer)
+    public static long Count(GatewayOperation operation, ReadOnlyMemory<byte> body, BpeCounter tokenizer)
     {
         if (operation is GatewayOperation.Inference or GatewayOperation.Realtime or GatewayOperation.Models || body.IsEmpty) return 0;
         if (body.Span.StartsWith("\xEF\xBB\xBF"u8)) body = body[3..];
@@ -44,7 +43,7 @@ internal static class PromptTokenEstimator
         }
     }
 
-    private static long CountChat(JsonElement root, Tokenizer tokenizer)
+    private static long CountChat(JsonElement root, BpeCounter tokenizer)
     {
         long total = ReplyPriming;
         if (root.TryGetProperty("system"u8, out var system) && system.ValueKind != JsonValueKind.Null)
@@ -57,7 +56,7 @@ internal static class PromptTokenEstimator
         return total;
     }
 
-    private static long CountResponses(JsonElement root, Tokenizer tokenizer)
+    private static long CountResponses(JsonElement root, BpeCounter tokenizer)
     {
         long total = ReplyPriming;
         if (root.TryGetProperty("instructions"u8, out var instructions) && instructions.ValueKind == JsonValueKind.String)
@@ -77,7 +76,7 @@ internal static class PromptTokenEstimator
         return total;
     }
 
-    private static long CountMessage(JsonElement message, Tokenizer tokenizer)
+    private static long CountMessage(JsonElement message, BpeCounter tokenizer)
     {
         if (message.ValueKind != JsonValueKind.Object) return 0;
         long total = PerMessage;
@@ -99,7 +98,7 @@ internal static class PromptTokenEstimator
     }
 
     /// <summary>A content value: a string, or parts with <c>text</c> (tool use: name + input JSON; tool result: its content).</summary>
-    private static long CountContent(JsonElement content, Tokenizer tokenizer)
+    private static long CountContent(JsonElement content, BpeCounter tokenizer)
     {
         switch (content.ValueKind)
         {
@@ -133,7 +132,7 @@ internal static class PromptTokenEstimator
     }
 
     /// <summary>Completions' <c>prompt</c>, embeddings' <c>input</c>: a string, strings, token ids, or arrays of token ids.</summary>
-    private static long CountInputs(JsonElement root, ReadOnlySpan<byte> property, Tokenizer tokenizer)
+    private static long CountInputs(JsonElement root, ReadOnlySpan<byte> property, BpeCounter tokenizer)
     {
         if (!root.TryGetProperty(property, out var input)) return 0;
         if (input.ValueKind == JsonValueKind.String) return String(input, tokenizer);
@@ -152,15 +151,15 @@ internal static class PromptTokenEstimator
         return total;
     }
 
-    private static long CountRaw(JsonElement root, ReadOnlySpan<byte> property, Tokenizer tokenizer) =>
+    private static long CountRaw(JsonElement root, ReadOnlySpan<byte> property, BpeCounter tokenizer) =>
         root.TryGetProperty(property, out var value) && value.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined) ? Raw(value, tokenizer) : 0;
 
-    private static int Raw(JsonElement value, Tokenizer tokenizer) => Tokenizers.CountUtf8(tokenizer, JsonMarshal.GetRawUtf8Value(value));
+    private static int Raw(JsonElement value, BpeCounter tokenizer) => Tokenizers.CountUtf8(tokenizer, JsonMarshal.GetRawUtf8Value(value));
 
-    private static int Text(Tokenizer tokenizer, string text) => Tokenizers.Count(tokenizer, text);
+    private static int Text(BpeCounter tokenizer, string text) => Tokenizers.Count(tokenizer, text);
 
     /// <summary>A JSON string's tokens; unescaped without allocating unless it has escapes.</summary>
-    private static int String(JsonElement value, Tokenizer tokenizer)
+    private static int String(JsonElement value, BpeCounter tokenizer)
     {
         var raw = JsonMarshal.GetRawUtf8Value(value);
         if (raw.Length >= 2 && raw[1..^1].IndexOf((byte)'\\') < 0) return Tokenizers.CountUtf8(tokenizer, raw[1..^1]);

@@ -1,6 +1,5 @@
 using System.Buffers;
 using Gateway.Proxy.Relay;
-using Microsoft.ML.Tokenizers;
 
 namespace Gateway.Proxy.Policies.Metering;
 
@@ -24,7 +23,7 @@ internal sealed class RequestMeter(bool perResponseUsage) : IRelayObserver, IDis
     public int Reports { get; private set; }
 
     /// <summary>The tokenizer for very long outputs, counted in pieces as they pass.</summary>
-    public Tokenizer? Tokenizer { get; init; }
+    public Admission.BpeCounter? Tokenizer { get; init; }
 
     public void OnUsage(in TokenUsage usage)
     {
@@ -67,7 +66,7 @@ internal sealed class RequestMeter(bool perResponseUsage) : IRelayObserver, IDis
     }
 
     /// <summary>Tokens of the text kept (all text, or since the last report for per-response usage).</summary>
-    public long CountText(Tokenizer tokenizer) =>
+    public long CountText(Admission.BpeCounter tokenizer) =>
         _flushedTokens + (_length == 0 ? 0 : Admission.Tokenizers.Count(tokenizer, _text.AsSpan(0, _length)));
 
     public bool HasText => _length > 0 || _flushedTokens > 0;
