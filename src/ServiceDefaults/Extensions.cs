@@ -67,6 +67,12 @@ public static class ServiceDefaultsExtensions
                 {
                     metrics.AddMeter(meter);
                 }
+                var limit = int.TryParse(builder.Configuration["Metrics:CardinalityLimit"], out var configured) ? configured : options.CardinalityLimit;
+                if (limit is > 0)
+                {
+                    var narrow = new MetricStreamConfiguration { CardinalityLimit = limit.Value };
+                    metrics.AddView(instrument => options.WideInstruments.Contains(instrument.Name) ? null : narrow);
+                }
                 if (options.PrometheusEndpoint)
                 {
                     metrics.AddPrometheusExporter();

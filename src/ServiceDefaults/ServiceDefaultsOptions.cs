@@ -9,6 +9,23 @@ public sealed class ServiceDefaultsOptions
     /// <summary>Extra activity sources to trace.</summary>
     public IList<string> ActivitySources { get; } = [];
 
+    /// <summary>
+    /// Distinct tag sets kept per metric stream for every instrument not in
+    /// <see cref="WideInstruments"/>; null keeps OpenTelemetry's default (2,000). OpenTelemetry
+    /// allocates a stream's points up front (~100 bytes each, on the large-object heap), so ~60
+    /// runtime, Kestrel and service instruments at 2,000 hold ~9 MB although almost all of them
+    /// have fewer than ten tag sets. Measurements past the limit are still counted, under the
+    /// <c>otel.metric.overflow</c> tag. Overridden by configuration <c>Metrics:CardinalityLimit</c>.
+    /// </summary>
+    public int? CardinalityLimit { get; set; }
+
+    /// <summary>Instruments whose tags can take many values (model versions, routes, upstream addresses): they keep OpenTelemetry's default limit.</summary>
+    public ISet<string> WideInstruments { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "http.server.request.duration",
+        "http.client.request.duration",
+    };
+
     /// <summary>Expose a Prometheus scrape endpoint at <c>/metrics</c>.</summary>
     public bool PrometheusEndpoint { get; set; }
 

@@ -12,7 +12,7 @@ public sealed class IdleMemoryTrimmerTests
 {
     private const long MiB = 1024 * 1024;
 
-    private static IdleTrimOptions Options() => new() { CheckSeconds = 10, IdleAllocationBytes = 1 * MiB, GrowthBytes = 32 * MiB };
+    private static IdleTrimOptions Options() => new() { CheckSeconds = 10, IdleAllocationBytes = 1 * MiB, GrowthBytes = 32 * MiB, AfterStartup = false };
 
     [Fact]
     public void Policy_TrimsOnlyWhenIdle_AfterTheHeapGrew_AndOncePerIdlePeriod()
@@ -57,7 +57,8 @@ public sealed class IdleMemoryTrimmerTests
                 Interlocked.Increment(ref reads);
                 return last = readings.Count > 0 ? readings.Dequeue() : last;
             },
-            () => trimCalls++);
+            () => trimCalls++,
+            () => true);
 
         await trimmer.StartAsync(TestContext.Current.CancellationToken);
         // Five checks, each awaited (a tick the loop has not taken yet would merge with the next).
@@ -82,7 +83,7 @@ public sealed class IdleMemoryTrimmerTests
         var looks = 0;
         var options = Options();
         options.Enabled = false;
-        using var trimmer = new IdleMemoryTrimmer(options, time, telemetry, NullLogger<IdleMemoryTrimmer>.Instance, () => { looks++; return (0, 0); }, () => { });
+        using var trimmer = new IdleMemoryTrimmer(options, time, telemetry, NullLogger<IdleMemoryTrimmer>.Instance, () => { looks++; return (0, 0); }, () => { }, () => true);
 
         await trimmer.StartAsync(TestContext.Current.CancellationToken);
         time.Advance(TimeSpan.FromSeconds(60));
@@ -90,5 +91,95 @@ public sealed class IdleMemoryTrimmerTests
         await trimmer.StopAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal(0, looks);
+    }
+
+    [Fact]
+    public async Task Trimmer_TrimsOnceWhenStartupHasFinished_ThenWatchesForIdleAfterLoad()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var telemetry = new ProxyTelemetry(services.GetRequiredService<IMeterFactory>());
+        using var trims = new MetricCollector<long>(services.GetRequiredService<IMeterFactory>(), ProxyTelemetry.Name, "gateway.proxy.memory.idle_trims");
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var options = Options();
+        options.AfterStartup = true;
+        var startupLooks = 0;
+        var startedUp = false;
+        var trimCalls = 0;
+        var reads = 0;
+        using var trimmer = new IdleMemoryTrimmer(options, time, telemetry, NullLogger<IdleMemoryTrimmer>.Instance,
+            () =>
+            {
+                Interlocked.Increment(ref reads);
+                return (0, 60 * MiB);
+            },
+            () => Interlocked.Increment(ref trimCalls),
+            () =>
+            {
+                Interlocked.Increment(ref startupLooks);
+                return Volatile.Read(ref startedUp);
+            });
+
+        await trimmer.StartAsync(TestContext.Current.CancellationToken);
+        // Not started up yet: it looks every 250 ms and does not trim.
+        for (var i = 0; i < 400 && Volatile.Read(ref startupLooks) < 4; i++)
+        {
+            time.Advance(IdleMemoryTrimmer.StartupPoll);
+            await Task.Delay(5, TestContext.Current.CancellationToken);
+        }
+        Assert.True(Volatile.Read(ref startupLooks) >= 4);
+        Assert.Equal(0, Volatile.Read(ref trimCalls));
+
+        Volatile.Write(ref startedUp, true);
+        for (var i = 0; i < 400 && Volatile.Read(ref trimCalls) == 0; i++)
+        {
+            time.Advance(IdleMemoryTrimmer.StartupPoll);
+            await Task.Delay(5, TestContext.Current.CancellationToken);
+        }
+        Assert.Equal(1, Volatile.Read(ref trimCalls));
+        Assert.Equal(1, trims.GetMeasurementSnapshot().Sum(m => m.Value));
+
+        // Then the idle-after-load loop runs as before (no growth here, so no second trim).
+        for (var wait = 0; Volatile.Read(ref reads) < 2 && wait < 1000; wait++) await Task.Delay(5, TestContext.Current.CancellationToken);
+        var readsBefore = Volatile.Read(ref reads);
+        for (var i = 0; i < 200 && Volatile.Read(ref reads) < readsBefore + 3; i++)
+        {
+            time.Advance(TimeSpan.FromSeconds(10));
+            await Task.Delay(5, TestContext.Current.CancellationToken);
+        }
+        await trimmer.StopAsync(TestContext.Current.CancellationToken);
+        Assert.True(Volatile.Read(ref reads) >= readsBefore + 3);
+        Assert.Equal(1, Volatile.Read(ref trimCalls));
+    }
+
+    [Fact]
+    public async Task Trimmer_GivesUpTheStartupTrim_WhenStartupNeverFinishes()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var telemetry = new ProxyTelemetry(services.GetRequiredService<IMeterFactory>());
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        var options = Options();
+        options.AfterStartup = true;
+        var trimCalls = 0;
+        var reads = 0;
+        using var trimmer = new IdleMemoryTrimmer(options, time, telemetry, NullLogger<IdleMemoryTrimmer>.Instance,
+            () =>
+            {
+                Interlocked.Increment(ref reads);
+                return (0, 60 * MiB);
+            },
+            () => Interlocked.Increment(ref trimCalls),
+            () => false);
+
+        await trimmer.StartAsync(TestContext.Current.CancellationToken);
+        // Past the wait (polls of 250 ms), the regular loop starts: its first 10 s check reads the GC.
+        for (var elapsed = TimeSpan.Zero; elapsed <= IdleMemoryTrimmer.StartupWait + TimeSpan.FromSeconds(20) && Volatile.Read(ref reads) == 0; elapsed += IdleMemoryTrimmer.StartupPoll)
+        {
+            time.Advance(IdleMemoryTrimmer.StartupPoll);
+            await Task.Delay(1, TestContext.Current.CancellationToken);
+        }
+        await trimmer.StopAsync(TestContext.Current.CancellationToken);
+
+        Assert.True(Volatile.Read(ref reads) > 0, "the idle-after-load loop never started");
+        Assert.Equal(0, Volatile.Read(ref trimCalls));
     }
 }

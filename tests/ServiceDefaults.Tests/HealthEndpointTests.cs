@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -11,10 +12,12 @@ namespace Gateway.ServiceDefaults.Tests;
 
 public sealed class HealthEndpointTests
 {
-    private static async Task<(WebApplication App, HttpClient Client)> StartAsync(Action<ServiceDefaultsOptions>? configure = null, Action<WebApplicationBuilder>? extra = null)
+    private static async Task<(WebApplication App, HttpClient Client)> StartAsync(
+        Action<ServiceDefaultsOptions>? configure = null, Action<WebApplicationBuilder>? extra = null, IDictionary<string, string?>? settings = null)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.AddServiceDefaults(configure);
         extra?.Invoke(builder);
         var app = builder.Build();
@@ -74,5 +77,50 @@ public sealed class HealthEndpointTests
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Contains("http_server_request_duration", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task CardinalityLimit_CapsNarrowInstruments_WideOnesKeepTheDefault_AndConfigurationOverrides()
+    {
+        const string MeterName = "Gateway.Tests.Cardinality";
+        async Task<string> ScrapeAsync(int? limit, string? configured)
+        {
+            var (app, client) = await StartAsync(
+                o =>
+                {
+                    o.PrometheusEndpoint = true;
+                    o.Meters.Add(MeterName);
+                    o.CardinalityLimit = limit;
+                    o.WideInstruments.Add("test.wide");
+                },
+                settings: configured is null ? null : new Dictionary<string, string?> { ["Metrics:CardinalityLimit"] = configured });
+            await using var _ = app;
+            using var __ = client;
+            using var meter = app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>().Create(new System.Diagnostics.Metrics.MeterOptions(MeterName));
+            var narrow = meter.CreateCounter<long>("test.narrow");
+            var wide = meter.CreateCounter<long>("test.wide");
+            for (var i = 0; i < 10; i++)
+            {
+                narrow.Add(1, new KeyValuePair<string, object?>("tenant", $"t{i}"));
+                wide.Add(1, new KeyValuePair<string, object?>("tenant", $"t{i}"));
+            }
+            return await client.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
+        }
+
+        static int Series(string scrape, string name) =>
+            scrape.Split('\n').Count(line => line.StartsWith(name + "{", StringComparison.Ordinal) && line.Contains("tenant=", StringComparison.Ordinal));
+
+        var capped = await ScrapeAsync(4, null);
+        Assert.Equal(4, Series(capped, "test_narrow_total"));
+        // Past the limit nothing is lost: the other six measurements are counted as overflow.
+        Assert.Contains("otel_metric_overflow=\"true\"} 6", capped, StringComparison.Ordinal);
+        Assert.Equal(10, Series(capped, "test_wide_total"));
+
+        var configured = await ScrapeAsync(4, "50");
+        Assert.Equal(10, Series(configured, "test_narrow_total"));
+        Assert.DoesNotContain("otel_metric_overflow", configured, StringComparison.Ordinal);
+
+        var unset = await ScrapeAsync(null, null);
+        Assert.Equal(10, Series(unset, "test_narrow_total"));
     }
 }

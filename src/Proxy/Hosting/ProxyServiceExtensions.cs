@@ -26,6 +26,8 @@ internal static class ProxyServiceExtensions
             o.ResilientHttpClients = false;
             o.Meters.Add(ProxyTelemetry.Name);
             o.ActivitySources.Add(ProxyTelemetry.Name);
+            o.CardinalityLimit = ProxyTelemetry.CardinalityLimit;
+            foreach (var wide in ProxyTelemetry.WideInstruments) o.WideInstruments.Add(wide);
         });
         builder.SampleNothingWithoutExporter();
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);

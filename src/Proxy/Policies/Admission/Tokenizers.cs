@@ -27,6 +27,9 @@ internal static class Tokenizers
         _ = Cl100kCounter.Value.Count("warm");
     }
 
+    /// <summary>Both vocabularies are loaded.</summary>
+    public static bool Loaded => O200kCounter.IsValueCreated && Cl100kCounter.IsValueCreated;
+
     public static int Count(BpeCounter counter, ReadOnlySpan<char> text) => counter.Count(text);
 
     /// <summary>Counts UTF-8 text.</summary>
