@@ -184,6 +184,37 @@ public sealed class BpeCounterTests
     }
 
     [Fact]
+    public void Merges_GoLowestRankFirst_InShortAndLongPieces()
+    {
+        // a b c d, then bc (4) before ab (5) and cd (6): "abcd" merges bc first and ends a|bc|d —
+        // three tokens, where merging left to right (ab, cd) would give two.
+        var counter = Tiny("YQ== 0", "Yg== 1", "Yw== 2", "ZA== 3", "YmM= 4", "YWI= 5", "Y2Q= 6");
+        Assert.Equal(3, counter.Count("abcd"));
+        Assert.Equal(1, counter.Count("ab"));
+        Assert.Equal(2, counter.Count("abc"));
+        // 202 bytes: the heap merge; every "bc" merges, nothing longer is a token.
+        Assert.Equal(102, counter.Count("a" + string.Concat(Enumerable.Repeat("bc", 100)) + "d"));
+        // Pieces are cut by the pattern first: "ab cd" is "ab" and " cd", and " " is no token but a byte.
+        Assert.Equal(1 + 2, Tiny("YQ== 0", "Yg== 1", "Yw== 2", "ZA== 3", "IA== 7", "YWI= 5", "Y2Q= 6").Count("ab cd"));
+    }
+
+    [Fact]
+    public void VocabularyFiles_WithoutRanks_RankByLine_AndMalformedLinesAreRefused()
+    {
+        // Ranked by line: "bc" (line 5) before "ab" (line 6), as above.
+        var counter = Tiny("Capacity: 7", "YQ==", "Yg==", "Yw==", "ZA==", "YmM=", "YWI=", "Y2Q=");
+        Assert.Equal(7, counter.VocabularySize);
+        Assert.Equal(3, counter.Count("abcd"));
+
+        var notBase64 = Assert.Throws<InvalidDataException>(() => Tiny("YQ== 0", "not*base64 1"));
+        Assert.Contains("Line 2", notBase64.Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidDataException>(() => Tiny("YQ== zero"));
+    }
+
+    private static BpeCounter Tiny(params string[] lines) =>
+        BpeCounter.Parse("tiny", new StringReader(string.Join('\n', lines)), new System.Text.RegularExpressions.Regex(@" ?\S+|\s+"), ["<|end|>"]);
+
+    [Fact]
     public void UnknownEncodings_AreRefused()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => BpeCounter.Load("p50k_base"));
