@@ -60,9 +60,18 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics =>
             {
-                metrics.AddAspNetCoreInstrumentation()
-                    .AddHttpClientInstrumentation()
-                    .AddRuntimeInstrumentation();
+                var requestMetrics = bool.TryParse(builder.Configuration["Metrics:FrameworkRequestMetrics"], out var configuredRequests)
+                    ? configuredRequests
+                    : options.FrameworkRequestMetrics;
+                if (requestMetrics)
+                {
+                    metrics.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation();
+                }
+                else
+                {
+                    metrics.AddMeter("Microsoft.AspNetCore.Server.Kestrel");
+                }
+                metrics.AddRuntimeInstrumentation();
                 foreach (var meter in options.Meters)
                 {
                     metrics.AddMeter(meter);

@@ -123,4 +123,30 @@ public sealed class HealthEndpointTests
         var unset = await ScrapeAsync(null, null);
         Assert.Equal(10, Series(unset, "test_narrow_total"));
     }
+
+    [Fact]
+    public async Task FrameworkRequestMetrics_CanBeLeftOut_KestrelsStay_AndConfigurationOverrides()
+    {
+        async Task<string> ScrapeAsync(bool requestMetrics, string? configured)
+        {
+            var (app, client) = await StartAsync(
+                o =>
+                {
+                    o.PrometheusEndpoint = true;
+                    o.FrameworkRequestMetrics = requestMetrics;
+                },
+                settings: configured is null ? null : new Dictionary<string, string?> { ["Metrics:FrameworkRequestMetrics"] = configured });
+            await using var _ = app;
+            using var __ = client;
+            await client.GetAsync("/health", TestContext.Current.CancellationToken);
+            return await client.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
+        }
+
+        var without = await ScrapeAsync(false, null);
+        Assert.DoesNotContain("http_server_request_duration", without, StringComparison.Ordinal);
+        Assert.Contains("kestrel_active_connections", without, StringComparison.Ordinal);
+
+        var configured = await ScrapeAsync(false, "true");
+        Assert.Contains("http_server_request_duration", configured, StringComparison.Ordinal);
+    }
 }

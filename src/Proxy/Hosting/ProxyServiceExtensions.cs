@@ -27,6 +27,7 @@ internal static class ProxyServiceExtensions
             o.Meters.Add(ProxyTelemetry.Name);
             o.ActivitySources.Add(ProxyTelemetry.Name);
             o.CardinalityLimit = ProxyTelemetry.CardinalityLimit;
+            o.FrameworkRequestMetrics = false;
             foreach (var wide in ProxyTelemetry.WideInstruments) o.WideInstruments.Add(wide);
         });
         builder.SampleNothingWithoutExporter();
