@@ -96,90 +96,104 @@ public sealed class IdleMemoryTrimmerTests
     [Fact]
     public async Task Trimmer_TrimsOnceWhenStartupHasFinished_ThenWatchesForIdleAfterLoad()
     {
-        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var telemetry = new ProxyTelemetry(services.GetRequiredService<IMeterFactory>());
-        using var trims = new MetricCollector<long>(services.GetRequiredService<IMeterFactory>(), ProxyTelemetry.Name, "gateway.proxy.memory.idle_trims");
-        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
-        var options = Options();
-        options.AfterStartup = true;
-        var startupLooks = 0;
-        var startedUp = false;
-        var trimCalls = 0;
-        var reads = 0;
-        using var trimmer = new IdleMemoryTrimmer(options, time, telemetry, NullLogger<IdleMemoryTrimmer>.Instance,
-            () =>
-            {
-                Interlocked.Increment(ref reads);
-                return (0, 60 * MiB);
-            },
-            () => Interlocked.Increment(ref trimCalls),
-            () =>
-            {
-                Interlocked.Increment(ref startupLooks);
-                return Volatile.Read(ref startedUp);
-            });
-
-        await trimmer.StartAsync(TestContext.Current.CancellationToken);
+        using var rig = new StartupRig();
+        await rig.Trimmer.StartAsync(TestContext.Current.CancellationToken);
         // Not started up yet: it looks every 250 ms and does not trim.
-        for (var i = 0; i < 400 && Volatile.Read(ref startupLooks) < 4; i++)
+        for (var i = 0; i < 400 && rig.StartupLooks < 4; i++)
         {
-            time.Advance(IdleMemoryTrimmer.StartupPoll);
+            rig.Time.Advance(IdleMemoryTrimmer.StartupPoll);
             await Task.Delay(5, TestContext.Current.CancellationToken);
         }
-        Assert.True(Volatile.Read(ref startupLooks) >= 4);
-        Assert.Equal(0, Volatile.Read(ref trimCalls));
+        Assert.True(rig.StartupLooks >= 4);
+        Assert.Equal(0, rig.TrimCalls);
 
-        Volatile.Write(ref startedUp, true);
-        for (var i = 0; i < 400 && Volatile.Read(ref trimCalls) == 0; i++)
+        rig.FinishStartup();
+        for (var i = 0; i < 400 && rig.TrimCalls == 0; i++)
         {
-            time.Advance(IdleMemoryTrimmer.StartupPoll);
+            rig.Time.Advance(IdleMemoryTrimmer.StartupPoll);
             await Task.Delay(5, TestContext.Current.CancellationToken);
         }
-        Assert.Equal(1, Volatile.Read(ref trimCalls));
-        Assert.Equal(1, trims.GetMeasurementSnapshot().Sum(m => m.Value));
+        Assert.Equal(1, rig.TrimCalls);
+        Assert.Equal(1, rig.Trims.GetMeasurementSnapshot().Sum(m => m.Value));
 
         // Then the idle-after-load loop runs as before (no growth here, so no second trim).
-        for (var wait = 0; Volatile.Read(ref reads) < 2 && wait < 1000; wait++) await Task.Delay(5, TestContext.Current.CancellationToken);
-        var readsBefore = Volatile.Read(ref reads);
-        for (var i = 0; i < 200 && Volatile.Read(ref reads) < readsBefore + 3; i++)
+        for (var wait = 0; rig.Reads < 2 && wait < 1000; wait++) await Task.Delay(5, TestContext.Current.CancellationToken);
+        var readsBefore = rig.Reads;
+        for (var i = 0; i < 200 && rig.Reads < readsBefore + 3; i++)
         {
-            time.Advance(TimeSpan.FromSeconds(10));
+            rig.Time.Advance(TimeSpan.FromSeconds(10));
             await Task.Delay(5, TestContext.Current.CancellationToken);
         }
-        await trimmer.StopAsync(TestContext.Current.CancellationToken);
-        Assert.True(Volatile.Read(ref reads) >= readsBefore + 3);
-        Assert.Equal(1, Volatile.Read(ref trimCalls));
+        await rig.Trimmer.StopAsync(TestContext.Current.CancellationToken);
+        Assert.True(rig.Reads >= readsBefore + 3);
+        Assert.Equal(1, rig.TrimCalls);
     }
 
     [Fact]
     public async Task Trimmer_GivesUpTheStartupTrim_WhenStartupNeverFinishes()
     {
-        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var telemetry = new ProxyTelemetry(services.GetRequiredService<IMeterFactory>());
-        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
-        var options = Options();
-        options.AfterStartup = true;
-        var trimCalls = 0;
-        var reads = 0;
-        using var trimmer = new IdleMemoryTrimmer(options, time, telemetry, NullLogger<IdleMemoryTrimmer>.Instance,
-            () =>
-            {
-                Interlocked.Increment(ref reads);
-                return (0, 60 * MiB);
-            },
-            () => Interlocked.Increment(ref trimCalls),
-            () => false);
-
-        await trimmer.StartAsync(TestContext.Current.CancellationToken);
+        using var rig = new StartupRig();
+        await rig.Trimmer.StartAsync(TestContext.Current.CancellationToken);
         // Past the wait (polls of 250 ms), the regular loop starts: its first 10 s check reads the GC.
-        for (var elapsed = TimeSpan.Zero; elapsed <= IdleMemoryTrimmer.StartupWait + TimeSpan.FromSeconds(20) && Volatile.Read(ref reads) == 0; elapsed += IdleMemoryTrimmer.StartupPoll)
+        for (var elapsed = TimeSpan.Zero; elapsed <= IdleMemoryTrimmer.StartupWait + TimeSpan.FromSeconds(20) && rig.Reads == 0; elapsed += IdleMemoryTrimmer.StartupPoll)
         {
-            time.Advance(IdleMemoryTrimmer.StartupPoll);
+            rig.Time.Advance(IdleMemoryTrimmer.StartupPoll);
             await Task.Delay(1, TestContext.Current.CancellationToken);
         }
-        await trimmer.StopAsync(TestContext.Current.CancellationToken);
+        await rig.Trimmer.StopAsync(TestContext.Current.CancellationToken);
 
-        Assert.True(Volatile.Read(ref reads) > 0, "the idle-after-load loop never started");
-        Assert.Equal(0, Volatile.Read(ref trimCalls));
+        Assert.True(rig.Reads > 0, "the idle-after-load loop never started");
+        Assert.Equal(0, rig.TrimCalls);
+    }
+
+    /// <summary>A trimmer with the start-up trim on, fake time and a GC reporting 60 MiB committed; it counts reads, trims and looks for start-up's end.</summary>
+    private sealed class StartupRig : IDisposable
+    {
+        private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        private int _reads;
+        private int _trimCalls;
+        private int _startupLooks;
+        private volatile bool _startedUp;
+
+        public StartupRig()
+        {
+            var meters = _services.GetRequiredService<IMeterFactory>();
+            Trims = new MetricCollector<long>(meters, ProxyTelemetry.Name, "gateway.proxy.memory.idle_trims");
+            var options = Options();
+            options.AfterStartup = true;
+            Trimmer = new IdleMemoryTrimmer(options, Time, new ProxyTelemetry(meters), NullLogger<IdleMemoryTrimmer>.Instance,
+                () =>
+                {
+                    Interlocked.Increment(ref _reads);
+                    return (0, 60 * MiB);
+                },
+                () => Interlocked.Increment(ref _trimCalls),
+                () =>
+                {
+                    Interlocked.Increment(ref _startupLooks);
+                    return _startedUp;
+                });
+        }
+
+        public FakeTimeProvider Time { get; } = new(DateTimeOffset.UnixEpoch);
+
+        public IdleMemoryTrimmer Trimmer { get; }
+
+        public MetricCollector<long> Trims { get; }
+
+        public void FinishStartup() => _startedUp = true;
+
+        public int Reads => Volatile.Read(ref _reads);
+
+        public int TrimCalls => Volatile.Read(ref _trimCalls);
+
+        public int StartupLooks => Volatile.Read(ref _startupLooks);
+
+        public void Dispose()
+        {
+            Trimmer.Dispose();
+            Trims.Dispose();
+            _services.Dispose();
+        }
     }
 }
