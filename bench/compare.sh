@@ -25,16 +25,10 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-PIDS=()
-cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 MOCK_PORT=19289; X_PORT=19282; Y_PORT=19283
-env DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 DOTNET_TieredPGO=1 Logging__LogLevel__Default=Warning taskset -c 0 \
-  dotnet "$WORK/bin/MockLlm/MockLlm.dll" --urls "http://127.0.0.1:$MOCK_PORT" >"$OUT/mockllm.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 1 60); do curl -fsS -o /dev/null "http://127.0.0.1:$MOCK_PORT/health" 2>/dev/null && break; sleep 0.5; done
-dotnet "$WORK/bin/LoadGen/LoadGen.dll" snapshot --mock "http://127.0.0.1:$MOCK_PORT" --keys 10000 --out "$OUT/snapshot.json" --key-out "$OUT/key.txt" 2>/dev/null
-KEY=$(cat "$OUT/key.txt")
+start_mock_and_snapshot $MOCK_PORT
 start() { # name port bin env args
   rm -rf "$OUT/data-$1"
   env $4 MOCKLLM_API_KEY=bench-upstream-key Logging__LogLevel__Default=Warning taskset -c 1 dotnet "$3/Proxy.dll" \
@@ -43,7 +37,7 @@ start() { # name port bin env args
 }
 start x $X_PORT "$XBIN" "$XENV" "$XARGS"; start y $Y_PORT "$YBIN" "$YENV" "$YARGS"
 XP=$(cat "$OUT/x.pid"); YP=$(cat "$OUT/y.pid")
-for p in $X_PORT $Y_PORT; do for _ in $(seq 1 60); do curl -fsS -o /dev/null "http://127.0.0.1:$p/health" 2>/dev/null && break; sleep 0.5; done; done
+for p in $X_PORT $Y_PORT; do wait_http "http://127.0.0.1:$p/health" || true; done
 BODY=bench/bodies/chat-1k.json; KNOBS="x-mock-output-tokens: 120"
 [ "$SSE" = 1 ] && { BODY=bench/bodies/chat-stream.json; KNOBS="x-mock-chunks: 64|x-mock-chunk-delay-ms: 20|x-mock-output-tokens: 128"; }
 for p in $X_PORT $Y_PORT; do curl -fsS -o /dev/null -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' --data-binary @bench/bodies/chat-1k.json "http://127.0.0.1:$p/v1/chat/completions"; done
@@ -51,7 +45,6 @@ sleep 2
 rss() { awk '/VmRSS/{print $2}' "/proc/$1/status"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # user + system, in clock ticks
 TICK=$(getconf CLK_TCK)
-med() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 echo "start RSS KiB: X $(rss "$XP")  Y $(rss "$YP")"
 run_wrk() { WRK_BODY="$ROOT/$BODY" WRK_HEADERS="Authorization: Bearer $KEY|$KNOBS" taskset -c 0 wrk -t2 -c"$CONNS" -d"$2s" --latency -s "$ROOT/bench/wrk/post.lua" "http://127.0.0.1:$1/v1/chat/completions"; }
 if [ "$LATENCY" = 1 ]; then
@@ -59,7 +52,7 @@ if [ "$LATENCY" = 1 ]; then
   Logging__LogLevel__Default=Warning taskset -c 1 dotnet "$WORK/bin/PlainYarp/PlainYarp.dll" --urls "http://127.0.0.1:$B_PORT" \
     --Destination "http://127.0.0.1:$MOCK_PORT" >"$OUT/b.log" 2>&1 &
   PIDS+=($!)
-  for _ in $(seq 1 60); do curl -fsS -o /dev/null "http://127.0.0.1:$B_PORT/health" 2>/dev/null && break; sleep 0.5; done
+  wait_http "http://127.0.0.1:$B_PORT/health" || true
   hdr_of() { [ "$1" = "$B_PORT" ] && echo "Authorization: Bearer mock-client-key" || echo "Authorization: Bearer $KEY"; }
   for p in $B_PORT $X_PORT $Y_PORT; do
     WRK_BODY="$ROOT/$BODY" WRK_HEADERS="$(hdr_of $p)|$KNOBS" taskset -c 0 wrk -t2 -c32 -d20s -s "$ROOT/bench/wrk/post.lua" "http://127.0.0.1:$p/v1/chat/completions" >/dev/null

@@ -7,16 +7,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd); WORK="$ROOT/bench/.work"; OUT="$WORK/idle-trim"; rm -rf "$OUT"; mkdir -p "$OUT"
-PIDS=()
-cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT
-C_ENV=$(sed -n '/^ENV DOTNET_/,/[^\\]$/p' src/Proxy/Dockerfile | grep -o 'DOTNET_[A-Za-z0-9_]*=[^ \\]*' | tr '\n' ' ')   # as bench/run.sh
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
+C_ENV=$(dockerfile_env)
 MOCK_PORT=19589; C_PORT=19582
-env DOTNET_TieredPGO=1 Logging__LogLevel__Default=Warning taskset -c 0 dotnet "$WORK/bin/MockLlm/MockLlm.dll" --urls "http://127.0.0.1:$MOCK_PORT" >"$OUT/mockllm.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 1 60); do curl -fsS -o /dev/null "http://127.0.0.1:$MOCK_PORT/health" 2>/dev/null && break; sleep 0.5; done
-dotnet "$WORK/bin/LoadGen/LoadGen.dll" snapshot --mock "http://127.0.0.1:$MOCK_PORT" --keys 10000 --out "$OUT/snapshot.json" --key-out "$OUT/key.txt" >/dev/null
-KEY=$(cat "$OUT/key.txt")
+start_mock_and_snapshot $MOCK_PORT
 rss() { awk '/VmRSS/{printf "%.1f", $2/1024}' "/proc/$1/status"; }
 echo "| idle trim | RSS at start MiB | 5 s after the load MiB | 45 s after the load MiB | trims logged |"
 echo "|---|---:|---:|---:|---:|"
@@ -26,7 +21,7 @@ for variant in on off; do
     taskset -c 1 dotnet "$WORK/bin/Proxy/Proxy.dll" --urls "http://127.0.0.1:$C_PORT" --Proxy:Snapshot:File="$OUT/snapshot.json" \
     --Proxy:DataDirectory="$OUT/data-$variant" --Proxy:IdleTrim:Enabled=$enabled >"$OUT/proxy-$variant.log" 2>&1 &
   pid=$!; PIDS+=("$pid")
-  for _ in $(seq 1 60); do curl -fsS -o /dev/null "http://127.0.0.1:$C_PORT/health" 2>/dev/null && break; sleep 0.5; done
+  wait_http "http://127.0.0.1:$C_PORT/health" || true
   curl -fsS -o /dev/null -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' --data-binary @bench/bodies/chat-1k.json "http://127.0.0.1:$C_PORT/v1/chat/completions"
   sleep 3; start=$(rss "$pid")
   WRK_BODY="$ROOT/bench/bodies/chat-1k.json" WRK_HEADERS="Authorization: Bearer $KEY|x-mock-output-tokens: 120" \

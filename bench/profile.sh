@@ -21,16 +21,11 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-PIDS=()
-cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 MOCK_PORT=19189; C_PORT=19182
-env DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 DOTNET_TieredPGO=1 Logging__LogLevel__Default=Warning taskset -c 0 \
-  dotnet "$WORK/bin/MockLlm/MockLlm.dll" --urls "http://127.0.0.1:$MOCK_PORT" >"$OUT/mockllm.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 1 60); do curl -fsS -o /dev/null "http://127.0.0.1:$MOCK_PORT/health" 2>/dev/null && break; sleep 0.5; done
-dotnet "$WORK/bin/LoadGen/LoadGen.dll" snapshot --mock "http://127.0.0.1:$MOCK_PORT" --keys 10000 --out "$OUT/snapshot.json" --key-out "$OUT/key.txt" 2>/dev/null
-KEY=$(cat "$OUT/key.txt"); rm -rf "$OUT/proxy-data"
+start_mock_and_snapshot $MOCK_PORT
+rm -rf "$OUT/proxy-data"
 if [ "$ARM" = B ]; then
   env $EXTRA_ENV Logging__LogLevel__Default=Warning taskset -c 1 dotnet "$WORK/bin/PlainYarp/PlainYarp.dll" --urls "http://127.0.0.1:$C_PORT" --Destination "http://127.0.0.1:$MOCK_PORT" >"$OUT/target.log" 2>&1 &
 else
@@ -38,7 +33,7 @@ else
     --urls "http://127.0.0.1:$C_PORT" --Proxy:Snapshot:File="$OUT/snapshot.json" --Proxy:DataDirectory="$OUT/proxy-data" >"$OUT/target.log" 2>&1 &
 fi
 TPID=$!; PIDS+=("$TPID")
-for _ in $(seq 1 60); do curl -fsS -o /dev/null "http://127.0.0.1:$C_PORT/health" 2>/dev/null && break; sleep 0.5; done
+wait_http "http://127.0.0.1:$C_PORT/health" || true
 echo "start RSS: $(awk '/VmRSS/{print $2}' /proc/$TPID/status) KiB"
 BODY=bench/bodies/chat-1k.json; KNOBS="x-mock-output-tokens: 120"
 [ "$SSE" = 1 ] && { BODY=bench/bodies/chat-stream.json; KNOBS="x-mock-chunks: 64|x-mock-chunk-delay-ms: 20|x-mock-output-tokens: 128"; }

@@ -21,17 +21,11 @@ while [ $# -gt 0 ]; do
   esac
   shift
 done
-PIDS=()
-cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; }
-trap cleanup EXIT
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
 MOCK_PORT=19389; C_PORT=19382
-env DOTNET_TieredPGO=1 Logging__LogLevel__Default=Warning taskset -c 0 dotnet "$WORK/bin/MockLlm/MockLlm.dll" --urls "http://127.0.0.1:$MOCK_PORT" >"$OUT/mockllm.log" 2>&1 &
-PIDS+=($!)
-for _ in $(seq 1 60); do curl -fsS -o /dev/null "http://127.0.0.1:$MOCK_PORT/health" 2>/dev/null && break; sleep 0.5; done
-dotnet "$WORK/bin/LoadGen/LoadGen.dll" snapshot --mock "http://127.0.0.1:$MOCK_PORT" --keys 10000 --out "$OUT/snapshot.json" --key-out "$OUT/key.txt" >/dev/null
-KEY=$(cat "$OUT/key.txt")
+start_mock_and_snapshot $MOCK_PORT
 part() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/smaps_rollup"; }
-med() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 declare -A RSS ANON FILE SHMEM
 echo "| round | variant | RSS MiB | anonymous MiB | file-backed MiB | shared (JIT double mapping) MiB |"
 echo "|---:|---|---:|---:|---:|---:|"
@@ -43,7 +37,7 @@ for round in $(seq 1 "$ROUNDS"); do
     env $envs MOCKLLM_API_KEY=bench-upstream-key Logging__LogLevel__Default=Warning taskset -c 1 dotnet "$bin/Proxy.dll" \
       --urls "http://127.0.0.1:$C_PORT" --Proxy:Snapshot:File="$OUT/snapshot.json" --Proxy:DataDirectory="$OUT/data" $args >"$OUT/$v.log" 2>&1 &
     pid=$!; PIDS+=("$pid")
-    for _ in $(seq 1 120); do curl -fsS -o /dev/null "http://127.0.0.1:$C_PORT/health" 2>/dev/null && break; sleep 0.5; done
+    wait_http "http://127.0.0.1:$C_PORT/health" 120 || true
     curl -fsS -o /dev/null -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
       --data-binary @bench/bodies/chat-1k.json "http://127.0.0.1:$C_PORT/v1/chat/completions"
     sleep 3

@@ -1,0 +1,26 @@
+# Shared by the tuning scripts (compare.sh, profile.sh, idle-trim.sh, start-memory.sh), sourced
+# after they set ROOT, WORK and OUT: what they start is stopped by PID when they exit.
+# shellcheck shell=bash
+PIDS=()
+bench_cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; }
+trap bench_cleanup EXIT
+
+# Waits until URL answers (up to TRIES half-seconds, default 60).
+wait_http() { for _ in $(seq 1 "${2:-60}"); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.5; done; return 1; }
+
+# The median of its arguments.
+med() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+# The DOTNET_* settings src/Proxy/Dockerfile ships (bench/run.sh reads them the same way).
+dockerfile_env() { sed -n '/^ENV DOTNET_/,/[^\\]$/p' "$ROOT/src/Proxy/Dockerfile" | grep -o 'DOTNET_[A-Za-z0-9_]*=[^ \\]*' | tr '\n' ' '; }
+
+# MockLlm on CPU 0 at port $1, as bench/run.sh runs it, then the benchmark's 10,001-key snapshot
+# pointing at it: $OUT/snapshot.json, and its key in KEY.
+start_mock_and_snapshot() {
+  env DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 DOTNET_TieredPGO=1 Logging__LogLevel__Default=Warning taskset -c 0 \
+    dotnet "$WORK/bin/MockLlm/MockLlm.dll" --urls "http://127.0.0.1:$1" >"$OUT/mockllm.log" 2>&1 &
+  PIDS+=($!)
+  wait_http "http://127.0.0.1:$1/health"
+  dotnet "$WORK/bin/LoadGen/LoadGen.dll" snapshot --mock "http://127.0.0.1:$1" --keys 10000 --out "$OUT/snapshot.json" --key-out "$OUT/key.txt" >/dev/null 2>&1
+  KEY=$(cat "$OUT/key.txt")
+}
