@@ -35,9 +35,9 @@ public sealed class BpeCounterTests
     ];
 
     // Lazy: the reference holds ~60 MB, which the footprint test must not count as the counter's.
-    private static readonly Lazy<ConcurrentReference> LazyReferences = new(() => new ConcurrentReference());
+    private static readonly Lazy<LibraryReference> LazyReferences = new(() => new LibraryReference());
 
-    private static ConcurrentReference References => LazyReferences.Value;
+    private static LibraryReference References => LazyReferences.Value;
 
     [Theory]
     [InlineData("o200k_base")]
@@ -279,7 +279,7 @@ public sealed class BpeCounterTests
     /// enough other words have pushed that entry out it counts <c>&lt;|endoftext|&gt;</c> as 7 tokens
     /// (seen here: a quarter of the generated texts counted 6 higher by the long-lived instance).
     /// </summary>
-    private sealed class ConcurrentReference
+    private sealed class LibraryReference
     {
         private readonly Dictionary<string, Tokenizer> _tokenizers = Encodings.ToDictionary(name => name, name => (Tokenizer)TiktokenTokenizer.CreateForEncoding(name));
 

@@ -68,6 +68,6 @@ public sealed class PromptTokenEstimatorTests
         Assert.Same(Tokenizers.For("o200k_base"), Tokenizers.For(null));
         Assert.Same(Tokenizers.For("o200k_base"), Tokenizers.For("llama-3"));
         Assert.NotSame(Tokenizers.For("o200k_base"), Tokenizers.For("cl100k_base"));
-        Assert.NotEqual(Tokenizers.Count(Tokenizers.For("cl100k_base"), "ваш токенизатор"), Tokenizers.Count(Tokenizers.For("o200k_base"), "ваш токенизатор"));
+        Assert.NotEqual(Tokenizers.For("cl100k_base").Count("ваш токенизатор"), Tokenizers.For("o200k_base").Count("ваш токенизатор"));
     }
 }

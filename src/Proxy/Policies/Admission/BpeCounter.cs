@@ -37,9 +37,8 @@ internal sealed partial class BpeCounter
     private readonly Regex _pattern;
     private readonly string[] _specialTokens;
 
-    private BpeCounter(string name, byte[] bytes, int[] starts, int[] ranks, Regex pattern, string[] specialTokens)
+    private BpeCounter(byte[] bytes, int[] starts, int[] ranks, Regex pattern, string[] specialTokens)
     {
-        Name = name;
         _bytes = bytes;
         _starts = starts;
         _ranks = ranks;
@@ -57,9 +56,6 @@ internal sealed partial class BpeCounter
             _table[slot] = entry + 1;
         }
     }
-
-    /// <summary>The encoding's name (<c>o200k_base</c>, <c>cl100k_base</c>).</summary>
-    public string Name { get; }
 
     /// <summary>Tokens in the vocabulary (special tokens not included).</summary>
     public int VocabularySize => _ranks.Length;
@@ -117,7 +113,7 @@ internal sealed partial class BpeCounter
             ranks.Add(rank);
             lineNumber++;
         }
-        return new BpeCounter(name, bytes.WrittenSpan.ToArray(), [.. starts], [.. ranks], pattern, specialTokens);
+        return new BpeCounter(bytes.WrittenSpan.ToArray(), [.. starts], [.. ranks], pattern, specialTokens);
     }
 
     /// <summary>The number of tokens <paramref name="text"/> encodes to.</summary>

@@ -47,7 +47,7 @@ internal static class PromptTokenEstimator
     {
         long total = ReplyPriming;
         if (root.TryGetProperty("system"u8, out var system) && system.ValueKind != JsonValueKind.Null)
-            total += PerMessage + Text(tokenizer, "system") + CountContent(system, tokenizer);
+            total += PerMessage + tokenizer.Count("system") + CountContent(system, tokenizer);
         if (root.TryGetProperty("messages"u8, out var messages) && messages.ValueKind == JsonValueKind.Array)
         {
             foreach (var message in messages.EnumerateArray()) total += CountMessage(message, tokenizer);
@@ -60,12 +60,12 @@ internal static class PromptTokenEstimator
     {
         long total = ReplyPriming;
         if (root.TryGetProperty("instructions"u8, out var instructions) && instructions.ValueKind == JsonValueKind.String)
-            total += PerMessage + Text(tokenizer, "system") + String(instructions, tokenizer);
+            total += PerMessage + tokenizer.Count("system") + String(instructions, tokenizer);
         if (root.TryGetProperty("input"u8, out var input))
         {
             if (input.ValueKind == JsonValueKind.String)
             {
-                total += PerMessage + Text(tokenizer, "user") + String(input, tokenizer);
+                total += PerMessage + tokenizer.Count("user") + String(input, tokenizer);
             }
             else if (input.ValueKind == JsonValueKind.Array)
             {
@@ -154,15 +154,13 @@ internal static class PromptTokenEstimator
     private static long CountRaw(JsonElement root, ReadOnlySpan<byte> property, BpeCounter tokenizer) =>
         root.TryGetProperty(property, out var value) && value.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined) ? Raw(value, tokenizer) : 0;
 
-    private static int Raw(JsonElement value, BpeCounter tokenizer) => Tokenizers.CountUtf8(tokenizer, JsonMarshal.GetRawUtf8Value(value));
-
-    private static int Text(BpeCounter tokenizer, string text) => Tokenizers.Count(tokenizer, text);
+    private static int Raw(JsonElement value, BpeCounter tokenizer) => tokenizer.CountUtf8(JsonMarshal.GetRawUtf8Value(value));
 
     /// <summary>A JSON string's tokens; unescaped without allocating unless it has escapes.</summary>
     private static int String(JsonElement value, BpeCounter tokenizer)
     {
         var raw = JsonMarshal.GetRawUtf8Value(value);
-        if (raw.Length >= 2 && raw[1..^1].IndexOf((byte)'\\') < 0) return Tokenizers.CountUtf8(tokenizer, raw[1..^1]);
-        return Tokenizers.Count(tokenizer, value.GetString());
+        if (raw.Length >= 2 && raw[1..^1].IndexOf((byte)'\\') < 0) return tokenizer.CountUtf8(raw[1..^1]);
+        return tokenizer.Count(value.GetString());
     }
 }

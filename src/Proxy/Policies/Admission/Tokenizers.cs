@@ -29,9 +29,4 @@ internal static class Tokenizers
 
     /// <summary>Both vocabularies are loaded.</summary>
     public static bool Loaded => O200kCounter.IsValueCreated && Cl100kCounter.IsValueCreated;
-
-    public static int Count(BpeCounter counter, ReadOnlySpan<char> text) => counter.Count(text);
-
-    /// <summary>Counts UTF-8 text.</summary>
-    public static int CountUtf8(BpeCounter counter, ReadOnlySpan<byte> utf8) => counter.CountUtf8(utf8);
 }

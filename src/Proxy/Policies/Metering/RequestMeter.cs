@@ -46,7 +46,7 @@ internal sealed class RequestMeter(bool perResponseUsage) : IRelayObserver, IDis
         {
             if (_length + text.Length > FlushChars && Tokenizer is not null && _length > 0)
             {
-                _flushedTokens += Admission.Tokenizers.Count(Tokenizer, _text.AsSpan(0, _length));
+                _flushedTokens += Tokenizer.Count(_text.AsSpan(0, _length));
                 _length = 0;
             }
             if (_length + text.Length > _text.Length)
@@ -67,7 +67,7 @@ internal sealed class RequestMeter(bool perResponseUsage) : IRelayObserver, IDis
 
     /// <summary>Tokens of the text kept (all text, or since the last report for per-response usage).</summary>
     public long CountText(Admission.BpeCounter tokenizer) =>
-        _flushedTokens + (_length == 0 ? 0 : Admission.Tokenizers.Count(tokenizer, _text.AsSpan(0, _length)));
+        _flushedTokens + (_length == 0 ? 0 : tokenizer.Count(_text.AsSpan(0, _length)));
 
     public bool HasText => _length > 0 || _flushedTokens > 0;
 
