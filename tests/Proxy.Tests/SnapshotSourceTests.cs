@@ -143,6 +143,29 @@ public sealed class SnapshotSourceTests : IDisposable
     }
 
     [Fact]
+    public void LastKnownGood_IsWrittenInPieces_NotBuiltWholeInMemory()
+    {
+        // A 10,000-key snapshot is megabytes of JSON: building it whole (and the pooled buffers
+        // that grew to hold it) stayed in the heap of every proxy (bench/start-memory.sh: 5 MiB).
+        var lkg = new LastKnownGood(Options.Create(new ProxyOptions { DataDirectory = _dir.FullName }), NullLogger<LastKnownGood>.Instance);
+        var snapshot = TestWorld.Snapshot("http://127.0.0.1:9", revision: 4);
+        var template = snapshot.Keys[0];
+        snapshot.Keys = [.. snapshot.Keys, .. Enumerable.Range(0, 10_000).Select(i => template with { KeyId = $"bulk{i:D8}" })];
+        var store = Compiled.Store();
+        Assert.True(store.TryApply(snapshot, "file", out _));
+        lkg.Write(store.Current!); // the first write warms the serializer up
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        lkg.Write(store.Current!);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        var length = new FileInfo(lkg.Path).Length;
+        Assert.True(length > 2_000_000, $"the file has {length} bytes");
+        Assert.True(allocated < length / 4, $"{allocated} bytes allocated to write {length} bytes");
+        Assert.Equal(snapshot.Keys.Count, lkg.Read()!.Keys.Count);
+    }
+
+    [Fact]
     public async Task Proxy_StartsFromTheLastKnownGood_WhenNoSourceAnswers()
     {
         var data = _dir.CreateSubdirectory("data").FullName;

@@ -31,6 +31,13 @@ public static class SnapshotJson
         await JsonSerializer.DeserializeAsync(utf8Json, SnapshotJsonContext.Default.GatewaySnapshot, cancellationToken).ConfigureAwait(false)
         ?? throw new JsonException("The snapshot is null.");
 
+    /// <summary>
+    /// Writes a snapshot to <paramref name="utf8Json"/> in pieces, without building the whole
+    /// document in memory first (a 10,000-key snapshot is megabytes of JSON).
+    /// </summary>
+    public static void Serialize(Stream utf8Json, GatewaySnapshot snapshot) =>
+        JsonSerializer.Serialize(utf8Json, snapshot, SnapshotJsonContext.Default.GatewaySnapshot);
+
     public static byte[] SerializeToUtf8Bytes(GatewaySnapshot snapshot) =>
         JsonSerializer.SerializeToUtf8Bytes(snapshot, SnapshotJsonContext.Default.GatewaySnapshot);
 }
