@@ -1,4 +1,6 @@
+using System.Runtime.CompilerServices;
 using Gateway.Contracts.Snapshot;
+using Gateway.Proxy.Snapshots;
 using Gateway.Proxy.Tests.Infrastructure;
 
 namespace Gateway.Proxy.Tests;
@@ -25,6 +27,51 @@ public sealed class SnapshotStoreTests
         Assert.True(current.TryGetVersion("legacy-v2".AsSpan(), out var legacy));
         Assert.Equal("@1767225600", legacy.DeprecationHeader);
         Assert.Equal("Thu, 01 Jan 2099 00:00:00 GMT", legacy.SunsetHeader);
+    }
+
+    [Fact]
+    public void Compile_KeepsNoKeySpec_AndKeysWithTheSameSubscriptionsShareOneArray()
+    {
+        // Tens of thousands of keys: the compiled view holds what the request path needs of each,
+        // not the deserialized spec with its hex hash and repeated strings.
+        var (compiled, specs) = CompileAndForgetTheSpec();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+
+        Assert.All(specs, spec => Assert.False(spec.TryGetTarget(out _), "a key spec is still reachable"));
+        Assert.Empty(compiled.Spec.Keys);
+        var one = compiled.Keys["testkey00001"];
+        var two = compiled.Keys["testkey00002"];
+        var narrow = compiled.Keys["testkey00004"];
+        Assert.Same(one.Subscriptions, two.Subscriptions);
+        Assert.NotSame(one.Subscriptions, narrow.Subscriptions);
+        Assert.Equal(["sub-embed"], narrow.Subscriptions.Select(s => s.Id));
+        Assert.Equal(Gateway.Contracts.Keys.ApiKeyFormat.HashToHex(TestWorld.Key), Convert.ToHexStringLower(one.Hash));
+        Assert.True(two.Revoked);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static (CompiledSnapshot Compiled, WeakReference<ApiKeySpec>[] Specs) CompileAndForgetTheSpec()
+    {
+        var snapshot = Valid();
+        return (Compiled.Of(snapshot), [.. snapshot.Keys.Select(k => new WeakReference<ApiKeySpec>(k))]);
+    }
+
+    [Fact]
+    public void ToSpec_GivesBackEveryKeyAsApplied()
+    {
+        var snapshot = Valid();
+        snapshot.Keys = [.. snapshot.Keys.Select((k, i) => i == 0 ? k with { Limits = new LimitSpec(RequestsPerMinute: 7) } : k)];
+
+        var back = Compiled.Of(snapshot).ToSpec();
+
+        Assert.Equal(snapshot.Revision, back.Revision);
+        Assert.Equal(snapshot.Subscriptions, back.Subscriptions);
+        Assert.Equal(Describe(snapshot.Keys), Describe(back.Keys));
+        static string[] Describe(IEnumerable<ApiKeySpec> keys) => [.. keys
+            .Select(k => $"{k.KeyId} {k.Hash} {k.TeamId} {k.Application} {k.ExpiresAt:O} {string.Join(',', k.SubscriptionIds)} {k.Status} {k.Limits}")
+            .Order(StringComparer.Ordinal)];
     }
 
     [Fact]

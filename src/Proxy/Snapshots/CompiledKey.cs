@@ -2,23 +2,49 @@ using Gateway.Contracts.Snapshot;
 
 namespace Gateway.Proxy.Snapshots;
 
-/// <summary>An API key as the proxy knows it: the SHA-256 of the key, never the key.</summary>
-internal sealed class CompiledKey(ApiKeySpec spec, byte[] hash, CompiledTeam team, CompiledSubscription[] subscriptions)
+/// <summary>
+/// An API key as the proxy knows it: the SHA-256 of the key, never the key. A snapshot carries
+/// one per key (tens of thousands in a large bank), so it holds only what the request path needs,
+/// with the hash inline and the team and subscriptions shared, not the <see cref="ApiKeySpec"/>
+/// and its strings; <see cref="ToSpec"/> gives the spec back for the last-known-good file.
+/// </summary>
+internal sealed class CompiledKey
 {
-    public ApiKeySpec Spec { get; } = spec;
+    private readonly Sha256Hash _hash;
 
-    public string KeyId => Spec.KeyId;
+    public CompiledKey(ApiKeySpec spec, CompiledTeam team, CompiledSubscription[] subscriptions)
+    {
+        if (Convert.FromHexString(spec.Hash, _hash, out _, out var written) != System.Buffers.OperationStatus.Done || written != Sha256Hash.Length)
+            throw new FormatException($"Key '{spec.KeyId}': the hash is not 64 hex digits.");
+        KeyId = spec.KeyId;
+        Application = spec.Application;
+        ExpiresAt = spec.ExpiresAt;
+        Status = spec.Status;
+        Limits = spec.Limits;
+        Team = team;
+        Subscriptions = subscriptions;
+    }
+
+    public string KeyId { get; }
+
+    public string Application { get; }
 
     /// <summary>The 32 bytes of the SHA-256 of the whole key.</summary>
-    public ReadOnlySpan<byte> Hash => hash;
+    public ReadOnlySpan<byte> Hash => _hash;
 
-    public CompiledTeam Team { get; } = team;
+    public CompiledTeam Team { get; }
 
-    public CompiledSubscription[] Subscriptions { get; } = subscriptions;
+    /// <summary>The key's subscriptions; keys with the same set share one array.</summary>
+    public CompiledSubscription[] Subscriptions { get; }
 
-    public DateTimeOffset ExpiresAt => Spec.ExpiresAt;
+    public DateTimeOffset ExpiresAt { get; }
 
-    public bool Revoked => Spec.Status == KeyStatus.Revoked;
+    public KeyStatus Status { get; }
+
+    public bool Revoked => Status == KeyStatus.Revoked;
+
+    /// <summary>The key's own rate limits, if any.</summary>
+    public LimitSpec? Limits { get; }
 
     /// <summary>The key's subscription to <paramref name="model"/>, found without allocating.</summary>
     public bool TryGetSubscription(CompiledModel model, out CompiledSubscription subscription)
@@ -33,6 +59,21 @@ internal sealed class CompiledKey(ApiKeySpec spec, byte[] hash, CompiledTeam tea
         }
         subscription = null!;
         return false;
+    }
+
+    /// <summary>The key as the snapshot described it.</summary>
+    public ApiKeySpec ToSpec() => new(KeyId, Convert.ToHexStringLower(Hash), Team.Id, Application, ExpiresAt, [.. Subscriptions.Select(s => s.Id)])
+    {
+        Status = Status,
+        Limits = Limits,
+    };
+
+    [System.Runtime.CompilerServices.InlineArray(Length)]
+    private struct Sha256Hash
+    {
+        public const int Length = 32;
+
+        private byte _first;
     }
 }
 

@@ -35,8 +35,14 @@ internal sealed class CompiledSnapshot
         _versions = versions.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
-    /// <summary>The snapshot this view was compiled from (kept for the last-known-good file and <c>/v1/models</c>).</summary>
+    /// <summary>
+    /// The snapshot this view was compiled from, without its keys (<see cref="Keys"/> holds them
+    /// compiled; <see cref="ToSpec"/> gives the whole snapshot back).
+    /// </summary>
     public GatewaySnapshot Spec { get; }
+
+    /// <summary>The whole snapshot, keys included, as it was applied (for the last-known-good file).</summary>
+    public GatewaySnapshot ToSpec() => Spec with { Keys = [.. Keys.Values.Select(k => k.ToSpec())] };
 
     public long Revision => Spec.Revision;
 

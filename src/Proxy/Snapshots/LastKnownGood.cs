@@ -26,7 +26,7 @@ internal sealed partial class LastKnownGood(IOptions<ProxyOptions> options, ILog
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
             using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
             {
-                SnapshotJson.Serialize(stream, snapshot.Spec);
+                SnapshotJson.Serialize(stream, snapshot.ToSpec());
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temp, Path, overwrite: true);

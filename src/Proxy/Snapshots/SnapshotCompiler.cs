@@ -59,16 +59,24 @@ internal sealed class SnapshotCompiler(CredentialResolver credentials, Deploymen
             subscriptions[s.Id] = new CompiledSubscription(s, teams[s.TeamId], model, pinned);
         }
 
-        var keys = new Dictionary<string, CompiledKey>(StringComparer.Ordinal);
+        // Keys with the same subscriptions (most of a team's keys) share one array.
+        var keys = new Dictionary<string, CompiledKey>(snapshot.Keys.Count, StringComparer.Ordinal);
+        var subscriptionSets = new Dictionary<string, CompiledSubscription[]>(StringComparer.Ordinal);
         foreach (var k in snapshot.Keys)
         {
-            var subs = new CompiledSubscription[k.SubscriptionIds.Count];
-            for (var i = 0; i < subs.Length; i++) subs[i] = subscriptions[k.SubscriptionIds[i]];
-            keys[k.KeyId] = new CompiledKey(k, Convert.FromHexString(k.Hash), teams[k.TeamId], subs);
+            var setKey = string.Join('\n', k.SubscriptionIds);
+            if (!subscriptionSets.TryGetValue(setKey, out var subs))
+            {
+                subs = new CompiledSubscription[k.SubscriptionIds.Count];
+                for (var i = 0; i < subs.Length; i++) subs[i] = subscriptions[k.SubscriptionIds[i]];
+                subscriptionSets[setKey] = subs;
+            }
+            keys[k.KeyId] = new CompiledKey(k, teams[k.TeamId], subs);
         }
 
         return new CompiledSnapshot(
-            snapshot,
+            // The compiled keys hold what the proxy needs of each key; the specs are not kept.
+            snapshot with { Keys = [] },
             source,
             keys.ToFrozenDictionary(StringComparer.Ordinal),
             models.ToFrozenDictionary(StringComparer.Ordinal),

@@ -33,7 +33,7 @@ internal static class AdmissionPlanner
 
         CounterCheck[]? checks = null;
         var count = 0;
-        Add(ref checks, ref count, ticket, CounterScope.Key, request.Key!.KeyId, request.Key.Spec.Limits, consumesTokens);
+        Add(ref checks, ref count, ticket, CounterScope.Key, request.Key!.KeyId, request.Key.Limits, consumesTokens);
         Add(ref checks, ref count, ticket, CounterScope.Subscription, subscription.Id, subscription.Spec.Limits, consumesTokens);
         Add(ref checks, ref count, ticket, CounterScope.Team, subscription.Team.Id, subscription.Team.Spec.Limits, consumesTokens);
         if (consumesTokens && subscription.Spec.Budget is { } budget) AddBudget(ref checks, ref count, ticket, subscription, budget, version.Spec.Prices, now);
