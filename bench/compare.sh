@@ -31,7 +31,7 @@ MOCK_PORT=19289; X_PORT=19282; Y_PORT=19283
 start_mock_and_snapshot $MOCK_PORT
 start() { # name port bin env args
   rm -rf "$OUT/data-$1"
-  env $4 MOCKLLM_API_KEY=bench-upstream-key Logging__LogLevel__Default=Warning taskset -c 1 dotnet "$3/Proxy.dll" \
+  env $4 MOCKLLM_API_KEY=bench-upstream-key Logging__LogLevel__Default=Warning taskset -c 1 $(proxy_cmd "$3") \
     --urls "http://127.0.0.1:$2" --Proxy:Snapshot:File="$OUT/snapshot.json" --Proxy:DataDirectory="$OUT/data-$1" $5 >"$OUT/$1.log" 2>&1 &
   PIDS+=($!); echo $! > "$OUT/$1.pid"
 }

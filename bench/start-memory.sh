@@ -34,7 +34,7 @@ for round in $(seq 1 "$ROUNDS"); do
     if [ $v = x ]; then bin=$XBIN; envs=$XENV; args=$XARGS; else bin=$YBIN; envs=$YENV; args=$YARGS; fi
     rm -rf "$OUT/data"
     # shellcheck disable=SC2086 # the variant's environment and arguments are word lists
-    env $envs MOCKLLM_API_KEY=bench-upstream-key Logging__LogLevel__Default=Warning taskset -c 1 dotnet "$bin/Proxy.dll" \
+    env $envs MOCKLLM_API_KEY=bench-upstream-key Logging__LogLevel__Default=Warning taskset -c 1 $(proxy_cmd "$bin") \
       --urls "http://127.0.0.1:$C_PORT" --Proxy:Snapshot:File="$OUT/snapshot.json" --Proxy:DataDirectory="$OUT/data" $args >"$OUT/$v.log" 2>&1 &
     pid=$!; PIDS+=("$pid")
     wait_http "http://127.0.0.1:$C_PORT/health" 120 || true

@@ -11,6 +11,9 @@ public sealed class OptionsTests
     [InlineData("Proxy:MaxRequestBodyBytes", "10")]
     [InlineData("Proxy:Snapshot:PollSeconds", "0")]
     [InlineData("Proxy:DefaultRun:Enabled", "true")]
+    [InlineData("Proxy:Usage:ChannelCapacity", "1")]
+    [InlineData("Proxy:Counters:Store", "Redis")]
+    [InlineData("Proxy:ControlPlane:GrpcUrl", "not a url")]
     public async Task BadSettings_StopTheStart(string key, string value)
     {
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() =>

@@ -1,7 +1,7 @@
-using Gateway.Proxy.Snapshots;
 using Gateway.Proxy.Snapshots.Grpc;
-using Gateway.Proxy.Usage;
+using Gateway.Proxy.Snapshots;
 using Gateway.Proxy.Usage.Grpc;
+using Gateway.Proxy.Usage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -19,8 +19,8 @@ internal static class ControlPlaneExtensions
     {
         services.AddOptions<ControlPlaneOptions>()
             .BindConfiguration(ControlPlaneOptions.Section)
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ControlPlaneOptions>, ControlPlaneOptionsDataAnnotations>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ControlPlaneOptions>, ControlPlaneOptionsValidator>());
         if (string.IsNullOrWhiteSpace(configuration[$"{ControlPlaneOptions.Section}:{nameof(ControlPlaneOptions.GrpcUrl)}"])) return services;
 

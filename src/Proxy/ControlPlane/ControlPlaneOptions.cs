@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using Gateway.Contracts.Snapshot;
+using Microsoft.Extensions.Options;
 
 namespace Gateway.Proxy.ControlPlane;
 
@@ -145,3 +146,11 @@ internal sealed class ControlPlaneOptions : IValidatableObject
 
     private static ValidationResult Error(string message, string member) => new(message, [member]);
 }
+
+/// <summary>
+/// The data annotations of <see cref="ControlPlaneOptions"/> (and its <see cref="System.ComponentModel.DataAnnotations.IValidatableObject"/>
+/// rules), checked by code generated at compile time rather than by reflection, so they hold in a
+/// trimmed or Native AOT build too.
+/// </summary>
+[OptionsValidator]
+internal sealed partial class ControlPlaneOptionsDataAnnotations : IValidateOptions<ControlPlaneOptions>;

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Gateway.Proxy.Policies.Routing;
+using Microsoft.Extensions.Options;
 
 namespace Gateway.Proxy.Hosting;
 
@@ -62,3 +63,11 @@ internal sealed class DefaultRunOptions
 
     public string? MockLlmUrl { get; set; }
 }
+
+/// <summary>
+/// The data annotations of <see cref="ProxyOptions"/> (and its <see cref="System.ComponentModel.DataAnnotations.IValidatableObject"/>
+/// rules), checked by code generated at compile time rather than by reflection, so they hold in a
+/// trimmed or Native AOT build too.
+/// </summary>
+[OptionsValidator]
+internal sealed partial class ProxyOptionsDataAnnotations : IValidateOptions<ProxyOptions>;

@@ -12,6 +12,7 @@ using Gateway.Proxy.Snapshots;
 using Gateway.Proxy.Telemetry;
 using Gateway.Proxy.Usage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Gateway.Proxy.Hosting;
 
@@ -36,8 +37,8 @@ internal static class ProxyServiceExtensions
         var services = builder.Services;
         services.AddOptions<ProxyOptions>()
             .BindConfiguration(ProxyOptions.Section)
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProxyOptions>, ProxyOptionsDataAnnotations>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ProxyTelemetry>();
         services.AddHttpForwarder();

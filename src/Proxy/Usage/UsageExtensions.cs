@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Proxy.Usage;
@@ -13,8 +14,8 @@ internal static class UsageExtensions
     {
         services.AddOptions<UsageOptions>()
             .BindConfiguration(UsageOptions.Section)
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UsageOptions>, UsageOptionsDataAnnotations>());
         services.AddSingleton<UsageMetrics>();
         services.AddSingleton<UsageSpool>();
         services.AddSingleton<NdjsonLedgerShipper>();

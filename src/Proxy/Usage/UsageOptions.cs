@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Gateway.Proxy.Usage;
 
@@ -59,3 +60,11 @@ internal static class UsageShipperKeys
 {
     public const string Grpc = "grpc";
 }
+
+/// <summary>
+/// The data annotations of <see cref="UsageOptions"/> (and its <see cref="System.ComponentModel.DataAnnotations.IValidatableObject"/>
+/// rules), checked by code generated at compile time rather than by reflection, so they hold in a
+/// trimmed or Native AOT build too.
+/// </summary>
+[OptionsValidator]
+internal sealed partial class UsageOptionsDataAnnotations : IValidateOptions<UsageOptions>;

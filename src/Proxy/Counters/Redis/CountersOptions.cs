@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Gateway.Proxy.Counters.Redis;
 
@@ -90,3 +91,11 @@ internal sealed class RedisFailureOptions
     /// <summary>Monthly token and money budgets.</summary>
     public CounterFailureMode Budgets { get; set; } = CounterFailureMode.FailClosed;
 }
+
+/// <summary>
+/// The data annotations of <see cref="CountersOptions"/> (and its <see cref="System.ComponentModel.DataAnnotations.IValidatableObject"/>
+/// rules), checked by code generated at compile time rather than by reflection, so they hold in a
+/// trimmed or Native AOT build too.
+/// </summary>
+[OptionsValidator]
+internal sealed partial class CountersOptionsDataAnnotations : IValidateOptions<CountersOptions>;
