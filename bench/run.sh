@@ -2,29 +2,33 @@
 # The benchmark harness (BENCHMARKS.md). One command:
 #   bench/run.sh            full run: 3 interleaved rounds, writes bench/results/<date>.md and docs/benchmarks.md
 #   bench/run.sh --quick    1 short round (< 5 min), writes bench/results/<date>-quick.md only
-# Options: --rounds N, --figures F1,F2,F3,F4,F6, --no-peer (skip arm D),
+# Options: --rounds N, --figures F1,F2,F3,F4,F6, --no-peer (skip arm D), --aot / --no-aot (arm N:
+#          on by default in a full run, off in a quick one, whose 5 minutes a native build does not fit),
 #          --report-only (rewrite the report, charts and docs from the day's existing .jsonl).
 # Arms: A direct to MockLlm, B plain YARP (bench/PlainYarp), C our Proxy with every policy on,
-# D the Portkey gateway from npm. Release builds; the process under test on CPU 1, MockLlm and the
+# D the Portkey gateway from npm, N the same proxy as C built with Native AOT (src/Proxy/Dockerfile.aot). Release builds; the process under test on CPU 1, MockLlm and the
 # load generators on CPU 0. Everything started here is stopped by its own PID on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 WORK="$ROOT/bench/.work"
 PEERS="$ROOT/bench/.peers"
-QUICK=0; ROUNDS=3; FIGURES="F1,F2,F3,F4,F6"; PEER=1; REPORT_ONLY=0; RUN_ARGS="$*"
+QUICK=0; ROUNDS=3; FIGURES="F1,F2,F3,F4,F6"; PEER=1; AOT=""; REPORT_ONLY=0; RUN_ARGS="$*"
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) QUICK=1; ROUNDS=1 ;;
     --rounds) ROUNDS="$2"; shift ;;
     --figures) FIGURES="$2"; shift ;;
     --no-peer) PEER=0 ;;
+    --aot) AOT=1 ;;
+    --no-aot) AOT=0 ;;
     --report-only) REPORT_ONLY=1 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
 done
 has() { [[ ",$FIGURES," == *",$1,"* ]]; }
+[ -n "$AOT" ] || AOT=$([ "$QUICK" = 1 ] && echo 0 || echo 1)
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 if [ "$QUICK" = 1 ]; then
@@ -54,7 +58,7 @@ if [ "$FD_LIMIT" != unlimited ] && [ $(( (FD_LIMIT - 1500) / 2 )) -lt "$F4_WS" ]
   F4_WS=$(( (FD_LIMIT - 1500) / 2 / 500 * 500 ))
 fi
 
-MOCK_PORT=19089; B_PORT=19081; C_PORT=19082; D_PORT=19083
+MOCK_PORT=19089; B_PORT=19081; C_PORT=19082; D_PORT=19083; N_PORT=19084
 MACHINE="$(nproc) cores, $(lscpu 2>/dev/null | sed -n 's/^Model name:[[:space:]]*//p' | head -1), $(free -g | awk '/Mem:/{print $2}') GiB RAM, $(uname -sr), .NET SDK $(dotnet --version)"
 
 # ---------- processes we start, stopped by PID ----------
@@ -74,6 +78,8 @@ wait_http() { # url, name
 # Arm C runs with the runtime settings the proxy ships with: its runtimeconfig (Proxy.csproj) and
 # the DOTNET_* variables of its Dockerfile (settings only the environment can set).
 C_ENV=$(sed -n '/^ENV DOTNET_/,/[^\\]$/p' src/Proxy/Dockerfile | grep -o 'DOTNET_[A-Za-z0-9_]*=[^ \\]*' | tr '\n' ' ')
+# Arm N likewise with the DOTNET_* variables of the native image's Dockerfile.
+N_ENV=$(sed -n '/^ENV DOTNET_/,/[^\\]$/p' src/Proxy/Dockerfile.aot | grep -o 'DOTNET_[A-Za-z0-9_]*=[^ \\]*' | tr '\n' ' ')
 
 LOADGEN="dotnet $WORK/bin/LoadGen/LoadGen.dll"
 if [ "$REPORT_ONLY" = 0 ]; then
@@ -91,6 +97,16 @@ else
     dotnet publish "$p" -c Release -o "$WORK/bin/$name" -p:UseAppHost=false --nologo -v quiet >/dev/null
   done
   echo "$STAMP" > "$WORK/bin/.stamp"
+fi
+if [ "$AOT" = 1 ] && [ "$(cat "$WORK/bin/.stamp-aot" 2>/dev/null)" != "$STAMP" ]; then
+  # Native AOT links with clang, or with gcc where clang is missing (this machine).
+  LINKER=$(command -v clang >/dev/null || echo "-p:CppCompilerAndLinker=gcc")
+  log "building the Native AOT proxy (arm N, ~3 min)"
+  if dotnet publish src/Proxy -c Release -r linux-x64 -p:PublishAot=true $LINKER -o "$WORK/bin/Proxy-aot" --nologo -v quiet >"$WORK/aot-build.log" 2>&1; then
+    echo "$STAMP" > "$WORK/bin/.stamp-aot"
+  else
+    log "Native AOT build failed (bench/.work/aot-build.log): arm N skipped"; AOT=0
+  fi
 fi
 
 if [ "$PEER" = 1 ] && [ ! -f "$PEERS/node_modules/@portkey-ai/gateway/build/start-server.js" ]; then
@@ -121,6 +137,15 @@ env $C_ENV MOCKLLM_API_KEY=bench-upstream-key Logging__LogLevel__Default=Warning
   >"$WORK/proxy.log" 2>&1 &
 C_PID=$!; PIDS+=("$C_PID")
 
+if [ "$AOT" = 1 ]; then
+  log "starting the Native AOT gateway (N) on CPU $CPU_SUT, environment: $N_ENV"
+  rm -rf "$WORK/proxy-aot-data"
+  env $N_ENV MOCKLLM_API_KEY=bench-upstream-key Logging__LogLevel__Default=Warning $PIN_SUT "$WORK/bin/Proxy-aot/Proxy" \
+    --urls "http://127.0.0.1:$N_PORT" --Proxy:Snapshot:File="$WORK/snapshot.json" --Proxy:DataDirectory="$WORK/proxy-aot-data" \
+    >"$WORK/proxy-aot.log" 2>&1 &
+  N_PID=$!; PIDS+=("$N_PID")
+fi
+
 if [ "$PEER" = 1 ]; then
   log "starting Portkey (D) on CPU $CPU_SUT"
   $PIN_SUT node "$PEERS/node_modules/@portkey-ai/gateway/build/start-server.js" --port=$D_PORT >"$WORK/portkey.log" 2>&1 &
@@ -128,19 +153,20 @@ if [ "$PEER" = 1 ]; then
 fi
 wait_http "http://127.0.0.1:$B_PORT/health" "plain YARP"
 wait_http "http://127.0.0.1:$C_PORT/health" gateway
+[ "$AOT" = 1 ] && wait_http "http://127.0.0.1:$N_PORT/health" "Native AOT gateway"
 if [ "$PEER" = 1 ]; then
   for _ in $(seq 1 60); do curl -s -o /dev/null "http://127.0.0.1:$D_PORT/" && break; sleep 0.5; done
 fi
 
-ARMS="A B C"; [ "$PEER" = 1 ] && ARMS="A B C D"
+ARMS="A B C"; [ "$AOT" = 1 ] && ARMS="$ARMS N"; [ "$PEER" = 1 ] && ARMS="$ARMS D"
 rss_kib() { awk '/VmRSS/{print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
-url_of() { case $1 in A) echo "http://127.0.0.1:$MOCK_PORT";; B) echo "http://127.0.0.1:$B_PORT";; C) echo "http://127.0.0.1:$C_PORT";; D) echo "http://127.0.0.1:$D_PORT";; esac; }
-pid_of() { case $1 in A) echo "$MOCK_PID";; B) echo "$B_PID";; C) echo "$C_PID";; D) echo "${D_PID:-}";; esac; }
+url_of() { case $1 in A) echo "http://127.0.0.1:$MOCK_PORT";; B) echo "http://127.0.0.1:$B_PORT";; C) echo "http://127.0.0.1:$C_PORT";; N) echo "http://127.0.0.1:$N_PORT";; D) echo "http://127.0.0.1:$D_PORT";; esac; }
+pid_of() { case $1 in A) echo "$MOCK_PID";; B) echo "$B_PID";; C) echo "$C_PID";; N) echo "${N_PID:-}";; D) echo "${D_PID:-}";; esac; }
 # Headers per arm, "|"-separated (wrk) and as --header options (LoadGen).
 headers_of() {
   case $1 in
     A|B) echo "Authorization: Bearer mock-client-key" ;;
-    C) echo "Authorization: Bearer $BENCH_KEY" ;;
+    C|N) echo "Authorization: Bearer $BENCH_KEY" ;;
     D) echo "Authorization: Bearer mock-client-key|x-portkey-provider: openai|x-portkey-custom-host: http://127.0.0.1:$MOCK_PORT/v1" ;;
   esac
 }
@@ -171,14 +197,14 @@ for arm in $ARMS; do START_RSS[$arm]=$(rss_kib "$(pid_of "$arm")"); done
 
 # Arm D streams only if Portkey relays SSE here (1.15.2 on Node 20 fails every stream with
 # "TypeError: immutable" in updateHeaders, Portkey-AI/gateway#1389/#1550): probe one stream.
-SSE_ARMS="A B C"
+SSE_ARMS="A B C"; [ "$AOT" = 1 ] && SSE_ARMS="$SSE_ARMS N"
 if [ "$PEER" = 1 ]; then
   mapfile -t H < <(hdr_opts D "x-mock-chunks: 4|x-mock-chunk-delay-ms: 1|x-mock-output-tokens: 8")
   args=(); for ((i = 0; i < ${#H[@]}; i += 2)); do args+=(-H "${H[i+1]}"); done
   if curl -fsS -N "${args[@]}" -H 'Content-Type: application/json' --data-binary @bench/bodies/chat-stream.json "http://127.0.0.1:$D_PORT/v1/chat/completions" 2>/dev/null | grep -q '^data: \[DONE\]'; then
-    SSE_ARMS="A B C D"
+    SSE_ARMS="$SSE_ARMS D"
   else
-    log "arm D does not relay SSE streams here (see bench/README.md): F3 runs arms A B C"
+    log "arm D does not relay SSE streams here (see bench/README.md): F3 runs arms $SSE_ARMS"
     echo '{"figure":"F3","arm":"D","round":"1","mode":"sse-probe","streams_failed_probe":1}' >> "$RAW"
   fi
 fi
@@ -213,7 +239,7 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 if has F4; then
-  for arm in A B C; do
+  for arm in A B C N; do
     pid=$(pid_of "$arm"); [ -n "$pid" ] || continue
     log "F4 arm $arm: idle RSS, then $F4_WS idle WebSockets"
     sleep 2
@@ -229,7 +255,7 @@ if has F4; then
     loaded=$(rss_kib "$pid"); open=$(cat "$WORK/ws-ready" 2>/dev/null || echo 0)
     rm -f "$WORK/ws-ready"   # releases the sockets
     wait "$ws_pid" || true
-    keys=$([ "$arm" = C ] && echo 10001 || echo 0)
+    keys=$([ "$arm" = C ] || [ "$arm" = N ] && echo 10001 || echo 0)
     echo "{\"figure\":\"F4\",\"arm\":\"$arm\",\"round\":\"1\",\"start_rss_kib\":${START_RSS[$arm]:-0},\"idle_rss_kib\":$idle,\"ws_rss_kib\":$loaded,\"ws_open\":$open,\"snapshot_keys\":$keys}" >> "$RAW"
   done
 fi
@@ -248,6 +274,7 @@ SETTINGS=(--settings "A: MockLlm, Release, DOTNET_ThreadPool_UnfairSemaphoreSpin
           --settings "C: src/Proxy, Release, the runtime settings it ships with (Proxy.csproj: workstation concurrent GC, ConserveMemory 7, TieredPGO; Dockerfile env: ${C_ENV% }), every policy on (key auth, model resolution, rate limits + budget reservation, routing, metering with the spool and the NDJSON ledger, Prometheus metrics; no OTLP collector, so no spans), CPU $CPU_SUT"
           --settings "D: @portkey-ai/gateway@1.15.2 on Node $(node --version 2>/dev/null || echo '?'), CPU $CPU_SUT"
           --settings "Load: wrk 2 threads / 64 connections and bench/LoadGen, CPU $CPU_LOAD")
+[ -n "$(grep -m1 '"arm":"N"' "$RAW" 2>/dev/null)" ] && SETTINGS+=(--settings "N: src/Proxy built with Native AOT (src/Proxy/Dockerfile.aot: dotnet publish -p:PublishAot=true), the same policies and snapshot as C, Dockerfile.aot env: ${N_ENV% }, CPU $CPU_SUT")
 [ -n "${F4_NOTE:-}" ] && has F4 && SETTINGS+=(--settings "$F4_NOTE")
 CMD="${BENCH_COMMAND:-bench/run.sh${RUN_ARGS:+ $RUN_ARGS}}"
 mkdir -p "$RESULTS/$DATE$SUFFIX"
