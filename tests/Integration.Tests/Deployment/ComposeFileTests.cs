@@ -91,6 +91,30 @@ public sealed class ComposeFileTests
         Assert.Contains("deploy/compose/secrets/", await File.ReadAllTextAsync(Path.Combine(RepositoryFiles.Root, ".gitignore"), TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task EveryDockerfile_RunsAsNonRoot_WithAHealthCheck_AndTheAotImageIsTheNativeBuild()
+    {
+        var dockerfiles = Directory.GetFiles(Path.Combine(RepositoryFiles.Root, "src"), "Dockerfile*", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal) &&
+                        !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .ToList();
+        Assert.Contains(dockerfiles, f => f.EndsWith(Path.Combine("Proxy", "Dockerfile.aot"), StringComparison.Ordinal));
+        foreach (var dockerfile in dockerfiles)
+        {
+            var text = await File.ReadAllTextAsync(dockerfile, TestContext.Current.CancellationToken);
+            Assert.Contains("USER $APP_UID", text, StringComparison.Ordinal);
+            Assert.Contains("HEALTHCHECK", text, StringComparison.Ordinal);
+        }
+        var aot = await File.ReadAllTextAsync(Path.Combine(RepositoryFiles.Root, "src", "Proxy", "Dockerfile.aot"), TestContext.Current.CancellationToken);
+        Assert.Contains("-p:PublishAot=true", aot, StringComparison.Ordinal);
+        Assert.Contains("FROM mcr.microsoft.com/dotnet/runtime-deps:10.0", aot, StringComparison.Ordinal);
+        Assert.Contains("ENTRYPOINT [\"./Proxy\"]", aot, StringComparison.Ordinal);
+        // The GC setting of the default image holds for the native one too (bench/run.sh reads it from there).
+        var jit = await File.ReadAllTextAsync(Path.Combine(RepositoryFiles.Root, "src", "Proxy", "Dockerfile"), TestContext.Current.CancellationToken);
+        Assert.Contains("DOTNET_GCgen0size=0x1000000", jit, StringComparison.Ordinal);
+        Assert.Contains("DOTNET_GCgen0size=0x1000000", aot, StringComparison.Ordinal);
+    }
+
     private static Dictionary<string, string> EnvironmentOf(YamlMappingNode services, string service) => services.Map(service, "environment");
 
     private static async Task<(int Code, string Output, string Error)> ComposeAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
