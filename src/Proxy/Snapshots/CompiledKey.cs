@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
 using Gateway.Contracts.Snapshot;
 
 namespace Gateway.Proxy.Snapshots;
@@ -14,7 +16,7 @@ internal sealed class CompiledKey
 
     public CompiledKey(ApiKeySpec spec, CompiledTeam team, CompiledSubscription[] subscriptions)
     {
-        if (Convert.FromHexString(spec.Hash, _hash, out _, out var written) != System.Buffers.OperationStatus.Done || written != Sha256Hash.Length)
+        if (Convert.FromHexString(spec.Hash, _hash, out _, out var written) != OperationStatus.Done || written != Sha256Hash.Length)
             throw new FormatException($"Key '{spec.KeyId}': the hash is not 64 hex digits.");
         KeyId = spec.KeyId;
         Application = spec.Application;
@@ -68,7 +70,7 @@ internal sealed class CompiledKey
         Limits = Limits,
     };
 
-    [System.Runtime.CompilerServices.InlineArray(Length)]
+    [InlineArray(Length)]
     private struct Sha256Hash
     {
         public const int Length = 32;

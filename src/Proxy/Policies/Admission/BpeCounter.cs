@@ -17,11 +17,11 @@ namespace Gateway.Proxy.Policies.Admission;
 /// <para>
 /// The vocabulary is held compactly: every token's bytes in one array and an open-addressing table
 /// of entry numbers, each tagged with high bits of its hash so that a probe rarely touches the
-/// bytes, filled up to 80 %; ranks are kept only when they are not the line order. ~4.5 MB of heap
-/// for both encodings where Microsoft.ML.Tokenizers' dictionaries of arrays and strings took ~63 MB. The vocabularies are read from the
-/// Microsoft.ML.Tokenizers.Data packages' embedded files. Counts equal Microsoft.ML.Tokenizers'
-/// <c>CountTokens</c> (checked against it on generated and real text by the tests). Thread-safe;
-/// counting allocates nothing.
+/// bytes, filled up to 80 %; ranks are kept only when they are not the line order. ~4.8 MB of heap
+/// for both encodings where Microsoft.ML.Tokenizers' dictionaries of arrays and strings took
+/// ~63 MB. The vocabularies are read from the Microsoft.ML.Tokenizers.Data packages' embedded
+/// files. Counts equal Microsoft.ML.Tokenizers' <c>CountTokens</c> (checked against it on generated
+/// and real text by the tests). Thread-safe; counting allocates nothing.
 /// </para>
 /// </summary>
 internal sealed partial class BpeCounter
