@@ -1,7 +1,8 @@
-using Gateway.Proxy.Snapshots.Grpc;
+using Gateway.Proxy.Hosting;
 using Gateway.Proxy.Snapshots;
-using Gateway.Proxy.Usage.Grpc;
+using Gateway.Proxy.Snapshots.Grpc;
 using Gateway.Proxy.Usage;
+using Gateway.Proxy.Usage.Grpc;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -19,9 +20,9 @@ internal static class ControlPlaneExtensions
     {
         services.AddOptions<ControlPlaneOptions>()
             .BindConfiguration(ControlPlaneOptions.Section)
+            .ValidateWith<ControlPlaneOptionsDataAnnotations, ControlPlaneOptions>()
+            .ValidateWith<ControlPlaneOptionsValidator, ControlPlaneOptions>()
             .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ControlPlaneOptions>, ControlPlaneOptionsDataAnnotations>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ControlPlaneOptions>, ControlPlaneOptionsValidator>());
         if (string.IsNullOrWhiteSpace(configuration[$"{ControlPlaneOptions.Section}:{nameof(ControlPlaneOptions.GrpcUrl)}"])) return services;
 
         services.AddHttpClient(ControlPlaneTokenClient.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30));

@@ -12,7 +12,6 @@ using Gateway.Proxy.Snapshots;
 using Gateway.Proxy.Telemetry;
 using Gateway.Proxy.Usage;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 
 namespace Gateway.Proxy.Hosting;
 
@@ -37,8 +36,8 @@ internal static class ProxyServiceExtensions
         var services = builder.Services;
         services.AddOptions<ProxyOptions>()
             .BindConfiguration(ProxyOptions.Section)
+            .ValidateWith<ProxyOptionsDataAnnotations, ProxyOptions>()
             .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ProxyOptions>, ProxyOptionsDataAnnotations>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ProxyTelemetry>();
         services.AddHttpForwarder();

@@ -1,4 +1,4 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using Gateway.Proxy.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Proxy.Usage;
@@ -14,8 +14,8 @@ internal static class UsageExtensions
     {
         services.AddOptions<UsageOptions>()
             .BindConfiguration(UsageOptions.Section)
+            .ValidateWith<UsageOptionsDataAnnotations, UsageOptions>()
             .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UsageOptions>, UsageOptionsDataAnnotations>());
         services.AddSingleton<UsageMetrics>();
         services.AddSingleton<UsageSpool>();
         services.AddSingleton<NdjsonLedgerShipper>();

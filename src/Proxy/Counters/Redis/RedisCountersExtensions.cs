@@ -15,8 +15,8 @@ internal static class RedisCountersExtensions
     {
         services.AddOptions<CountersOptions>()
             .BindConfiguration(CountersOptions.Section)
+            .ValidateWith<CountersOptionsDataAnnotations, CountersOptions>()
             .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CountersOptions>, CountersOptionsDataAnnotations>());
         services.TryAddSingleton<RedisCountersMetrics>();
         services.TryAddSingleton(sp => new RedisConnection(sp.GetRequiredService<IOptions<CountersOptions>>(), sp.GetRequiredService<IOptions<ProxyOptions>>().Value.NodeId));
         services.TryAddSingleton(sp =>
