@@ -16,7 +16,6 @@ using Gateway.Contracts.Usage;
 using Gateway.Integration.Tests.Metering;
 using Gateway.Proxy.Pipeline;
 using Gateway.Proxy.Policies.Admission;
-using Microsoft.AspNetCore.Builder;
 using OpenAI;
 using OpenAI.Chat;
 
@@ -37,32 +36,19 @@ public sealed partial class AotProxyTests(AotProxyBuild build) : IAsyncLifetime
     private const string NodeId = "aot-node";
 
     private readonly List<ProxyProcess> _started = [];
-    private WebApplication _mock = null!;
-    private Uri _mockUrl = null!;
-    private string _dataDirectory = null!;
-    private string _snapshotFile = null!;
+    private ChildProxyWorld _world = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync()
     {
-        (_mock, _mockUrl) = await MeteringWorld.StartMockLlmAsync();
-        _dataDirectory = Directory.CreateTempSubdirectory("proxy-aot-test-").FullName;
-        _snapshotFile = Path.Combine(_dataDirectory, "snapshot.json");
-        ProxyProcess.WriteSnapshot(_snapshotFile, _mockUrl.ToString());
+        _world = await ChildProxyWorld.StartAsync("proxy-aot-test-");
     }
 
     public async ValueTask DisposeAsync()
     {
         foreach (var proxy in _started) await proxy.DisposeAsync();
-        await _mock.DisposeAsync();
-        try
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        await _world.DisposeAsync();
     }
 
     [Fact]
@@ -95,7 +81,7 @@ public sealed partial class AotProxyTests(AotProxyBuild build) : IAsyncLifetime
 
         Assert.Equal(0, await proxy.TerminateAsync());
 
-        var record = Assert.Single(MeteringWorld.ReadLedger(_dataDirectory));
+        var record = Assert.Single(MeteringWorld.ReadLedger(_world.DataDirectory));
         Assert.Equal(id, record.RequestId);
         Assert.Equal(NodeId, record.ProxyNode);
         Assert.Equal(DemoKeys.KeyId, record.KeyId);
@@ -114,7 +100,7 @@ public sealed partial class AotProxyTests(AotProxyBuild build) : IAsyncLifetime
         var prices = DemoCatalog.Models.SelectMany(m => m.Versions).Single(v => v.Name == version).Prices;
         Assert.Equal(prices.Currency, record.Currency);
         Assert.Equal(((prompt * prices.InputPerMillion) + (completion * prices.OutputPerMillion)) / 1_000_000m, record.Cost);
-        Assert.Empty(Directory.GetFiles(Path.Combine(_dataDirectory, "spool")));
+        Assert.Empty(Directory.GetFiles(Path.Combine(_world.DataDirectory, "spool")));
     }
 
     [Theory]
@@ -165,7 +151,7 @@ public sealed partial class AotProxyTests(AotProxyBuild build) : IAsyncLifetime
 
         Assert.Equal(0, await proxy.TerminateAsync());
 
-        var record = Assert.Single(MeteringWorld.ReadLedger(_dataDirectory));
+        var record = Assert.Single(MeteringWorld.ReadLedger(_world.DataDirectory));
         Assert.Equal(id, record.RequestId);
         Assert.Equal(model, record.ModelAlias);
         Assert.True(record.Streamed);
@@ -216,7 +202,7 @@ public sealed partial class AotProxyTests(AotProxyBuild build) : IAsyncLifetime
 
         Assert.Equal(0, await proxy.TerminateAsync());
 
-        var ledger = MeteringWorld.ReadLedger(_dataDirectory).ToDictionary(r => r.RequestId);
+        var ledger = MeteringWorld.ReadLedger(_world.DataDirectory).ToDictionary(r => r.RequestId);
         Assert.Equal(2, ledger.Count);
         Assert.Equal("messages", ledger[messagesId].Operation);
         Assert.Equal(messagesTally.GetProperty("completion_tokens").GetInt64(), ledger[messagesId].OutputTokens);
@@ -257,7 +243,7 @@ public sealed partial class AotProxyTests(AotProxyBuild build) : IAsyncLifetime
         if (code == GatewayErrorCodes.ModelRetired) Assert.Contains("claude-sonnet-4-20250514", error.GetProperty("message").GetString(), StringComparison.Ordinal);
 
         Assert.Equal(0, await proxy.TerminateAsync());
-        Assert.Empty(MeteringWorld.ReadLedger(_dataDirectory));
+        Assert.Empty(MeteringWorld.ReadLedger(_world.DataDirectory));
     }
 
     [Theory]
@@ -271,7 +257,7 @@ public sealed partial class AotProxyTests(AotProxyBuild build) : IAsyncLifetime
     {
         build.Require();
 
-        await using var proxy = await ProxyProcess.LaunchAsync(_dataDirectory, _snapshotFile, build.Executable,
+        await using var proxy = await ProxyProcess.LaunchAsync(_world.DataDirectory, _world.SnapshotFile, build.Executable,
             new Dictionary<string, string?> { [variable] = value, ["Proxy__NodeId"] = NodeId });
 
         Assert.True(proxy.HasExited, $"the proxy listens on {proxy.Url} despite {variable}={value}:\n{proxy.OutputText}");
@@ -393,8 +379,8 @@ public sealed partial class AotProxyTests(AotProxyBuild build) : IAsyncLifetime
     public async Task AYamlSnapshotFile_IsReadAndServes()
     {
         // JSON is YAML (flow style): the same snapshot through the YAML reader instead of the JSON one.
-        var yaml = Path.Combine(_dataDirectory, "snapshot.yaml");
-        File.Copy(_snapshotFile, yaml);
+        var yaml = Path.Combine(_world.DataDirectory, "snapshot.yaml");
+        File.Copy(_world.SnapshotFile, yaml);
         var proxy = await StartProxyAsync(new Dictionary<string, string?> { ["Proxy__Snapshot__File"] = yaml });
         using var http = Client(proxy);
 
@@ -410,7 +396,7 @@ public sealed partial class AotProxyTests(AotProxyBuild build) : IAsyncLifetime
     public async Task Restart_WithNoSnapshotSource_StartsFromTheLastKnownGoodCopy()
     {
         var first = await StartProxyAsync();
-        var lastKnownGood = Path.Combine(_dataDirectory, "snapshot.lkg.json");
+        var lastKnownGood = Path.Combine(_world.DataDirectory, "snapshot.lkg.json");
         Assert.True(File.Exists(lastKnownGood), "no last-known-good snapshot was written");
         Assert.Equal(0, await first.TerminateAsync());
 
@@ -428,7 +414,7 @@ public sealed partial class AotProxyTests(AotProxyBuild build) : IAsyncLifetime
         build.Require();
         var settings = new Dictionary<string, string?> { ["Proxy__NodeId"] = NodeId };
         foreach (var (name, value) in environment ?? new Dictionary<string, string?>()) settings[name] = value;
-        var proxy = await ProxyProcess.StartAsync(_dataDirectory, _snapshotFile, build.Executable, settings);
+        var proxy = await ProxyProcess.StartAsync(_world.DataDirectory, _world.SnapshotFile, build.Executable, settings);
         _started.Add(proxy);
         return proxy;
     }
@@ -462,7 +448,7 @@ public sealed partial class AotProxyTests(AotProxyBuild build) : IAsyncLifetime
     /// <summary>MockLlm's tally for a request id, once the request is no longer in flight.</summary>
     private async Task<JsonElement> TallyAsync(string requestId)
     {
-        using var http = new HttpClient { BaseAddress = _mockUrl };
+        using var http = new HttpClient { BaseAddress = _world.MockUrl };
         for (var i = 0; ; i++)
         {
             var entry = await http.GetFromJsonAsync<JsonElement>($"/_mock/tally/{requestId}", Ct);

@@ -4,7 +4,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Gateway.Contracts.Keys;
-using Microsoft.AspNetCore.Builder;
 
 namespace Gateway.Integration.Tests.Metering;
 
@@ -18,31 +17,18 @@ public sealed class SpoolDurabilityTests : IAsyncLifetime
     /// <summary>The loss window asserted: every record missing after a hard kill was acknowledged to its client less than this before the kill.</summary>
     private static readonly TimeSpan LossWindowBound = TimeSpan.FromMilliseconds(250);
 
-    private WebApplication _mock = null!;
-    private Uri _mockUrl = null!;
-    private string _dataDirectory = null!;
-    private string _snapshotFile = null!;
+    private ChildProxyWorld _world = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public async ValueTask InitializeAsync()
     {
-        (_mock, _mockUrl) = await MeteringWorld.StartMockLlmAsync();
-        _dataDirectory = Directory.CreateTempSubdirectory("spool-durability-").FullName;
-        _snapshotFile = Path.Combine(_dataDirectory, "snapshot.json");
-        ProxyProcess.WriteSnapshot(_snapshotFile, _mockUrl.ToString());
+        _world = await ChildProxyWorld.StartAsync("spool-durability-");
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _mock.DisposeAsync();
-        try
-        {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        await _world.DisposeAsync();
     }
 
     [Fact]
@@ -50,7 +36,7 @@ public sealed class SpoolDurabilityTests : IAsyncLifetime
     {
         var acknowledged = new ConcurrentDictionary<string, long>();
         long killedAt;
-        await using (var proxy = await ProxyProcess.StartAsync(_dataDirectory, _snapshotFile))
+        await using (var proxy = await ProxyProcess.StartAsync(_world.DataDirectory, _world.SnapshotFile))
         {
             using var load = new Load(proxy.Url, "kill");
             var running = load.RunAsync(acknowledged);
@@ -61,13 +47,13 @@ public sealed class SpoolDurabilityTests : IAsyncLifetime
             await load.StopAsync(running);
         }
 
-        await using (var restarted = await ProxyProcess.StartAsync(_dataDirectory, _snapshotFile))
+        await using (var restarted = await ProxyProcess.StartAsync(_world.DataDirectory, _world.SnapshotFile))
         {
             await WaitForEmptySpoolAsync();
             Assert.Equal(0, await restarted.TerminateAsync());
         }
 
-        var ledger = MeteringWorld.ReadLedger(_dataDirectory);
+        var ledger = MeteringWorld.ReadLedger(_world.DataDirectory);
         Assert.Equal(ledger.Count, ledger.Select(r => r.RequestId).Distinct().Count());
         var inLedger = ledger.Select(r => r.RequestId).ToHashSet();
         var missing = acknowledged.Where(a => !inLedger.Contains(a.Key)).ToList();
@@ -84,7 +70,7 @@ public sealed class SpoolDurabilityTests : IAsyncLifetime
     public async Task GracefulStop_UnderLoad_LosesNothing()
     {
         var acknowledged = new ConcurrentDictionary<string, long>();
-        await using (var proxy = await ProxyProcess.StartAsync(_dataDirectory, _snapshotFile))
+        await using (var proxy = await ProxyProcess.StartAsync(_world.DataDirectory, _world.SnapshotFile))
         {
             using var load = new Load(proxy.Url, "term");
             var running = load.RunAsync(acknowledged);
@@ -95,17 +81,17 @@ public sealed class SpoolDurabilityTests : IAsyncLifetime
         }
 
         // No restart: the stop itself drained the channel, fsynced and shipped.
-        var ledger = MeteringWorld.ReadLedger(_dataDirectory);
+        var ledger = MeteringWorld.ReadLedger(_world.DataDirectory);
         var inLedger = ledger.Select(r => r.RequestId).ToHashSet();
         MeteringWorld.Report($"graceful stop: {acknowledged.Count} acknowledged, {ledger.Count} in the ledger");
         Assert.Equal(ledger.Count, inLedger.Count);
         Assert.All(acknowledged.Keys, id => Assert.Contains(id, inLedger));
-        Assert.Empty(Directory.GetFiles(Path.Combine(_dataDirectory, "spool")));
+        Assert.Empty(Directory.GetFiles(Path.Combine(_world.DataDirectory, "spool")));
     }
 
     private async Task WaitForEmptySpoolAsync()
     {
-        var spool = Path.Combine(_dataDirectory, "spool");
+        var spool = Path.Combine(_world.DataDirectory, "spool");
         for (var i = 0; Directory.GetFiles(spool).Length > 0 && i < 600; i++) await Task.Delay(50, Ct);
     }
 
