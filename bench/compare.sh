@@ -12,31 +12,22 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd); WORK="$ROOT/bench/.work"; OUT="$WORK/compare"; mkdir -p "$OUT"
-ROUNDS=5; SECS=5; CONNS=64; SSE=0; LATENCY=0; XENV=""; YENV=""; XBIN="$WORK/bin/Proxy"; YBIN="$WORK/bin/Proxy"; XARGS=""; YARGS=""
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
+ROUNDS=5; SECS=5; CONNS=64; SSE=0; LATENCY=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift ;; --secs) SECS="$2"; shift ;; --conns) CONNS="$2"; shift ;;
     --sse) SSE=1 ;;
     --latency) LATENCY=1 ;;
-    --x) XENV="$2"; shift ;; --y) YENV="$2"; shift ;;
-    --x-bin) XBIN="$2"; shift ;; --y-bin) YBIN="$2"; shift ;;
-    --x-args) XARGS="$2"; shift ;; --y-args) YARGS="$2"; shift ;;
-    *) echo "unknown option $1" >&2; exit 2 ;;
+    *) variant_option "$1" "${2:-}"; shift ;;
   esac
   shift
 done
-# shellcheck source=bench/lib.sh
-. "$ROOT/bench/lib.sh"
 MOCK_PORT=19289; X_PORT=19282; Y_PORT=19283
 start_mock_and_snapshot $MOCK_PORT
-start() { # name port bin env args
-  rm -rf "$OUT/data-$1"
-  env $4 MOCKLLM_API_KEY=bench-upstream-key Logging__LogLevel__Default=Warning taskset -c 1 $(proxy_cmd "$3") \
-    --urls "http://127.0.0.1:$2" --Proxy:Snapshot:File="$OUT/snapshot.json" --Proxy:DataDirectory="$OUT/data-$1" $5 >"$OUT/$1.log" 2>&1 &
-  PIDS+=($!); echo $! > "$OUT/$1.pid"
-}
-start x $X_PORT "$XBIN" "$XENV" "$XARGS"; start y $Y_PORT "$YBIN" "$YENV" "$YARGS"
-XP=$(cat "$OUT/x.pid"); YP=$(cat "$OUT/y.pid")
+start_proxy x $X_PORT "$XBIN" "$XENV" "$XARGS"; XP=$PROXY_PID
+start_proxy y $Y_PORT "$YBIN" "$YENV" "$YARGS"; YP=$PROXY_PID
 for p in $X_PORT $Y_PORT; do wait_http "http://127.0.0.1:$p/health" || true; done
 BODY=bench/bodies/chat-1k.json; KNOBS="x-mock-output-tokens: 120"
 [ "$SSE" = 1 ] && { BODY=bench/bodies/chat-stream.json; KNOBS="x-mock-chunks: 64|x-mock-chunk-delay-ms: 20|x-mock-output-tokens: 128"; }

@@ -17,10 +17,8 @@ echo "| idle trim | RSS at start MiB | 5 s after the load MiB | 45 s after the l
 echo "|---|---:|---:|---:|---:|"
 for variant in on off; do
   enabled=$([ $variant = on ] && echo true || echo false)
-  env $C_ENV MOCKLLM_API_KEY=bench-upstream-key Logging__LogLevel__Default=Warning Logging__LogLevel__Gateway.Proxy.Hosting.IdleMemoryTrimmer=Information \
-    taskset -c 1 dotnet "$WORK/bin/Proxy/Proxy.dll" --urls "http://127.0.0.1:$C_PORT" --Proxy:Snapshot:File="$OUT/snapshot.json" \
-    --Proxy:DataDirectory="$OUT/data-$variant" --Proxy:IdleTrim:Enabled=$enabled >"$OUT/proxy-$variant.log" 2>&1 &
-  pid=$!; PIDS+=("$pid")
+  start_proxy "$variant" $C_PORT "$WORK/bin/Proxy" "$C_ENV Logging__LogLevel__Gateway.Proxy.Hosting.IdleMemoryTrimmer=Information" \
+    "--Proxy:IdleTrim:Enabled=$enabled"; pid=$PROXY_PID
   wait_http "http://127.0.0.1:$C_PORT/health" || true
   curl -fsS -o /dev/null -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' --data-binary @bench/bodies/chat-1k.json "http://127.0.0.1:$C_PORT/v1/chat/completions"
   sleep 3; start=$(rss "$pid")
@@ -31,7 +29,7 @@ for variant in on off; do
     --concurrency 1000 --expect-chunks 66 --warmup 2 --duration 15 --out "$OUT/sse-$variant.jsonl" >/dev/null
   sleep 5; after5=$(rss "$pid")
   sleep 40; after45=$(rss "$pid")
-  trims=$(grep -c "gave the GC's free memory back" "$OUT/proxy-$variant.log" || true)
+  trims=$(grep -c "gave the GC's free memory back" "$OUT/$variant.log" || true)
   echo "| $variant | $start | $after5 | $after45 | $trims |"
   kill "$pid"; wait "$pid" 2>/dev/null || true
 done

@@ -17,6 +17,30 @@ proxy_cmd() { if [ -x "$1/Proxy" ] && [ ! -f "$1/Proxy.dll" ]; then echo "$1/Pro
 # The DOTNET_* settings src/Proxy/Dockerfile ships (bench/run.sh reads them the same way).
 dockerfile_env() { sed -n '/^ENV DOTNET_/,/[^\\]$/p' "$ROOT/src/Proxy/Dockerfile" | grep -o 'DOTNET_[A-Za-z0-9_]*=[^ \\]*' | tr '\n' ' '; }
 
+# The two variants of compare.sh and start-memory.sh: their environment (--x, --y), build folder
+# (--x-bin, --y-bin) and proxy arguments (--x-args, --y-args). variant_option OPTION VALUE reads
+# one of those and exits on any other option.
+XENV=""; YENV=""; XBIN="$WORK/bin/Proxy"; YBIN="$WORK/bin/Proxy"; XARGS=""; YARGS=""
+variant_option() {
+  case "$1" in
+    --x) XENV="$2" ;; --y) YENV="$2" ;;
+    --x-bin) XBIN="$2" ;; --y-bin) YBIN="$2" ;;
+    --x-args) XARGS="$2" ;; --y-args) YARGS="$2" ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+}
+
+# start_proxy NAME PORT BIN ENV ARGS: the proxy built in BIN on CPU 1 and PORT with environment ENV
+# and arguments ARGS, the benchmark's snapshot, a fresh data directory $OUT/data-NAME and its log in
+# $OUT/NAME.log; its PID in PROXY_PID (and PIDS, so it is stopped on exit).
+start_proxy() {
+  rm -rf "$OUT/data-$1"
+  # shellcheck disable=SC2086 # the environment and arguments are word lists
+  env $4 MOCKLLM_API_KEY=bench-upstream-key Logging__LogLevel__Default=Warning taskset -c 1 $(proxy_cmd "$3") \
+    --urls "http://127.0.0.1:$2" --Proxy:Snapshot:File="$OUT/snapshot.json" --Proxy:DataDirectory="$OUT/data-$1" $5 >"$OUT/$1.log" 2>&1 &
+  PROXY_PID=$!; PIDS+=("$PROXY_PID")
+}
+
 # MockLlm on CPU 0 at port $1, as bench/run.sh runs it, then the benchmark's 10,001-key snapshot
 # pointing at it: $OUT/snapshot.json, and its key in KEY.
 start_mock_and_snapshot() {

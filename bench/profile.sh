@@ -25,14 +25,12 @@ done
 . "$ROOT/bench/lib.sh"
 MOCK_PORT=19189; C_PORT=19182
 start_mock_and_snapshot $MOCK_PORT
-rm -rf "$OUT/proxy-data"
 if [ "$ARM" = B ]; then
   env $EXTRA_ENV Logging__LogLevel__Default=Warning taskset -c 1 dotnet "$WORK/bin/PlainYarp/PlainYarp.dll" --urls "http://127.0.0.1:$C_PORT" --Destination "http://127.0.0.1:$MOCK_PORT" >"$OUT/target.log" 2>&1 &
+  TPID=$!; PIDS+=("$TPID")
 else
-  env DOTNET_PerfMapEnabled=$([ "$TRACE" = perf ] && echo 1 || echo 0) $EXTRA_ENV MOCKLLM_API_KEY=bench-upstream-key Logging__LogLevel__Default=Warning taskset -c 1 dotnet "$WORK/bin/Proxy/Proxy.dll" \
-    --urls "http://127.0.0.1:$C_PORT" --Proxy:Snapshot:File="$OUT/snapshot.json" --Proxy:DataDirectory="$OUT/proxy-data" >"$OUT/target.log" 2>&1 &
+  start_proxy target $C_PORT "$WORK/bin/Proxy" "DOTNET_PerfMapEnabled=$([ "$TRACE" = perf ] && echo 1 || echo 0) $EXTRA_ENV" ""; TPID=$PROXY_PID
 fi
-TPID=$!; PIDS+=("$TPID")
 wait_http "http://127.0.0.1:$C_PORT/health" || true
 echo "start RSS: $(awk '/VmRSS/{print $2}' /proc/$TPID/status) KiB"
 BODY=bench/bodies/chat-1k.json; KNOBS="x-mock-output-tokens: 120"

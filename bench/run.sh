@@ -76,10 +76,11 @@ wait_http() { # url, name
 }
 
 # Arm C runs with the runtime settings the proxy ships with: its runtimeconfig (Proxy.csproj) and
-# the DOTNET_* variables of its Dockerfile (settings only the environment can set).
-C_ENV=$(sed -n '/^ENV DOTNET_/,/[^\\]$/p' src/Proxy/Dockerfile | grep -o 'DOTNET_[A-Za-z0-9_]*=[^ \\]*' | tr '\n' ' ')
-# Arm N likewise with the DOTNET_* variables of the native image's Dockerfile.
-N_ENV=$(sed -n '/^ENV DOTNET_/,/[^\\]$/p' src/Proxy/Dockerfile.aot | grep -o 'DOTNET_[A-Za-z0-9_]*=[^ \\]*' | tr '\n' ' ')
+# the DOTNET_* variables of its Dockerfile (settings only the environment can set); arm N likewise
+# with those of the native image's Dockerfile.
+dockerfile_env() { sed -n '/^ENV DOTNET_/,/[^\\]$/p' "$1" | grep -o 'DOTNET_[A-Za-z0-9_]*=[^ \\]*' | tr '\n' ' '; }
+C_ENV=$(dockerfile_env src/Proxy/Dockerfile)
+N_ENV=$(dockerfile_env src/Proxy/Dockerfile.aot)
 
 LOADGEN="dotnet $WORK/bin/LoadGen/LoadGen.dll"
 if [ "$REPORT_ONLY" = 0 ]; then

@@ -10,19 +10,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd); WORK="$ROOT/bench/.work"; OUT="$WORK/start-memory"; mkdir -p "$OUT"
-ROUNDS=3; XENV=""; YENV=""; XBIN="$WORK/bin/Proxy"; YBIN="$WORK/bin/Proxy"; XARGS=""; YARGS=""
+# shellcheck source=bench/lib.sh
+. "$ROOT/bench/lib.sh"
+ROUNDS=3
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift ;;
-    --x) XENV="$2"; shift ;; --y) YENV="$2"; shift ;;
-    --x-bin) XBIN="$2"; shift ;; --y-bin) YBIN="$2"; shift ;;
-    --x-args) XARGS="$2"; shift ;; --y-args) YARGS="$2"; shift ;;
-    *) echo "unknown option $1" >&2; exit 2 ;;
+    *) variant_option "$1" "${2:-}"; shift ;;
   esac
   shift
 done
-# shellcheck source=bench/lib.sh
-. "$ROOT/bench/lib.sh"
 MOCK_PORT=19389; C_PORT=19382
 start_mock_and_snapshot $MOCK_PORT
 part() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/smaps_rollup"; }
@@ -32,11 +29,7 @@ echo "|---:|---|---:|---:|---:|---:|"
 for round in $(seq 1 "$ROUNDS"); do
   for v in x y; do
     if [ $v = x ]; then bin=$XBIN; envs=$XENV; args=$XARGS; else bin=$YBIN; envs=$YENV; args=$YARGS; fi
-    rm -rf "$OUT/data"
-    # shellcheck disable=SC2086 # the variant's environment and arguments are word lists
-    env $envs MOCKLLM_API_KEY=bench-upstream-key Logging__LogLevel__Default=Warning taskset -c 1 $(proxy_cmd "$bin") \
-      --urls "http://127.0.0.1:$C_PORT" --Proxy:Snapshot:File="$OUT/snapshot.json" --Proxy:DataDirectory="$OUT/data" $args >"$OUT/$v.log" 2>&1 &
-    pid=$!; PIDS+=("$pid")
+    start_proxy "$v" $C_PORT "$bin" "$envs" "$args"; pid=$PROXY_PID
     wait_http "http://127.0.0.1:$C_PORT/health" 120 || true
     curl -fsS -o /dev/null -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \
       --data-binary @bench/bodies/chat-1k.json "http://127.0.0.1:$C_PORT/v1/chat/completions"
