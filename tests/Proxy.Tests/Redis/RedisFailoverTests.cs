@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using Gateway.Proxy.Counters;
 using Gateway.Proxy.Counters.Redis;
 using Gateway.Proxy.Telemetry;
+using Gateway.Proxy.Tests.Infrastructure;
 using Gateway.Testing.Redis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
@@ -104,7 +105,7 @@ public sealed class RedisFailoverTests : IDisposable
         Assert.Equal(120, await counters.PeekAsync("budget", CounterWindow.Month));
 
         server.Kill();
-        await WaitUntilAsync(() => !counters.IsAvailable, "the counters never noticed Redis had gone");
+        await Eventually.TrueAsync(() => !counters.IsAvailable, "the counters never noticed Redis had gone");
 
         inRedis.Actual[0] = 37;
         inRedis.Actual[2] = 37;
@@ -122,7 +123,7 @@ public sealed class RedisFailoverTests : IDisposable
         Assert.False(counters.IsAvailable);
 
         await server.StartAsync();
-        await WaitUntilAsync(async () =>
+        await Eventually.TrueAsync(async () =>
         {
             await counters.MaintainAsync();
             return counters.IsAvailable;
@@ -150,7 +151,7 @@ public sealed class RedisFailoverTests : IDisposable
         Assert.Equal(400, spent.Remaining[0]);
 
         server.Kill();
-        await WaitUntilAsync(() => !counters.IsAvailable, "the counters never noticed Redis had gone");
+        await Eventually.TrueAsync(() => !counters.IsAvailable, "the counters never noticed Redis had gone");
         var fits = Reservation(0, 0, Budget("budget", 1000, 150));
         await counters.ReserveAsync(fits, Ct);
         var tooMuch = Reservation(0, 0, Budget("budget", 1000, 100));
@@ -219,18 +220,6 @@ public sealed class RedisFailoverTests : IDisposable
         var r = Reservation(0, 0, Concurrent("slots", 1));
         await counters.ReserveAsync(r, Ct);
         return r.Admitted;
-    }
-
-    private static Task WaitUntilAsync(Func<bool> condition, string failure) => WaitUntilAsync(() => Task.FromResult(condition()), failure);
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string failure)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) Assert.Fail(failure);
-            await Task.Delay(25, Ct);
-        }
     }
 
     public void Dispose() => _factory.Dispose();
