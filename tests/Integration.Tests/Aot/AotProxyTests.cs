@@ -368,7 +368,7 @@ public sealed partial class AotProxyTests(AotProxyBuild build) : IAsyncLifetime
         var tally = await TallyAsync(id);
         Assert.Equal(tally.GetProperty("prompt_tokens").GetInt32(), completion.Usage.InputTokenCount);
         Assert.Equal(tally.GetProperty("completion_tokens").GetInt32(), completion.Usage.OutputTokenCount);
-        Assert.Equal(completion.Content[0].Text, text.ToString()); // MockLlm answers one prompt with one text
+        Assert.Equal(completion.Content[0].Text, text.ToString()); // MockLlm answers one prompt to one model with one text
         Assert.NotNull(streamUsage);
         Assert.Equal((await TallyAsync(streamId)).GetProperty("completion_tokens").GetInt32(), streamUsage.OutputTokenCount);
         Assert.Equal(401, refused.Status);
@@ -461,7 +461,9 @@ public sealed partial class AotProxyTests(AotProxyBuild build) : IAsyncLifetime
     {
         var options = new OpenAIClientOptions { Endpoint = new Uri(proxy.Url, "/v1"), RetryPolicy = new ClientRetryPolicy(maxRetries: 0) };
         options.AddPolicy(new RequestIdPolicy(requestId), PipelinePosition.PerCall);
-        return new ChatClient("gpt-4o", new ApiKeyCredential(key), options);
+        // The version, not the alias: the alias sends a tenth of its requests to the canary version,
+        // whose different upstream model makes MockLlm write a different text for the same prompt.
+        return new ChatClient("gpt-4o-2024-08-06", new ApiKeyCredential(key), options);
     }
 
     /// <summary>Every <c>gateway_proxy_requests_total</c> sample of a Prometheus scrape: its labels and value.</summary>
