@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Net.WebSockets;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -13,27 +14,33 @@ using Gateway.Contracts.Demo;
 using Gateway.Contracts.Errors;
 using Gateway.Contracts.Keys;
 using Gateway.Contracts.Usage;
+using Gateway.Integration.Tests.ControlPlaneFeed;
 using Gateway.Integration.Tests.Metering;
 using Gateway.Proxy.Pipeline;
 using Gateway.Proxy.Policies.Admission;
+using Gateway.Testing.Redis;
 using OpenAI;
 using OpenAI.Chat;
+using StackExchange.Redis;
 
-namespace Gateway.Integration.Tests.Aot;
+namespace Gateway.Integration.Tests.Published;
 
 /// <summary>
-/// The Native AOT build of the proxy (<see cref="AotProxyBuild"/>), run as a child process on a
-/// snapshot file with MockLlm in-process as every provider, and held to what the JIT build does:
-/// JSON and streamed chat with their usage in the local ledger, translation between the OpenAI and
-/// Anthropic formats, the documented errors, options validation and configuration binding at
-/// start, prompt token counts from the vocabularies it loads by assembly name, the YAML and
-/// last-known-good snapshot paths, health and Prometheus metrics, and the OpenAI SDK. Each test
-/// starts its own proxy on a fresh data directory (a native start takes well under a second).
+/// The proxy as its images ship it (<see cref="PublishedProxyBuild"/>: the default image's trimmed
+/// self-contained build and the Native AOT one), run as a child process with the image's runtime
+/// settings, on a snapshot file with MockLlm in-process as every provider, and held to what the
+/// in-process build does: JSON and streamed chat with their usage in the local ledger, translation
+/// between the OpenAI and Anthropic formats, the documented errors, options validation and
+/// configuration binding at start, prompt token counts from the vocabularies it loads by assembly
+/// name, the YAML and last-known-good snapshot paths, health and Prometheus metrics, the OpenAI SDK,
+/// a realtime WebSocket session, shared counters in a real Redis, and the control plane's gRPC feed
+/// and usage ingestion with its OIDC client credentials. Trimming removes what nothing references
+/// statically, so each of these is a path that reflection or configuration could have lost. Each
+/// test starts its own proxy on a fresh data directory.
 /// </summary>
-[Collection(AotProxyCollection.Name)]
-public sealed partial class AotProxyTests(AotProxyBuild build) : IAsyncLifetime
+public abstract partial class PublishedProxyTests(PublishedProxyBuild build) : IAsyncLifetime
 {
-    private const string NodeId = "aot-node";
+    private const string NodeId = "published-node";
 
     private readonly List<ProxyProcess> _started = [];
     private ChildProxyWorld _world = null!;
@@ -42,7 +49,7 @@ public sealed partial class AotProxyTests(AotProxyBuild build) : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _world = await ChildProxyWorld.StartAsync("proxy-aot-test-");
+        _world = await ChildProxyWorld.StartAsync("proxy-published-test-");
     }
 
     public async ValueTask DisposeAsync()
@@ -59,7 +66,7 @@ public sealed partial class AotProxyTests(AotProxyBuild build) : IAsyncLifetime
         using var http = Client(proxy);
 
         using var response = await http.SendAsync(Post("/v1/chat/completions",
-            """{"model":"gpt-4o","max_tokens":16,"messages":[{"role":"user","content":"Hello from the native build"}]}""", id), Ct);
+            """{"model":"gpt-4o","max_tokens":16,"messages":[{"role":"user","content":"Hello from the published build"}]}""", id), Ct);
         var text = await response.Content.ReadAsStringAsync(Ct);
 
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {text}");
@@ -258,7 +265,7 @@ public sealed partial class AotProxyTests(AotProxyBuild build) : IAsyncLifetime
         build.Require();
 
         await using var proxy = await ProxyProcess.LaunchAsync(_world.DataDirectory, _world.SnapshotFile, build.Executable,
-            new Dictionary<string, string?> { [variable] = value, ["Proxy__NodeId"] = NodeId });
+            Settings(new Dictionary<string, string?> { [variable] = value }));
 
         Assert.True(proxy.HasExited, $"the proxy listens on {proxy.Url} despite {variable}={value}:\n{proxy.OutputText}");
         Assert.NotEqual(0, proxy.ExitCode);
@@ -339,14 +346,14 @@ public sealed partial class AotProxyTests(AotProxyBuild build) : IAsyncLifetime
             unauthorised = Find(counters, ("http_response_status_code", "401"), ("gateway_reason", GatewayErrorCodes.InvalidApiKey));
         }
 
-        TestContext.Current.TestOutputHelper?.WriteLine($"Native AOT proxy published in {build.PublishTime.TotalSeconds:F0} s, {build.ExecutableBytes / 1048576.0:F1} MiB");
+        TestContext.Current.TestOutputHelper?.WriteLine($"{build.Dockerfile}'s proxy published in {build.PublishTime.TotalSeconds:F0} s, {build.PublishedBytes / 1048576.0:F1} MiB");
         Assert.True(served == 1, $"gateway_proxy_requests_total for the chat request: {served}\n{scrape}");
         Assert.True(unauthorised == 1, $"gateway_proxy_requests_total for the refused request: {unauthorised}\n{scrape}");
         Assert.Contains("gateway_proxy_request_duration", scrape, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task OpenAISdk_ChatStreamingAndATypedError_ThroughTheNativeProxy()
+    public async Task OpenAISdk_ChatStreamingAndATypedError_ThroughThePublishedProxy()
     {
         var proxy = await StartProxyAsync();
         var id = NewId("sdk");
@@ -409,17 +416,149 @@ public sealed partial class AotProxyTests(AotProxyBuild build) : IAsyncLifetime
         Assert.Contains("starting from the last-known-good snapshot revision 10", second.OutputText, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ARealtimeSession_IsRelayed_AndMeteredWhenItEnds()
+    {
+        var proxy = await StartProxyAsync();
+        var id = NewId("realtime");
+        using var socket = new ClientWebSocket();
+        socket.Options.AddSubProtocol("realtime");
+        socket.Options.AddSubProtocol(GatewayHeaders.WebSocketKeyProtocolPrefix + DemoKeys.Key);
+        socket.Options.SetRequestHeader(GatewayHeaders.RequestId, id);
+
+        await socket.ConnectAsync(new Uri($"ws://{proxy.Url.Authority}/v1/realtime?model=gpt-4o-realtime"), Ct);
+        Assert.Equal("realtime", socket.SubProtocol);
+        await socket.SendAsync(Encoding.UTF8.GetBytes("""{"type":"response.create","response":{"modalities":["text"]}}"""), WebSocketMessageType.Text, true, Ct);
+        var types = new List<string>();
+        var buffer = new byte[64 * 1024];
+        while (types.LastOrDefault() != "response.done")
+        {
+            using var message = new MemoryStream();
+            WebSocketReceiveResult result;
+            do
+            {
+                result = await socket.ReceiveAsync(buffer, Ct).WaitAsync(TimeSpan.FromSeconds(30), Ct);
+                message.Write(buffer, 0, result.Count);
+            }
+            while (!result.EndOfMessage);
+            Assert.True(result.MessageType == WebSocketMessageType.Text, $"{result.MessageType} after {string.Join(", ", types)}:\n{proxy.OutputText}");
+            types.Add(JsonDocument.Parse(message.ToArray()).RootElement.GetProperty("type").GetString()!);
+        }
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", Ct);
+
+        Assert.Contains("response.text.delta", types);
+        UsageRecord? record = null;
+        await Eventually.HoldsAsync(() => (record = MeteringWorld.ReadLedger(_world.DataDirectory).SingleOrDefault(r => r.RequestId == id)) is not null,
+            TimeSpan.FromSeconds(15), $"the realtime session {id} reaches the local ledger");
+        Assert.True(record!.OutputTokens > 0, $"the session's record has no output tokens: {record}");
+        Assert.Equal(DemoKeys.KeyId, record.KeyId);
+    }
+
+    [Fact]
+    public async Task TwoProxies_ShareTheirCounters_InARealRedis()
+    {
+        RedisServer.Require();
+        await using var redis = await RedisServer.StartNewAsync();
+        var prefix = $"pub-{Guid.NewGuid():N}"[..16] + ":";
+        var shared = new Dictionary<string, string?>
+        {
+            ["Proxy__Counters__Store"] = "Redis",
+            ["Proxy__Counters__Redis__Configuration"] = redis.Configuration,
+            ["Proxy__Counters__Redis__KeyPrefix"] = prefix,
+        };
+        var first = await StartProxyAsync(shared);
+        var second = await StartProxyAsync(shared);
+
+        foreach (var proxy in new[] { first, second })
+        {
+            using var http = Client(proxy);
+            using var response = await http.SendAsync(Post("/v1/chat/completions", """{"model":"gpt-4o","messages":[{"role":"user","content":"Count me once"}]}""", NewId("redis")), Ct);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(Ct)}\n{proxy.OutputText}");
+        }
+
+        // Every requests-per-minute counter the two requests touched (team, subscription, key) counted
+        // both: one count in Redis, not one per proxy. Summed over windows, in case a minute turned.
+        using var connection = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+        var server = connection.GetServer(connection.GetEndPoints()[0]);
+        var counters = new Dictionary<string, long>();
+        await foreach (var key in server.KeysAsync(pattern: prefix + "*:rpm:*"))
+        {
+            var name = key.ToString();
+            var counter = name[..name.LastIndexOf(':')];
+            counters[counter] = counters.GetValueOrDefault(counter) + (long)await connection.GetDatabase().StringGetAsync(key);
+        }
+        Assert.NotEmpty(counters);
+        Assert.All(counters, c => Assert.True(c.Value == 2, $"{c.Key} counted {c.Value}"));
+    }
+
+    [Fact]
+    public async Task FedByTheControlPlane_OverGrpc_ItServes_AndShipsItsUsageToTheControlPlanesLedger()
+    {
+        build.Require();
+        var feed = new FeedFixture();
+        await feed.InitializeAsync();
+        try
+        {
+            // No snapshot file: the snapshot comes over the control plane's gRPC feed, after an
+            // OIDC client-credentials token; usage goes back over gRPC to its ledger.
+            var proxy = await StartProxyAsync(new Dictionary<string, string?>
+            {
+                ["Proxy__Snapshot__File"] = null,
+                ["Proxy__ControlPlane__GrpcUrl"] = feed.ControlPlaneGrpc.ToString(),
+                ["Proxy__ControlPlane__Authority"] = feed.ControlPlane.ToString(),
+                ["Proxy__ControlPlane__ClientSecret"] = FeedFixture.ProxySecret,
+                ["Proxy__Usage__Shipper"] = "Grpc",
+            });
+            using var http = Client(proxy);
+            var id = "";
+            var last = "";
+            await Eventually.HoldsAsync(async () =>
+            {
+                id = NewId("fed");
+                using var response = await http.SendAsync(Post("/v1/chat/completions", """{"model":"gpt-4o","messages":[{"role":"user","content":"Hello control plane"}]}""", id), Ct);
+                last = $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(Ct)}";
+                return response.StatusCode == HttpStatusCode.OK;
+            }, TimeSpan.FromSeconds(30), "the proxy serves from the control plane's snapshot");
+
+            using var admin = feed.ControlPlaneClient(await feed.AdminTokenAsync());
+            JsonElement record = default;
+            await Eventually.HoldsAsync(async () =>
+            {
+                var page = await admin.GetFromJsonAsync<JsonElement>($"/api/usage/records?keyId={DemoKeys.KeyId}&pageSize=200&sort=timestamp&order=desc", Ct);
+                var found = page.GetProperty("items").EnumerateArray().Where(r => r.GetProperty("requestId").GetString() == id).ToList();
+                if (found.Count == 0) return false;
+                record = Assert.Single(found);
+                return true;
+            }, TimeSpan.FromSeconds(30), $"request {id} reaches the control plane's ledger (last answer {last})\n{proxy.OutputText}");
+            Assert.Equal(DemoCatalog.CostCentre, record.GetProperty("costCentre").GetString());
+            Assert.True(record.GetProperty("outputTokens").GetInt64() > 0, record.ToString());
+        }
+        finally
+        {
+            foreach (var proxy in _started) await proxy.DisposeAsync();
+            _started.Clear();
+            await feed.DisposeAsync();
+        }
+    }
+
     private async Task<ProxyProcess> StartProxyAsync(IReadOnlyDictionary<string, string?>? environment = null)
     {
         build.Require();
-        var settings = new Dictionary<string, string?> { ["Proxy__NodeId"] = NodeId };
-        foreach (var (name, value) in environment ?? new Dictionary<string, string?>()) settings[name] = value;
-        var proxy = await ProxyProcess.StartAsync(_world.DataDirectory, _world.SnapshotFile, build.Executable, settings);
+        var proxy = await ProxyProcess.StartAsync(_world.DataDirectory, _world.SnapshotFile, build.Executable, Settings(environment));
         _started.Add(proxy);
         return proxy;
     }
 
-    private static string NewId(string prefix) => $"aot-{prefix}-{Guid.NewGuid():N}";
+    /// <summary>The image's runtime settings and the node id, then <paramref name="environment"/> (which wins).</summary>
+    private Dictionary<string, string?> Settings(IReadOnlyDictionary<string, string?>? environment)
+    {
+        var settings = build.RuntimeEnvironment.ToDictionary(e => e.Key, e => (string?)e.Value);
+        settings["Proxy__NodeId"] = NodeId;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>()) settings[name] = value;
+        return settings;
+    }
+
+    private static string NewId(string prefix) => $"pub-{prefix}-{Guid.NewGuid():N}";
 
     private static HttpClient Client(ProxyProcess proxy) => new() { BaseAddress = proxy.Url, Timeout = TimeSpan.FromSeconds(30) };
 
@@ -500,3 +639,11 @@ public sealed partial class AotProxyTests(AotProxyBuild build) : IAsyncLifetime
         }
     }
 }
+
+/// <summary>The default image's build: <c>src/Proxy/Dockerfile</c>, self-contained and trimmed.</summary>
+[Collection(TrimmedProxyCollection.Name)]
+public sealed class TrimmedProxyTests(TrimmedProxyBuild build) : PublishedProxyTests(build);
+
+/// <summary>The Native AOT image's build: <c>src/Proxy/Dockerfile.aot</c>.</summary>
+[Collection(NativeAotProxyCollection.Name)]
+public sealed class NativeAotProxyTests(NativeAotProxyBuild build) : PublishedProxyTests(build);
