@@ -11,8 +11,9 @@ wait_http() { for _ in $(seq 1 "${2:-60}"); do curl -fsS -o /dev/null "$1" 2>/de
 # The median of its arguments.
 med() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
-# How to start the proxy built in DIR: a native (Native AOT) executable if DIR holds one, else Proxy.dll.
-proxy_cmd() { if [ -x "$1/Proxy" ] && [ ! -f "$1/Proxy.dll" ]; then echo "$1/Proxy"; else echo "dotnet $1/Proxy.dll"; fi; }
+# How to start the proxy built in DIR: its executable where the publish made one (the images' builds:
+# trimmed self-contained or Native AOT), else dotnet Proxy.dll (a framework-dependent build).
+proxy_cmd() { if [ -x "$1/Proxy" ]; then echo "$1/Proxy"; else echo "dotnet $1/Proxy.dll"; fi; }
 
 # The DOTNET_* settings src/Proxy/Dockerfile ships (bench/run.sh reads them the same way).
 dockerfile_env() { sed -n '/^ENV DOTNET_/,/[^\\]$/p' "$ROOT/src/Proxy/Dockerfile" | grep -o 'DOTNET_[A-Za-z0-9_]*=[^ \\]*' | tr '\n' ' '; }

@@ -81,6 +81,11 @@ wait_http() { # url, name
 dockerfile_env() { sed -n '/^ENV DOTNET_/,/[^\\]$/p' "$1" | grep -o 'DOTNET_[A-Za-z0-9_]*=[^ \\]*' | tr '\n' ' '; }
 C_ENV=$(dockerfile_env src/Proxy/Dockerfile)
 N_ENV=$(dockerfile_env src/Proxy/Dockerfile.aot)
+# The arguments of a Dockerfile's `RUN dotnet publish src/Proxy/Proxy.csproj … -o /app` line: arms C
+# and N are published exactly as their images publish the proxy.
+dockerfile_publish() { sed -n 's|^RUN dotnet publish src/Proxy/Proxy.csproj \(.*\) -o /app.*|\1|p' "$1"; }
+C_PUBLISH=$(dockerfile_publish src/Proxy/Dockerfile)
+N_PUBLISH=$(dockerfile_publish src/Proxy/Dockerfile.aot)
 
 LOADGEN="dotnet $WORK/bin/LoadGen/LoadGen.dll"
 if [ "$REPORT_ONLY" = 0 ]; then
@@ -93,17 +98,22 @@ if [ "$(cat "$WORK/bin/.stamp" 2>/dev/null)" = "$STAMP" ]; then
   log "Release binaries up to date (stamp $STAMP)"
 else
   log "building Release"
-  for p in src/MockLlm src/Proxy bench/PlainYarp bench/LoadGen; do
+  for p in src/MockLlm bench/PlainYarp bench/LoadGen; do
     name=$(basename "$p")
     dotnet publish "$p" -c Release -o "$WORK/bin/$name" -p:UseAppHost=false --nologo -v quiet >/dev/null
   done
+  # Arm C as the default image builds it (src/Proxy/Dockerfile: self-contained, trimmed).
+  rm -rf "$WORK/bin/Proxy"
+  # shellcheck disable=SC2086 # the Dockerfile's arguments, split as the shell in the image splits them
+  dotnet publish src/Proxy/Proxy.csproj $C_PUBLISH -o "$WORK/bin/Proxy" --nologo -v quiet >/dev/null
   echo "$STAMP" > "$WORK/bin/.stamp"
 fi
 if [ "$AOT" = 1 ] && [ "$(cat "$WORK/bin/.stamp-aot" 2>/dev/null)" != "$STAMP" ]; then
   # Native AOT links with clang, or with gcc where clang is missing (this machine).
   LINKER=$(command -v clang >/dev/null || echo "-p:CppCompilerAndLinker=gcc")
   log "building the Native AOT proxy (arm N, ~3 min)"
-  if dotnet publish src/Proxy -c Release -r linux-x64 -p:PublishAot=true $LINKER -o "$WORK/bin/Proxy-aot" --nologo -v quiet >"$WORK/aot-build.log" 2>&1; then
+  # shellcheck disable=SC2086
+  if dotnet publish src/Proxy/Proxy.csproj $N_PUBLISH $LINKER -o "$WORK/bin/Proxy-aot" --nologo -v quiet >"$WORK/aot-build.log" 2>&1; then
     echo "$STAMP" > "$WORK/bin/.stamp-aot"
   else
     log "Native AOT build failed (bench/.work/aot-build.log): arm N skipped"; AOT=0
@@ -133,7 +143,7 @@ B_PID=$!; PIDS+=("$B_PID")
 log "starting the gateway (C) on CPU $CPU_SUT"
 rm -rf "$WORK/proxy-data"
 log "arm C environment: $C_ENV"
-env $C_ENV MOCKLLM_API_KEY=bench-upstream-key Logging__LogLevel__Default=Warning $PIN_SUT dotnet "$WORK/bin/Proxy/Proxy.dll" \
+env $C_ENV MOCKLLM_API_KEY=bench-upstream-key Logging__LogLevel__Default=Warning $PIN_SUT "$WORK/bin/Proxy/Proxy" \
   --urls "http://127.0.0.1:$C_PORT" --Proxy:Snapshot:File="$WORK/snapshot.json" --Proxy:DataDirectory="$WORK/proxy-data" \
   >"$WORK/proxy.log" 2>&1 &
 C_PID=$!; PIDS+=("$C_PID")
@@ -272,10 +282,10 @@ fi # REPORT_ONLY
 # ---------- report ----------
 SETTINGS=(--settings "A: MockLlm, Release, DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 DOTNET_TieredPGO=1, CPU $CPU_LOAD"
           --settings "B: bench/PlainYarp, Release, YARP 2.3 and Kestrel defaults, CPU $CPU_SUT"
-          --settings "C: src/Proxy, Release, the runtime settings it ships with (Proxy.csproj: workstation concurrent GC, ConserveMemory 7, TieredPGO; Dockerfile env: ${C_ENV% }), every policy on (key auth, model resolution, rate limits + budget reservation, routing, metering with the spool and the NDJSON ledger, Prometheus metrics; no OTLP collector, so no spans), CPU $CPU_SUT"
+          --settings "C: src/Proxy, Release, published as src/Proxy/Dockerfile does (${C_PUBLISH}), the runtime settings it ships with (Proxy.csproj: workstation concurrent GC, ConserveMemory 7, TieredPGO; Dockerfile env: ${C_ENV% }), every policy on (key auth, model resolution, rate limits + budget reservation, routing, metering with the spool and the NDJSON ledger, Prometheus metrics; no OTLP collector, so no spans), CPU $CPU_SUT"
           --settings "D: @portkey-ai/gateway@1.15.2 on Node $(node --version 2>/dev/null || echo '?'), CPU $CPU_SUT"
           --settings "Load: wrk 2 threads / 64 connections and bench/LoadGen, CPU $CPU_LOAD")
-[ -n "$(grep -m1 '"arm":"N"' "$RAW" 2>/dev/null)" ] && SETTINGS+=(--settings "N: src/Proxy built with Native AOT (src/Proxy/Dockerfile.aot: dotnet publish -p:PublishAot=true), the same policies and snapshot as C, Dockerfile.aot env: ${N_ENV% }, CPU $CPU_SUT")
+[ -n "$(grep -m1 '"arm":"N"' "$RAW" 2>/dev/null)" ] && SETTINGS+=(--settings "N: src/Proxy built with Native AOT (src/Proxy/Dockerfile.aot: ${N_PUBLISH}), the same policies and snapshot as C, Dockerfile.aot env: ${N_ENV% }, CPU $CPU_SUT")
 [ -n "${F4_NOTE:-}" ] && has F4 && SETTINGS+=(--settings "$F4_NOTE")
 CMD="${BENCH_COMMAND:-bench/run.sh${RUN_ARGS:+ $RUN_ARGS}}"
 mkdir -p "$RESULTS/$DATE$SUFFIX"
