@@ -12,7 +12,7 @@ public sealed class IdleMemoryTrimmerTests
 {
     private const long MiB = 1024 * 1024;
 
-    private static IdleTrimOptions Options() => new() { CheckSeconds = 10, IdleAllocationBytes = 1 * MiB, GrowthBytes = 32 * MiB, AfterStartup = false };
+    private static IdleTrimOptions Options() => new() { CheckSeconds = 10, IdleAllocationBytes = 1 * MiB, GrowthBytes = 16 * MiB, AfterStartup = false };
 
     [Fact]
     public void Policy_TrimsOnlyWhenIdle_AfterTheHeapGrew_AndOncePerIdlePeriod()
@@ -26,8 +26,8 @@ public sealed class IdleMemoryTrimmerTests
         Assert.True(policy.Observe(allocated += 100_000, 300 * MiB));          // idle and 200 MiB above the baseline
         policy.Trimmed(110 * MiB);
         Assert.False(policy.Observe(allocated += 100_000, 110 * MiB));         // idle, but nothing to give back
-        Assert.False(policy.Observe(allocated += 100_000, 130 * MiB));         // grew by less than 32 MiB
-        Assert.True(policy.Observe(allocated += 100_000, 150 * MiB));          // grew by 40 MiB while idle
+        Assert.False(policy.Observe(allocated += 100_000, 120 * MiB));         // grew by less than 16 MiB
+        Assert.True(policy.Observe(allocated += 100_000, 130 * MiB));          // grew by 20 MiB while idle
     }
 
     [Fact]
@@ -36,7 +36,59 @@ public sealed class IdleMemoryTrimmerTests
         var policy = new IdleTrimPolicy(Options());
         Assert.False(policy.Observe(0, 200 * MiB));
         Assert.False(policy.Observe(100, 120 * MiB)); // the GC gave 80 MiB back on its own
-        Assert.True(policy.Observe(200, 160 * MiB));  // 40 MiB above the new low
+        Assert.True(policy.Observe(200, 140 * MiB));  // 20 MiB above the new low
+    }
+
+    [Fact]
+    public void Policy_ATrimBeforeTheFirstLook_IsTheBaseline()
+    {
+        // The start-up trim left 13 MiB; by the first look the first requests had committed a gen0
+        // budget (40 MiB). Measured from the first look the load's growth (to 50 MiB) would be 10 MiB,
+        // under the threshold; measured from the trim it is 37 MiB.
+        var policy = new IdleTrimPolicy(Options());
+        policy.Trimmed(13 * MiB);
+        Assert.False(policy.Observe(0, 40 * MiB));
+        Assert.False(policy.Observe(600 * MiB, 50 * MiB));       // busy
+        Assert.True(policy.Observe((600 * MiB) + 1000, 50 * MiB)); // idle, 37 MiB above the start-up trim
+    }
+
+    [Fact]
+    public async Task Trimmer_MeasuresTheGrowthFromTheStartupTrim()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var telemetry = new ProxyTelemetry(services.GetRequiredService<IMeterFactory>());
+        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        // Start-up trim: 36 MiB before, 13 after. Then the looks: first requests (40), load (50), idle (50).
+        var readings = new Queue<(long, long)>([(0, 36 * MiB), (0, 13 * MiB), (1 * MiB, 40 * MiB), (600 * MiB, 50 * MiB), ((600 * MiB) + 1000, 50 * MiB)]);
+        var last = (0L, 0L);
+        var reads = 0;
+        var trimCalls = 0;
+        var options = Options();
+        options.AfterStartup = true;
+        using var trimmer = new IdleMemoryTrimmer(options, time, telemetry, NullLogger<IdleMemoryTrimmer>.Instance,
+            () =>
+            {
+                Interlocked.Increment(ref reads);
+                return last = readings.Count > 0 ? readings.Dequeue() : last;
+            },
+            () => Interlocked.Increment(ref trimCalls),
+            () => true);
+
+        await trimmer.StartAsync(TestContext.Current.CancellationToken);
+        for (var wait = 0; Volatile.Read(ref trimCalls) == 0 && wait < 1000; wait++)
+        {
+            time.Advance(IdleMemoryTrimmer.StartupPoll);
+            await Task.Delay(5, TestContext.Current.CancellationToken);
+        }
+        for (var i = 0; i < 3; i++)
+        {
+            var before = Volatile.Read(ref reads);
+            time.Advance(TimeSpan.FromSeconds(10));
+            for (var wait = 0; Volatile.Read(ref reads) == before && wait < 1000; wait++) await Task.Delay(5, TestContext.Current.CancellationToken);
+        }
+        await trimmer.StopAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(2, Volatile.Read(ref trimCalls)); // start-up's, then idle after the load
     }
 
     [Fact]
