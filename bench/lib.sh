@@ -15,8 +15,9 @@ med() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+
 # trimmed self-contained or Native AOT), else dotnet Proxy.dll (a framework-dependent build).
 proxy_cmd() { if [ -x "$1/Proxy" ]; then echo "$1/Proxy"; else echo "dotnet $1/Proxy.dll"; fi; }
 
-# The DOTNET_* settings src/Proxy/Dockerfile ships (bench/run.sh reads them the same way).
-dockerfile_env() { sed -n '/^ENV DOTNET_/,/[^\\]$/p' "$ROOT/src/Proxy/Dockerfile" | grep -o 'DOTNET_[A-Za-z0-9_]*=[^ \\]*' | tr '\n' ' '; }
+# dockerfile_env [FILE]: the DOTNET_* settings an image ships (shared with bench/run.sh).
+# shellcheck source=bench/dockerfile.sh
+. "$ROOT/bench/dockerfile.sh"
 
 # The two variants of compare.sh and start-memory.sh: their environment (--x, --y), build folder
 # (--x-bin, --y-bin) and proxy arguments (--x-args, --y-args). variant_option OPTION VALUE reads

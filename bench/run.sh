@@ -77,13 +77,12 @@ wait_http() { # url, name
 
 # Arm C runs with the runtime settings the proxy ships with: its runtimeconfig (Proxy.csproj) and
 # the DOTNET_* variables of its Dockerfile (settings only the environment can set); arm N likewise
-# with those of the native image's Dockerfile.
-dockerfile_env() { sed -n '/^ENV DOTNET_/,/[^\\]$/p' "$1" | grep -o 'DOTNET_[A-Za-z0-9_]*=[^ \\]*' | tr '\n' ' '; }
+# with those of the native image's Dockerfile. Both arms are published with the arguments of their
+# Dockerfile's own publish line, exactly as their images publish the proxy.
+# shellcheck source=bench/dockerfile.sh
+. "$ROOT/bench/dockerfile.sh"
 C_ENV=$(dockerfile_env src/Proxy/Dockerfile)
 N_ENV=$(dockerfile_env src/Proxy/Dockerfile.aot)
-# The arguments of a Dockerfile's `RUN dotnet publish src/Proxy/Proxy.csproj … -o /app` line: arms C
-# and N are published exactly as their images publish the proxy.
-dockerfile_publish() { sed -n 's|^RUN dotnet publish src/Proxy/Proxy.csproj \(.*\) -o /app.*|\1|p' "$1"; }
 C_PUBLISH=$(dockerfile_publish src/Proxy/Dockerfile)
 N_PUBLISH=$(dockerfile_publish src/Proxy/Dockerfile.aot)
 
