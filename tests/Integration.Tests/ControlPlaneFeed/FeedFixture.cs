@@ -1,6 +1,8 @@
 using Gateway.Testing;
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
 using Gateway.Contracts.Demo;
 using Gateway.ControlPlane;
 using Gateway.ControlPlane.Features.DefaultRun;
@@ -119,6 +121,16 @@ public sealed class FeedFixture : IAsyncLifetime
         var client = new HttpClient { BaseAddress = ControlPlane };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
+    }
+
+    /// <summary>The control plane's usage ledger for <paramref name="keyId"/> (one page of up to 200, which must hold them all), read as a PlatformAdmin.</summary>
+    internal async Task<List<JsonElement>> LedgerAsync(string keyId, string query = "")
+    {
+        using var admin = ControlPlaneClient(await AdminTokenAsync());
+        var page = await admin.GetFromJsonAsync<JsonElement>($"/api/usage/records?keyId={keyId}&pageSize=200{query}", TestContext.Current.CancellationToken);
+        var items = page.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal(items.Count, page.GetProperty("total").GetInt32());
+        return items;
     }
 
     private static string Address(WebApplication app) =>

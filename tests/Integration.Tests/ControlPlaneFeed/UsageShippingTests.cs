@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using Gateway.Contracts.Demo;
 using Gateway.Contracts.Keys;
@@ -33,7 +32,7 @@ public sealed class UsageShippingTests(FeedFixture fixture)
         JsonElement record = default;
         await Eventually.HoldsAsync(async () =>
         {
-            var found = (await LedgerAsync(DemoKeys.KeyId, "&sort=timestamp&order=desc"))
+            var found = (await fixture.LedgerAsync(DemoKeys.KeyId, "&sort=timestamp&order=desc"))
                 .Where(r => r.GetProperty("requestId").GetString() == requestId).ToList();
             if (found.Count == 0) return false;
             record = Assert.Single(found);
@@ -79,7 +78,7 @@ public sealed class UsageShippingTests(FeedFixture fixture)
 
         Assert.Equal(3, Sum(shipped, "inserted"));
         Assert.Equal(3, Sum(shipped, "duplicate"));
-        var records = await LedgerAsync(keyId);
+        var records = await fixture.LedgerAsync(keyId);
         Assert.Equal(3, records.Count);
         Assert.Equal(batch.Records.Select(r => r.RequestId).Order(), records.Select(r => r.GetProperty("requestId").GetString()!).Order());
         var first = records.Single(r => r.GetProperty("requestId").GetString() == batch.Records[1].RequestId);
@@ -101,7 +100,7 @@ public sealed class UsageShippingTests(FeedFixture fixture)
 
         Assert.Equal(1, Sum(shipped, "inserted"));
         Assert.Equal(1, Sum(shipped, "rejected"));
-        Assert.Equal([good.RequestId], (await LedgerAsync(keyId)).Select(r => r.GetProperty("requestId").GetString()));
+        Assert.Equal([good.RequestId], (await fixture.LedgerAsync(keyId)).Select(r => r.GetProperty("requestId").GetString()));
     }
 
     [Fact]
@@ -134,7 +133,7 @@ public sealed class UsageShippingTests(FeedFixture fixture)
                 return false;
             }
         }, TimeSpan.FromSeconds(15), "the batch is acknowledged once the control plane is reachable");
-        Assert.Equal(2, (await LedgerAsync(keyId)).Count);
+        Assert.Equal(2, (await fixture.LedgerAsync(keyId)).Count);
 
         // The call kept open between batches breaks (control plane restart, dropped connection):
         // the next batch goes through on a new call.
@@ -142,7 +141,7 @@ public sealed class UsageShippingTests(FeedFixture fixture)
         var next = new SpoolBatch("feed-next-" + keyId, [Record(keyId, 3, 3, 0m)]);
         await shipper.ShipAsync(next, Ct);
         await shipper.ShipAsync(batch, Ct);
-        Assert.Equal(3, (await LedgerAsync(keyId)).Count);
+        Assert.Equal(3, (await fixture.LedgerAsync(keyId)).Count);
     }
 
     /// <summary>A proxy whose own traffic ships nothing (its spool uses the local ledger), so the acknowledgement counts are the test's alone.</summary>
@@ -153,15 +152,6 @@ public sealed class UsageShippingTests(FeedFixture fixture)
 
     private static long Sum(MetricCollector<long> collector, string result) =>
         collector.GetMeasurementSnapshot().Where(m => m.Tags["result"] is string r && r == result).Sum(m => m.Value);
-
-    private async Task<List<JsonElement>> LedgerAsync(string keyId, string query = "")
-    {
-        using var admin = fixture.ControlPlaneClient(await fixture.AdminTokenAsync());
-        var page = await admin.GetFromJsonAsync<JsonElement>($"/api/usage/records?keyId={keyId}&pageSize=200{query}", Ct);
-        var items = page.GetProperty("items").EnumerateArray().ToList();
-        Assert.Equal(items.Count, page.GetProperty("total").GetInt32());
-        return items;
-    }
 
     private static string UniqueKeyId() => "ship" + Guid.NewGuid().ToString("N")[..8];
 

@@ -66,32 +66,10 @@ public sealed class OtherRoutesThroughProxyTests(ProxyStackFixture stack)
     [Fact]
     public async Task Realtime_SessionThroughTheProxy()
     {
-        using var socket = new ClientWebSocket();
-        socket.Options.AddSubProtocol("realtime");
-        socket.Options.AddSubProtocol("openai-insecure-api-key." + DemoKeys.Key);
-        socket.Options.AddSubProtocol("openai-beta.realtime-v1");
+        using var socket = await Realtime.StartTextResponseAsync(stack.Proxy, DemoKeys.Key, null, Ct);
 
-        await socket.ConnectAsync(new Uri($"ws://{stack.Proxy.Authority}/v1/realtime?model=gpt-4o-realtime"), Ct);
-        Assert.Equal("realtime", socket.SubProtocol);
-        await socket.SendAsync(Encoding.UTF8.GetBytes("""{"type":"response.create","response":{"modalities":["text"]}}"""), WebSocketMessageType.Text, true, Ct);
-
-        var sawDone = false;
-        var buffer = new byte[64 * 1024];
-        while (!sawDone)
-        {
-            using var message = new MemoryStream();
-            WebSocketReceiveResult result;
-            do
-            {
-                result = await socket.ReceiveAsync(buffer, Ct).WaitAsync(TimeSpan.FromSeconds(30), Ct);
-                message.Write(buffer, 0, result.Count);
-            }
-            while (!result.EndOfMessage);
-            Assert.NotEqual(WebSocketMessageType.Close, result.MessageType);
-            var type = JsonDocument.Parse(message.ToArray()).RootElement.GetProperty("type").GetString();
-            sawDone = type == "response.done";
-        }
+        var types = await Realtime.EventTypesUntilAsync(socket, "response.done", Ct);
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", Ct);
-        Assert.True(sawDone);
+        Assert.Equal("response.done", types[^1]);
     }
 }

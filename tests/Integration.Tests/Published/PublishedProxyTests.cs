@@ -16,6 +16,7 @@ using Gateway.Contracts.Keys;
 using Gateway.Contracts.Usage;
 using Gateway.Integration.Tests.ControlPlaneFeed;
 using Gateway.Integration.Tests.Metering;
+using Gateway.Integration.Tests.Proxy;
 using Gateway.Proxy.Pipeline;
 using Gateway.Proxy.Policies.Admission;
 using Gateway.Testing.Redis;
@@ -421,29 +422,9 @@ public abstract partial class PublishedProxyTests(PublishedProxyBuild build) : I
     {
         var proxy = await StartProxyAsync();
         var id = NewId("realtime");
-        using var socket = new ClientWebSocket();
-        socket.Options.AddSubProtocol("realtime");
-        socket.Options.AddSubProtocol(GatewayHeaders.WebSocketKeyProtocolPrefix + DemoKeys.Key);
-        socket.Options.SetRequestHeader(GatewayHeaders.RequestId, id);
+        using var socket = await Realtime.StartTextResponseAsync(proxy.Url, DemoKeys.Key, id, Ct);
 
-        await socket.ConnectAsync(new Uri($"ws://{proxy.Url.Authority}/v1/realtime?model=gpt-4o-realtime"), Ct);
-        Assert.Equal("realtime", socket.SubProtocol);
-        await socket.SendAsync(Encoding.UTF8.GetBytes("""{"type":"response.create","response":{"modalities":["text"]}}"""), WebSocketMessageType.Text, true, Ct);
-        var types = new List<string>();
-        var buffer = new byte[64 * 1024];
-        while (types.LastOrDefault() != "response.done")
-        {
-            using var message = new MemoryStream();
-            WebSocketReceiveResult result;
-            do
-            {
-                result = await socket.ReceiveAsync(buffer, Ct).WaitAsync(TimeSpan.FromSeconds(30), Ct);
-                message.Write(buffer, 0, result.Count);
-            }
-            while (!result.EndOfMessage);
-            Assert.True(result.MessageType == WebSocketMessageType.Text, $"{result.MessageType} after {string.Join(", ", types)}:\n{proxy.OutputText}");
-            types.Add(JsonDocument.Parse(message.ToArray()).RootElement.GetProperty("type").GetString()!);
-        }
+        var types = await Realtime.EventTypesUntilAsync(socket, "response.done", Ct, () => proxy.OutputText);
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", Ct);
 
         Assert.Contains("response.text.delta", types);
@@ -520,12 +501,10 @@ public abstract partial class PublishedProxyTests(PublishedProxyBuild build) : I
                 return response.StatusCode == HttpStatusCode.OK;
             }, TimeSpan.FromSeconds(30), "the proxy serves from the control plane's snapshot");
 
-            using var admin = feed.ControlPlaneClient(await feed.AdminTokenAsync());
             JsonElement record = default;
             await Eventually.HoldsAsync(async () =>
             {
-                var page = await admin.GetFromJsonAsync<JsonElement>($"/api/usage/records?keyId={DemoKeys.KeyId}&pageSize=200&sort=timestamp&order=desc", Ct);
-                var found = page.GetProperty("items").EnumerateArray().Where(r => r.GetProperty("requestId").GetString() == id).ToList();
+                var found = (await feed.LedgerAsync(DemoKeys.KeyId, "&sort=timestamp&order=desc")).Where(r => r.GetProperty("requestId").GetString() == id).ToList();
                 if (found.Count == 0) return false;
                 record = Assert.Single(found);
                 return true;
