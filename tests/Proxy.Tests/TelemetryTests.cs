@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Gateway.Proxy.Telemetry;
 using Gateway.Proxy.Tests.Infrastructure;
+using Gateway.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
@@ -31,8 +32,8 @@ public sealed class TelemetryTests
         await refused.TextAsync();
 
         // The span ends when the entry middleware returns, which may be just after the client read the last byte.
-        await Eventually.TrueAsync(() => spans.Count(a => ((string?)a.GetTagItem("gateway.request_id"))?.StartsWith(id, StringComparison.Ordinal) == true) == 2,
-            "the two requests did not each end one span", seconds: 10);
+        await Eventually.HoldsAsync(() => spans.Count(a => ((string?)a.GetTagItem("gateway.request_id"))?.StartsWith(id, StringComparison.Ordinal) == true) == 2,
+            TimeSpan.FromSeconds(10), "the two requests each end one span");
         var span = spans.Single(a => (string?)a.GetTagItem("gateway.request_id") == id);
         Assert.Equal("gateway chat", span.DisplayName);
         Assert.Equal("chat", span.GetTagItem("gen_ai.operation.name"));

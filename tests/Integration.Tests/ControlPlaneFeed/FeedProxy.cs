@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using Gateway.Proxy.Hosting;
 using Gateway.Proxy.Snapshots;
@@ -74,22 +73,4 @@ internal sealed class FeedProxy : IAsyncDisposable
         {
         }
     }
-}
-
-/// <summary>Polls a condition (every 20 ms) until it holds or the time is up.</summary>
-internal static class Eventually
-{
-    public static async Task<TimeSpan> HoldsAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
-    {
-        var watch = Stopwatch.StartNew();
-        while (true)
-        {
-            if (await condition()) return watch.Elapsed;
-            if (watch.Elapsed > timeout) Assert.Fail($"Not within {timeout.TotalSeconds} s: {what}");
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
-    }
-
-    public static Task<TimeSpan> HoldsAsync(Func<bool> condition, TimeSpan timeout, string what) =>
-        HoldsAsync(() => Task.FromResult(condition()), timeout, what);
 }

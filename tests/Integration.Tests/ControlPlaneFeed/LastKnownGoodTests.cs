@@ -3,6 +3,7 @@ using System.Text.Json;
 using Gateway.Contracts.Keys;
 using Gateway.Proxy.Snapshots;
 using Gateway.Proxy.Snapshots.Grpc;
+using Gateway.Testing;
 
 namespace Gateway.Integration.Tests.ControlPlaneFeed;
 

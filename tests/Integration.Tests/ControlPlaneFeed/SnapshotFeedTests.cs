@@ -8,6 +8,7 @@ using Gateway.Contracts.Keys;
 using Gateway.ControlPlane.Features.Snapshots;
 using Gateway.Proxy.ControlPlane;
 using Gateway.Proxy.Snapshots.Grpc;
+using Gateway.Testing;
 using Grpc.Core.Interceptors;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

@@ -5,6 +5,7 @@ using Gateway.Contracts.Usage;
 using Gateway.Proxy.ControlPlane;
 using Gateway.Proxy.Usage;
 using Gateway.Proxy.Usage.Grpc;
+using Gateway.Testing;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace Gateway.Integration.Tests.ControlPlaneFeed;

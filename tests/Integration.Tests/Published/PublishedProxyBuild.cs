@@ -52,7 +52,7 @@ public abstract partial class PublishedProxyBuild(string dockerfile) : IAsyncLif
     protected virtual IEnumerable<string> MachineArguments() => [];
 
     /// <summary>Throws when <paramref name="output"/> is not what the Dockerfile's publish should give.</summary>
-    protected abstract void CheckOutput(string output, string executable);
+    protected abstract void CheckOutput(string output);
 
     public async ValueTask InitializeAsync()
     {
@@ -81,7 +81,7 @@ public abstract partial class PublishedProxyBuild(string dockerfile) : IAsyncLif
         if (!File.Exists(Executable) || !IsElf(Executable))
             throw new InvalidOperationException($"{command} did not produce an executable {Executable}; the output folder holds: " +
                 string.Join(", ", Directory.GetFiles(output).Select(Path.GetFileName)) + $"\n{Tail(lines)}");
-        CheckOutput(output, Executable);
+        CheckOutput(output);
         PublishedBytes = Directory.GetFiles(output, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
         TestContext.Current.SendDiagnosticMessage($"{Dockerfile}'s proxy published in {PublishTime.TotalSeconds:F0} s: {Executable} ({PublishedBytes / 1048576.0:F1} MiB in all)");
     }
@@ -201,7 +201,7 @@ public abstract partial class PublishedProxyBuild(string dockerfile) : IAsyncLif
 /// </summary>
 public sealed class TrimmedProxyBuild() : PublishedProxyBuild("src/Proxy/Dockerfile")
 {
-    protected override void CheckOutput(string output, string executable)
+    protected override void CheckOutput(string output)
     {
         if (!File.Exists(Path.Combine(output, "Proxy.dll")) || !File.Exists(Path.Combine(output, "libcoreclr.so")))
             throw new InvalidOperationException($"{Dockerfile}'s publish is not a self-contained JIT build: no Proxy.dll beside libcoreclr.so in {output}.");
@@ -233,7 +233,7 @@ public sealed class NativeAotProxyBuild() : PublishedProxyBuild("src/Proxy/Docke
     // The image's SDK has clang; where only gcc is (this machine), link with gcc.
     protected override IEnumerable<string> MachineArguments() => FindOnPath("clang") is null ? ["-p:CppCompilerAndLinker=gcc"] : [];
 
-    protected override void CheckOutput(string output, string executable)
+    protected override void CheckOutput(string output)
     {
         if (File.Exists(Path.Combine(output, "Proxy.dll")))
             throw new InvalidOperationException($"{Dockerfile}'s publish is not a native build: {output} holds Proxy.dll.");

@@ -19,6 +19,7 @@ using Gateway.Integration.Tests.Metering;
 using Gateway.Integration.Tests.Proxy;
 using Gateway.Proxy.Pipeline;
 using Gateway.Proxy.Policies.Admission;
+using Gateway.Testing;
 using Gateway.Testing.Redis;
 using OpenAI;
 using OpenAI.Chat;

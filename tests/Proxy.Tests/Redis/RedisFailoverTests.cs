@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 using Gateway.Proxy.Counters;
 using Gateway.Proxy.Counters.Redis;
 using Gateway.Proxy.Telemetry;
-using Gateway.Proxy.Tests.Infrastructure;
+using Gateway.Testing;
 using Gateway.Testing.Redis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
@@ -105,7 +105,7 @@ public sealed class RedisFailoverTests : IDisposable
         Assert.Equal(120, await counters.PeekAsync("budget", CounterWindow.Month));
 
         server.Kill();
-        await Eventually.TrueAsync(() => !counters.IsAvailable, "the counters never noticed Redis had gone");
+        await Eventually.HoldsAsync(() => !counters.IsAvailable, TimeSpan.FromSeconds(20), "the counters notice Redis has gone");
 
         inRedis.Actual[0] = 37;
         inRedis.Actual[2] = 37;
@@ -123,11 +123,11 @@ public sealed class RedisFailoverTests : IDisposable
         Assert.False(counters.IsAvailable);
 
         await server.StartAsync();
-        await Eventually.TrueAsync(async () =>
+        await Eventually.HoldsAsync(async () =>
         {
             await counters.MaintainAsync();
             return counters.IsAvailable;
-        }, "the counters never switched back to Redis");
+        }, TimeSpan.FromSeconds(20), "the counters switch back to Redis");
 
         Assert.Equal(0, counters.PendingOperations);
         Assert.Equal(37, await counters.PeekAsync("tpm", CounterWindow.Minute));
@@ -151,7 +151,7 @@ public sealed class RedisFailoverTests : IDisposable
         Assert.Equal(400, spent.Remaining[0]);
 
         server.Kill();
-        await Eventually.TrueAsync(() => !counters.IsAvailable, "the counters never noticed Redis had gone");
+        await Eventually.HoldsAsync(() => !counters.IsAvailable, TimeSpan.FromSeconds(20), "the counters notice Redis has gone");
         var fits = Reservation(0, 0, Budget("budget", 1000, 150));
         await counters.ReserveAsync(fits, Ct);
         var tooMuch = Reservation(0, 0, Budget("budget", 1000, 100));
