@@ -46,6 +46,7 @@ public abstract partial class PublishedProxyTests(PublishedProxyBuild build) : I
 
     private readonly List<ProxyProcess> _started = [];
     private ChildProxyWorld _world = null!;
+    private FeedFixture? _feed;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -57,6 +58,7 @@ public abstract partial class PublishedProxyTests(PublishedProxyBuild build) : I
     public async ValueTask DisposeAsync()
     {
         foreach (var proxy in _started) await proxy.DisposeAsync();
+        if (_feed is not null) await _feed.DisposeAsync();
         await _world.DisposeAsync();
     }
 
@@ -479,46 +481,39 @@ public abstract partial class PublishedProxyTests(PublishedProxyBuild build) : I
         build.Require();
         var feed = new FeedFixture();
         await feed.InitializeAsync();
-        try
-        {
-            // No snapshot file: the snapshot comes over the control plane's gRPC feed, after an
-            // OIDC client-credentials token; usage goes back over gRPC to its ledger.
-            var proxy = await StartProxyAsync(new Dictionary<string, string?>
-            {
-                ["Proxy__Snapshot__File"] = null,
-                ["Proxy__ControlPlane__GrpcUrl"] = feed.ControlPlaneGrpc.ToString(),
-                ["Proxy__ControlPlane__Authority"] = feed.ControlPlane.ToString(),
-                ["Proxy__ControlPlane__ClientSecret"] = FeedFixture.ProxySecret,
-                ["Proxy__Usage__Shipper"] = "Grpc",
-            });
-            using var http = Client(proxy);
-            var id = "";
-            var last = "";
-            await Eventually.HoldsAsync(async () =>
-            {
-                id = NewId("fed");
-                using var response = await http.SendAsync(Post("/v1/chat/completions", """{"model":"gpt-4o","messages":[{"role":"user","content":"Hello control plane"}]}""", id), Ct);
-                last = $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(Ct)}";
-                return response.StatusCode == HttpStatusCode.OK;
-            }, TimeSpan.FromSeconds(30), "the proxy serves from the control plane's snapshot");
+        _feed = feed; // stopped after the proxies it feeds (DisposeAsync)
 
-            JsonElement record = default;
-            await Eventually.HoldsAsync(async () =>
-            {
-                var found = (await feed.LedgerAsync(DemoKeys.KeyId, "&sort=timestamp&order=desc")).Where(r => r.GetProperty("requestId").GetString() == id).ToList();
-                if (found.Count == 0) return false;
-                record = Assert.Single(found);
-                return true;
-            }, TimeSpan.FromSeconds(30), $"request {id} reaches the control plane's ledger (last answer {last})\n{proxy.OutputText}");
-            Assert.Equal(DemoCatalog.CostCentre, record.GetProperty("costCentre").GetString());
-            Assert.True(record.GetProperty("outputTokens").GetInt64() > 0, record.ToString());
-        }
-        finally
+        // No snapshot file: the snapshot comes over the control plane's gRPC feed, after an
+        // OIDC client-credentials token; usage goes back over gRPC to its ledger.
+        var proxy = await StartProxyAsync(new Dictionary<string, string?>
         {
-            foreach (var proxy in _started) await proxy.DisposeAsync();
-            _started.Clear();
-            await feed.DisposeAsync();
-        }
+            ["Proxy__Snapshot__File"] = null,
+            ["Proxy__ControlPlane__GrpcUrl"] = feed.ControlPlaneGrpc.ToString(),
+            ["Proxy__ControlPlane__Authority"] = feed.ControlPlane.ToString(),
+            ["Proxy__ControlPlane__ClientSecret"] = FeedFixture.ProxySecret,
+            ["Proxy__Usage__Shipper"] = "Grpc",
+        });
+        using var http = Client(proxy);
+        var id = "";
+        var last = "";
+        await Eventually.HoldsAsync(async () =>
+        {
+            id = NewId("fed");
+            using var response = await http.SendAsync(Post("/v1/chat/completions", """{"model":"gpt-4o","messages":[{"role":"user","content":"Hello control plane"}]}""", id), Ct);
+            last = $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(Ct)}";
+            return response.StatusCode == HttpStatusCode.OK;
+        }, TimeSpan.FromSeconds(30), "the proxy serves from the control plane's snapshot");
+
+        JsonElement record = default;
+        await Eventually.HoldsAsync(async () =>
+        {
+            var found = (await feed.LedgerAsync(DemoKeys.KeyId, "&sort=timestamp&order=desc")).Where(r => r.GetProperty("requestId").GetString() == id).ToList();
+            if (found.Count == 0) return false;
+            record = Assert.Single(found);
+            return true;
+        }, TimeSpan.FromSeconds(30), $"request {id} reaches the control plane's ledger (last answer {last})\n{proxy.OutputText}");
+        Assert.Equal(DemoCatalog.CostCentre, record.GetProperty("costCentre").GetString());
+        Assert.True(record.GetProperty("outputTokens").GetInt64() > 0, record.ToString());
     }
 
     private async Task<ProxyProcess> StartProxyAsync(IReadOnlyDictionary<string, string?>? environment = null)
