@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Profiles arm C (src/Proxy, Release) under wrk load, the way bench/run.sh runs it:
-#   bench/profile.sh [--secs 15] [--conns 64] [--trace perf|cpu|gc|none] [--sse] [--env 'K=V K2=V2']
+#   bench/profile.sh [--secs 15] [--conns 64] [--warm 40] [--trace perf|cpu|gc|none] [--sse] [--env 'K=V K2=V2']
+# Arm C runs with the DOTNET_* settings of src/Proxy/Dockerfile, then --env. The warm-up (40 s of
+# wrk by default) lets the JIT tier the hot code up first, so the profile shows the steady state.
 # Needs the binaries of a previous bench/run.sh (bench/.work/bin) and, for traces, the global
 # tools dotnet-trace and dotnet-counters. Writes bench/.work/profile/{trace.nettrace,counters.csv,wrk.txt}
 # and prints wrk's summary, the top CPU frames and the allocation rate per request.
@@ -8,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:$HOME/.dotnet/tools"
 ROOT=$(pwd); WORK="$ROOT/bench/.work"; OUT="$WORK/profile"; mkdir -p "$OUT"
-SECS=15; CONNS=64; TRACE=cpu; SSE=0; EXTRA_ENV=""; ARM=C
+SECS=15; CONNS=64; TRACE=cpu; SSE=0; EXTRA_ENV=""; ARM=C; WARM=40
 while [ $# -gt 0 ]; do
   case "$1" in
     --secs) SECS="$2"; shift ;;
@@ -17,6 +19,7 @@ while [ $# -gt 0 ]; do
     --sse) SSE=1 ;;
     --env) EXTRA_ENV="$2"; shift ;;
     --arm) ARM="$2"; shift ;;
+    --warm) WARM="$2"; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -29,7 +32,7 @@ if [ "$ARM" = B ]; then
   env $EXTRA_ENV Logging__LogLevel__Default=Warning taskset -c 1 dotnet "$WORK/bin/PlainYarp/PlainYarp.dll" --urls "http://127.0.0.1:$C_PORT" --Destination "http://127.0.0.1:$MOCK_PORT" >"$OUT/target.log" 2>&1 &
   TPID=$!; PIDS+=("$TPID")
 else
-  start_proxy target $C_PORT "$WORK/bin/Proxy" "DOTNET_PerfMapEnabled=$([ "$TRACE" = perf ] && echo 1 || echo 0) $EXTRA_ENV" ""; TPID=$PROXY_PID
+  start_proxy target $C_PORT "$WORK/bin/Proxy" "$(dockerfile_env) DOTNET_PerfMapEnabled=$([ "$TRACE" = perf ] && echo 1 || echo 0) $EXTRA_ENV" ""; TPID=$PROXY_PID
 fi
 wait_http "http://127.0.0.1:$C_PORT/health" || true
 echo "start RSS: $(awk '/VmRSS/{print $2}' /proc/$TPID/status) KiB"
@@ -37,7 +40,7 @@ BODY=bench/bodies/chat-1k.json; KNOBS="x-mock-output-tokens: 120"
 [ "$SSE" = 1 ] && { BODY=bench/bodies/chat-stream.json; KNOBS="x-mock-chunks: 64|x-mock-chunk-delay-ms: 20|x-mock-output-tokens: 128"; }
 AUTH="Bearer $KEY"; [ "$ARM" = B ] && AUTH="Bearer mock-client-key"
 run_wrk() { WRK_BODY="$ROOT/$BODY" WRK_HEADERS="Authorization: $AUTH|$KNOBS" taskset -c 0 wrk -t2 -c"$CONNS" -d"$1s" --latency -s "$ROOT/bench/wrk/post.lua" "http://127.0.0.1:$C_PORT/v1/chat/completions"; }
-run_wrk 8 >/dev/null   # warm-up (tiering, pools)
+run_wrk "$WARM" >/dev/null   # warm-up (tiering, pools: the JIT takes 15-40 s under load to tier the hot code up)
 case "$TRACE" in
   cpu) dotnet-trace collect -p "$TPID" --profile dotnet-sampled-thread-time --duration "00:00:00:$SECS" -o "$OUT/trace.nettrace" >"$OUT/trace.log" 2>&1 & TR=$! ;;
   perf) perf record -e cpu-clock -F 499 -g -p "$TPID" -o "$OUT/perf.data" -- sleep "$SECS" >"$OUT/trace.log" 2>&1 & TR=$! ;;
@@ -55,7 +58,7 @@ rps=$(awk '/Requests\/sec/{print $2}' "$OUT/wrk.txt")
 alloc=$(grep -i 'gc.heap.total_allocated\|allocation' "$OUT/counters.csv" 2>/dev/null | awk -F, '{s+=$NF; n++} END {if (n) print s/n; else print 0}' || echo 0)
 echo "allocation rate ~ $alloc B/s (counters), $rps req/s => $(awk -v a="$alloc" -v r="$rps" 'BEGIN{ if (r>0) printf "%.0f", a/r; else print "?"}') B/request"
 if [ "$TRACE" = perf ]; then
-  perf report -i "$OUT/perf.data" --no-children --sort symbol --stdio 2>/dev/null | grep -v '^#' | grep '%' | head -60
+  perf report -i "$OUT/perf.data" --no-children --sort dso,symbol --stdio 2>/dev/null | grep -v '^#' | grep '%' | head -60
   perf report -i "$OUT/perf.data" --no-children --sort dso --stdio 2>/dev/null | grep -v '^#' | grep '%' | head -15
 elif [ "$TRACE" != none ] && [ -f "$OUT/trace.nettrace" ]; then
   dotnet-trace report "$OUT/trace.nettrace" topN -n 60 2>/dev/null | head -80 || true

@@ -118,6 +118,9 @@ public sealed class ComposeFileTests
         // The GC setting of the default image holds for the native one too (bench/run.sh reads it from there).
         Assert.Contains("DOTNET_GCgen0size=0x1000000", jit, StringComparison.Ordinal);
         Assert.Contains("DOTNET_GCgen0size=0x1000000", aot, StringComparison.Ordinal);
+        // Tiering up without the single-CPU tenfold delay (the JIT build only: the native one has no tiers).
+        Assert.Contains("DOTNET_TC_DelaySingleProcMultiplier=1", jit, StringComparison.Ordinal);
+        Assert.DoesNotContain("TC_DelaySingleProcMultiplier", aot, StringComparison.Ordinal);
     }
 
     private static Dictionary<string, string> EnvironmentOf(YamlMappingNode services, string service) => services.Map(service, "environment");
