@@ -2,8 +2,9 @@ namespace Gateway.Contracts.Usage;
 
 /// <summary>
 /// One metered request: what the proxy writes to its spool and ships to the control plane's
-/// ledger. <see cref="RequestId"/> is the idempotency key: the ledger holds at most one record
-/// per request id, so a replayed batch is a no-op.
+/// ledger. <see cref="RequestId"/>, <see cref="ProxyNode"/>, <see cref="KeyId"/> and
+/// <see cref="Timestamp"/> (to the microsecond, unique per proxy) identify it, so a replayed batch
+/// is a no-op. The request id alone does not: it can be a caller's <c>x-request-id</c>, sent twice.
 /// </summary>
 public sealed record UsageRecord
 {

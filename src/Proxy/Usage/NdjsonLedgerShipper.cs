@@ -12,8 +12,10 @@ namespace Gateway.Proxy.Usage;
 /// (the UTC day it was shipped), one record per line, and fsyncs before acknowledging. Usable
 /// on its own or as a local copy beside another shipper. Exactly once across crashes: on its
 /// first shipment it cuts a torn last line (a write the crash interrupted, never acknowledged)
-/// and reads the request ids at the end of the newest files, which covers the one batch a crash
-/// can leave shipped but not yet deleted from the spool; records already there are skipped.
+/// and reads the records at the end of the newest files, which covers the one batch a crash
+/// can leave shipped but not yet deleted from the spool; records already there are skipped. A
+/// record is the same only with the same request id, node, key and arrival time: a caller may
+/// send the same <c>x-request-id</c> twice, and both requests are kept.
 /// </summary>
 internal sealed partial class NdjsonLedgerShipper(IOptions<ProxyOptions> proxyOptions, IOptions<UsageOptions> options, TimeProvider time, ILogger<NdjsonLedgerShipper> logger)
     : IUsageShipper, IDisposable
@@ -61,7 +63,7 @@ internal sealed partial class NdjsonLedgerShipper(IOptions<ProxyOptions> proxyOp
         var fresh = new List<UsageRecord>(records.Count);
         foreach (var record in records)
         {
-            if (!_recent.Contains(record.RequestId)) fresh.Add(record);
+            if (!_recent.Contains(IdentityOf(record))) fresh.Add(record);
         }
         if (fresh.Count < records.Count) LogSkipped(records.Count - fresh.Count);
         return fresh;
@@ -85,7 +87,11 @@ internal sealed partial class NdjsonLedgerShipper(IOptions<ProxyOptions> proxyOp
         _fileDay = null;
     }
 
-    /// <summary>Cuts torn last lines and remembers the request ids at the end of the two newest files.</summary>
+    /// <summary>What tells two records apart (<see cref="Filter"/>): request id, node, key and arrival time.</summary>
+    internal static string IdentityOf(UsageRecord record) =>
+        string.Create(CultureInfo.InvariantCulture, $"{record.RequestId}\n{record.ProxyNode}\n{record.KeyId}\n{record.Timestamp.UtcTicks}");
+
+    /// <summary>Cuts torn last lines and remembers the records at the end of the two newest files.</summary>
     private void Recover()
     {
         _recovered = true;
@@ -138,16 +144,7 @@ internal sealed partial class NdjsonLedgerShipper(IOptions<ProxyOptions> proxyOp
             if (line.IsEmpty) continue;
             try
             {
-                var reader = new Utf8JsonReader(line);
-                while (reader.Read())
-                {
-                    if (reader.TokenType == JsonTokenType.PropertyName && reader.CurrentDepth == 1 && reader.ValueTextEquals("requestId"u8) && reader.Read())
-                    {
-                        if (reader.TokenType == JsonTokenType.String) ids.Add(reader.GetString()!);
-                        break;
-                    }
-                    if (reader.CurrentDepth >= 1) reader.Skip();
-                }
+                if (JsonSerializer.Deserialize(line, UsageJsonContext.Default.UsageRecord) is { } record) ids.Add(IdentityOf(record));
             }
             catch (JsonException)
             {

@@ -66,6 +66,42 @@ public sealed class UsageShippingTests(FeedFixture fixture)
     }
 
     [Fact]
+    public async Task ARequestIdSentTwice_ChargesBothRequests_InBothLedgers()
+    {
+        // The proxy adopts a caller's sane x-request-id; sending the same one twice (a retry that keeps
+        // it, or on purpose) must not take the second request off the bill.
+        var requestId = "req-reused-" + Guid.NewGuid().ToString("N")[..16];
+        using var client = fixture.Main.Client(DemoKeys.Key);
+        client.DefaultRequestHeaders.Add("x-request-id", requestId);
+        foreach (var prompt in new[] { "One", "The same request id again, with a longer question this time" })
+        {
+            using var response = await client.PostAsync("/v1/chat/completions",
+                SnapshotFeedTests.Json($$"""{"model":"gpt-4o-2024-08-06","messages":[{"role":"user","content":"{{prompt}}"}]}"""), Ct);
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Ct));
+            Assert.Equal(requestId, response.Headers.GetValues("x-request-id").Single());
+        }
+
+        List<JsonElement> found = [];
+        await Eventually.HoldsAsync(async () =>
+        {
+            found = [.. (await fixture.LedgerAsync(DemoKeys.KeyId, "&sort=timestamp&order=asc"))
+                .Where(r => r.GetProperty("requestId").GetString()!.StartsWith(requestId, StringComparison.Ordinal))];
+            return found.Count >= 2;
+        }, TimeSpan.FromSeconds(15), $"both requests with id {requestId} reach the ledger");
+
+        Assert.Equal(2, found.Count);
+        Assert.Equal(requestId, found[0].GetProperty("requestId").GetString());
+        Assert.Matches("^" + requestId + "~[0-9a-f]{16}$", found[1].GetProperty("requestId").GetString());
+        Assert.True(found[1].GetProperty("inputTokens").GetInt64() > found[0].GetProperty("inputTokens").GetInt64(), "the second, longer prompt is its own record");
+
+        // The local copy keeps both under the caller's id.
+        var ledger = Path.Combine(fixture.Main.DataDirectory, "ledger");
+        await Eventually.HoldsAsync(() => (Directory.Exists(ledger) ? Directory.GetFiles(ledger, "usage-*.ndjson") : []).SelectMany(File.ReadAllLines)
+            .Count(line => line.Contains($"\"requestId\":\"{requestId}\"", StringComparison.Ordinal)) == 2,
+            TimeSpan.FromSeconds(5), "the local ledger copy holds both");
+    }
+
+    [Fact]
     public async Task BatchShippedTwice_IsInTheLedgerOnce()
     {
         var keyId = UniqueKeyId();

@@ -140,6 +140,33 @@ public sealed class UsageSpoolTests
     }
 
     [Fact]
+    public async Task AfterACrash_ARequestThatReusedAnId_IsStillWritten_WhileTheReplayedOneIsNot()
+    {
+        var dataDirectory = Directory.CreateTempSubdirectory("spool-reuse-").FullName;
+        var spool = Directory.CreateDirectory(Path.Combine(dataDirectory, "spool")).FullName;
+        var ledgerDir = Directory.CreateDirectory(Path.Combine(dataDirectory, "ledger")).FullName;
+        var first = SpoolRig.Record("same-id");
+        // A caller sent x-request-id "same-id" again: another request, a millisecond later.
+        var again = first with { Timestamp = first.Timestamp.AddMilliseconds(1), InputTokens = 77 };
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        UsageSpool.Serialize([first, again], buffer);
+        await File.WriteAllBytesAsync(Path.Combine(spool, "segment-000000000007.ndjson"), buffer.WrittenSpan.ToArray(), Ct);
+        // The ledger got the first when the process died; the segment is shipped again at start.
+        var lines = Encoding.UTF8.GetString(buffer.WrittenSpan).Split('\n');
+        await File.WriteAllTextAsync(Path.Combine(ledgerDir, "usage-2026-01-01.ndjson"), lines[0] + "\n", Ct);
+
+        await using var rig = new SpoolRig(dataDirectory);
+        await rig.StartAsync();
+        await rig.StopAsync();
+
+        var ledger = Ledger.Read(dataDirectory).OrderBy(r => r.Timestamp).ToList();
+        Assert.Equal(2, ledger.Count);
+        Assert.All(ledger, r => Assert.Equal("same-id", r.RequestId));
+        Assert.Equal([first.Timestamp, again.Timestamp], ledger.Select(r => r.Timestamp));
+        Assert.Equal([10L, 77L], ledger.Select(r => r.InputTokens));
+    }
+
+    [Fact]
     public async Task AShipperThatFails_KeepsTheSegment_AndDeliversItLater()
     {
         var flaky = new FlakyShipper(failures: 2);

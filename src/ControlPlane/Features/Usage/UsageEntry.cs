@@ -2,7 +2,8 @@ namespace Gateway.ControlPlane.Features.Usage;
 
 /// <summary>
 /// One metered request in the ledger. <see cref="RequestId"/> is unique: a replayed record is
-/// not inserted twice. <see cref="BillingPeriod"/> is the month the record is charged in: the
+/// not inserted twice, and another request that reused a caller's id is held under a derived one
+/// (<see cref="UsageLedger.DerivedId"/>). <see cref="BillingPeriod"/> is the month the record is charged in: the
 /// month of its timestamp, or the first open month after it when that month was already closed.
 /// </summary>
 internal sealed class UsageEntry

@@ -13,10 +13,19 @@ namespace Gateway.ControlPlane.Features.Usage;
 internal sealed record IngestResult(int Inserted, int Duplicates, int Rejected);
 
 /// <summary>
-/// Writes shipped usage into the ledger exactly once: under the billing lock, request ids already
-/// in the ledger (or repeated in the batch) are counted as duplicates, the rest are inserted with
-/// their hourly rollups in the same transaction. Malformed records are quarantined with their
-/// reason, never dropped silently. The caller acknowledges only after this returns (committed).
+/// Writes shipped usage into the ledger exactly once: under the billing lock, a record whose
+/// request id the ledger (or an earlier record of the batch) already holds for the same request is
+/// a duplicate; the rest are inserted with their hourly rollups in the same transaction. Malformed
+/// records are quarantined with their reason, never dropped silently. The caller acknowledges only
+/// after this returns (committed).
+/// <para>
+/// A request id is not always the proxy's own: the proxy adopts a caller's sane <c>x-request-id</c>,
+/// and a caller may send the same one twice. A record is the same request as the one holding its
+/// id only when it was served by the same node, for the same key, arriving at the same microsecond
+/// (a batch shipped again after a lost acknowledgement); another request that reused the id is
+/// charged too, under a derived id (<see cref="DerivedId"/>: the caller's id, <c>~</c>, 16 hex
+/// digits of a hash of the request's identity), the same on every shipment, so it stays exactly once.
+/// </para>
 /// </summary>
 internal sealed class UsageLedger(GatewayDbContext db, TimeProvider time)
 {
@@ -43,7 +52,6 @@ internal sealed class UsageLedger(GatewayDbContext db, TimeProvider time)
     {
         var now = AuditChain.Truncate(time.GetUtcNow());
         var valid = new List<UsageRecord>(batch.Records.Count);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
         var duplicates = 0;
         var rejected = 0;
         foreach (var message in batch.Records)
@@ -58,19 +66,52 @@ internal sealed class UsageLedger(GatewayDbContext db, TimeProvider time)
                     Payload = JsonFormatter.Default.Format(message), ReceivedAt = now,
                 });
             }
-            else if (!seen.Add(record.RequestId)) duplicates++;
             else valid.Add(record);
         }
 
         var change = db.BeginChange(Actor.System, time);
         await change.LockBillingAsync(cancellationToken);
-        var existing = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var chunk in valid.Select(r => r.RequestId).Chunk(Chunk))
+        // Who holds each id: the ledger's entries for the batch's ids, then each record as it is placed.
+        var holders = new Dictionary<string, RequestIdentity>(StringComparer.Ordinal);
+        foreach (var chunk in valid.Select(r => r.RequestId).Distinct(StringComparer.Ordinal).Chunk(Chunk))
         {
-            existing.UnionWith(await db.UsageEntries.Where(u => chunk.Contains(u.RequestId)).Select(u => u.RequestId).ToListAsync(cancellationToken));
+            var held = await db.UsageEntries.AsNoTracking().Where(u => chunk.Contains(u.RequestId))
+                .Select(u => new { u.RequestId, u.ProxyNode, u.KeyId, u.Timestamp }).ToListAsync(cancellationToken);
+            foreach (var h in held) holders[h.RequestId] = new RequestIdentity(h.ProxyNode, h.KeyId, h.Timestamp);
         }
-        var fresh = valid.Where(r => !existing.Contains(r.RequestId)).ToList();
-        duplicates += valid.Count - fresh.Count;
+        var fresh = new List<UsageRecord>(valid.Count);
+        foreach (var record in valid)
+        {
+            var identity = RequestIdentity.Of(record);
+            var id = record.RequestId;
+            for (var round = 0; ; round++)
+            {
+                if (round > 0 && !holders.ContainsKey(id) && await HolderAsync(id, cancellationToken) is { } stored) holders[id] = stored;
+                if (!holders.TryGetValue(id, out var holder))
+                {
+                    holders[id] = identity;
+                    fresh.Add(id == record.RequestId ? record : record with { RequestId = id });
+                    break;
+                }
+                if (holder == identity)
+                {
+                    duplicates++;
+                    break;
+                }
+                if (round == MaxDerivations)
+                {
+                    rejected++;
+                    db.UsageQuarantine.Add(new UsageQuarantine
+                    {
+                        BatchId = Truncate(batch.BatchId, 256), NodeId = Truncate(batch.NodeId, 128), ReceivedAt = now,
+                        Reason = $"request_id {record.RequestId} and {MaxDerivations} ids derived from it are held by other requests",
+                        Payload = JsonFormatter.Default.Format(record.ToMessage()),
+                    });
+                    break;
+                }
+                id = DerivedId(record.RequestId, identity, round);
+            }
+        }
 
         if (fresh.Count > 0)
         {
@@ -83,6 +124,28 @@ internal sealed class UsageLedger(GatewayDbContext db, TimeProvider time)
         }
         await change.CommitAsync(bumpsRevision: false, cancellationToken);
         return new IngestResult(fresh.Count, duplicates, rejected);
+    }
+
+    private const int MaxDerivations = 8;
+
+    /// <summary>
+    /// The id under which a request that reused <paramref name="requestId"/> is recorded: the id (cut to
+    /// 111 characters), <c>~</c>, and 16 hex digits of SHA-256 over the id, the request's identity and
+    /// <paramref name="round"/> (the next round only when a derived id is itself held by another request).
+    /// </summary>
+    internal static string DerivedId(string requestId, RequestIdentity identity, int round)
+    {
+        var input = string.Create(CultureInfo.InvariantCulture, $"{requestId}\n{identity.ProxyNode}\n{identity.KeyId}\n{identity.Timestamp.UtcTicks}\n{round}");
+        Span<byte> hash = stackalloc byte[32];
+        System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(input), hash);
+        return string.Concat(requestId.AsSpan(0, Math.Min(requestId.Length, 111)), "~", Convert.ToHexStringLower(hash[..8]));
+    }
+
+    private async Task<RequestIdentity?> HolderAsync(string id, CancellationToken cancellationToken)
+    {
+        var held = await db.UsageEntries.AsNoTracking().Where(u => u.RequestId == id)
+            .Select(u => new { u.ProxyNode, u.KeyId, u.Timestamp }).FirstOrDefaultAsync(cancellationToken);
+        return held is null ? null : new RequestIdentity(held.ProxyNode, held.KeyId, held.Timestamp);
     }
 
     /// <summary>The month a record is charged in: its own, or the first open one after it when its month is closed.</summary>
@@ -132,4 +195,13 @@ internal sealed class UsageLedger(GatewayDbContext db, TimeProvider time)
     };
 
     private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
+}
+
+/// <summary>
+/// What makes a usage record one request: the node that served it, the key, and its arrival time to
+/// the microsecond the ledger keeps (the proxy never gives two requests the same one).
+/// </summary>
+internal readonly record struct RequestIdentity(string? ProxyNode, string KeyId, DateTimeOffset Timestamp)
+{
+    public static RequestIdentity Of(UsageRecord record) => new(record.ProxyNode, record.KeyId, AuditChain.Truncate(record.Timestamp));
 }
