@@ -25,14 +25,17 @@ public sealed class BudgetBaselineTests : IAsyncLifetime
     private GatewaySnapshot Snapshot(long settled, DateTimeOffset issuedAt, long revision) =>
         AdmissionWorld.Snapshot(_upstream.Url, budget: new BudgetSpec(MonthlyTokens: 1_000), usage: new PeriodUsageSpec("2026-03", settled, 0m), issuedAt: issuedAt, revision: revision);
 
-    /// <summary>Sends one call (18 tokens settled) and ships it to the ledger; returns when it was acknowledged.</summary>
-    private static async Task CallAndShipAsync(ProxyHost proxy, FakeTimeProvider time, long acknowledgedBefore)
+    /// <summary>Sends calls (18 tokens settled each) and ships them to the ledger; returns when acknowledged.</summary>
+    private static async Task CallAndShipAsync(ProxyHost proxy, FakeTimeProvider time, long acknowledgedBefore, int calls = 1, string? requestId = null)
     {
-        var response = await Send.PostAsync(proxy, "/v1/chat/completions", AdmissionWorld.ChatBody, key: AdmissionWorld.KeyA);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        for (var call = 0; call < calls; call++)
+        {
+            var response = await Send.PostAsync(proxy, "/v1/chat/completions", AdmissionWorld.ChatBody, requestId: requestId, key: AdmissionWorld.KeyA);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
         await proxy.SettledAsync();
         var baselines = proxy.App.Services.GetRequiredService<BudgetBaselines>();
-        for (var i = 0; baselines.Held(AdmissionWorld.SubscriptionId).AcknowledgedTokens == acknowledgedBefore; i++)
+        for (var i = 0; baselines.Held(AdmissionWorld.SubscriptionId).AcknowledgedTokens < acknowledgedBefore + (18 * calls); i++)
         {
             Assert.True(i < 500, "the record was not acknowledged");
             time.Advance(TimeSpan.FromMilliseconds(100));
@@ -60,6 +63,21 @@ public sealed class BudgetBaselineTests : IAsyncLifetime
         await CallAndShipAsync(proxy, time, 0);
         Assert.True(proxy.Store.TryApply(Snapshot(30, before, 3), "test", out _));
         Assert.Equal(18, proxy.Counters().Peek(BudgetKey, CounterWindow.Month));
+    }
+
+    [Fact]
+    public async Task TwoRequestsWithOneRequestId_BothLeaveTheCount_OnceSettled()
+    {
+        var (proxy, time) = await AdmissionWorld.StartProxyAsync(Snapshot(0, AdmissionWorld.Now.AddHours(-1), 1), FastSegments);
+        await using var host = proxy;
+
+        await CallAndShipAsync(proxy, time, 0, calls: 2, requestId: "caller-reused-id");
+        Assert.Equal(36, proxy.Counters().Peek(BudgetKey, CounterWindow.Month));
+        Assert.Equal(36, proxy.App.Services.GetRequiredService<BudgetBaselines>().Held(AdmissionWorld.SubscriptionId).AcknowledgedTokens);
+
+        time.Advance(TimeSpan.FromMinutes(1));
+        Assert.True(proxy.Store.TryApply(Snapshot(36, time.GetUtcNow(), 2), "test", out _));
+        Assert.Equal(0, proxy.Counters().Peek(BudgetKey, CounterWindow.Month));
     }
 
     [Fact]

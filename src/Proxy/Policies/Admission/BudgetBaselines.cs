@@ -18,7 +18,8 @@ namespace Gateway.Proxy.Policies.Admission;
 /// </summary>
 internal sealed class BudgetBaselines(SnapshotStore store, IAdmissionCounters counters, AdmissionLog log) : IHostedService, IUsageAcknowledgementObserver
 {
-    private readonly ConcurrentDictionary<string, Pending> _pending = new(StringComparer.Ordinal);
+    // By request id and arrival: a caller may send one x-request-id with two requests.
+    private readonly ConcurrentDictionary<(string RequestId, long ArrivedTicks), Pending> _pending = new();
     private readonly Dictionary<string, List<Bucket>> _acknowledged = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PeriodBaseline> _baselines = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
@@ -37,7 +38,7 @@ internal sealed class BudgetBaselines(SnapshotStore store, IAdmissionCounters co
     }
 
     /// <summary>Metering settled a budgeted request: its amounts wait for the ledger's acknowledgement.</summary>
-    public void Settled(string requestId, string subscriptionId, CounterReservation reservation)
+    public void Settled(UsageRecord record, string subscriptionId, CounterReservation reservation)
     {
         long tokens = 0, money = 0;
         var budgeted = false;
@@ -51,7 +52,7 @@ internal sealed class BudgetBaselines(SnapshotStore store, IAdmissionCounters co
             budgeted = true;
             window = reservation.WindowStarts[i];
         }
-        if (budgeted) _pending[requestId] = new Pending(subscriptionId, window, tokens, money);
+        if (budgeted) _pending[(record.RequestId, record.Timestamp.UtcTicks)] = new Pending(subscriptionId, window, tokens, money);
     }
 
     public void Acknowledged(IReadOnlyList<UsageRecord> records, DateTimeOffset at)
@@ -60,7 +61,7 @@ internal sealed class BudgetBaselines(SnapshotStore store, IAdmissionCounters co
         {
             foreach (var record in records)
             {
-                if (!_pending.TryRemove(record.RequestId, out var pending)) continue;
+                if (!_pending.TryRemove((record.RequestId, record.Timestamp.UtcTicks), out var pending)) continue;
                 if (!_acknowledged.TryGetValue(pending.Subscription, out var buckets))
                 {
                     buckets = [];

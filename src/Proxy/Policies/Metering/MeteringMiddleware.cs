@@ -114,7 +114,7 @@ internal sealed partial class MeteringMiddleware(
                 };
             }
             await counters.SettleAsync(reservation, CancellationToken.None);
-            if (request.Subscription is { } subscription) budgets.Settled(request.RequestId, subscription.Id, reservation);
+            if (request.Subscription is { } subscription) budgets.Settled(record, subscription.Id, reservation);
         }
     }
 
