@@ -162,4 +162,26 @@ public sealed class RequestBodyTests
 
     [Fact]
     public void RequestIds_RejectTooLong() => Assert.False(RequestIds.IsSane(new string('a', 129)));
+
+    [Fact]
+    public void NewRequestIds_AreSaneUuidV7s_WithTheTime_AndAllDifferent()
+    {
+        var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var ids = Enumerable.Range(0, 10_000).Select(_ => RequestIds.New()).ToList();
+        var after = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
+        Assert.Equal(ids.Count, ids.Distinct(StringComparer.Ordinal).Count());
+        foreach (var id in ids)
+        {
+            Assert.Matches("^req_[0-9a-f]{12}7[0-9a-f]{3}[89ab][0-9a-f]{15}$", id);
+            Assert.True(RequestIds.IsSane(id));
+            var milliseconds = long.Parse(id.AsSpan(4, 12), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.InRange(milliseconds, before, after);
+        }
+        // The random part varies in every position it has (74 bits), not only in a few.
+        var random = ids.Select(id => string.Concat(id.AsSpan(17, 3), id.AsSpan(21))).ToList(); // rand_a, then rand_b after the variant digit
+        for (var position = 0; position < 18; position++)
+            Assert.True(random.Select(r => r[position]).Distinct().Count() > 8, $"random hex digit {position} barely varies");
+        Assert.Equal(7, Guid.Parse(ids[0][4..]).Version);
+    }
 }
