@@ -60,6 +60,10 @@ echo "allocation rate ~ $alloc B/s (counters), $rps req/s => $(awk -v a="$alloc"
 if [ "$TRACE" = perf ]; then
   perf report -i "$OUT/perf.data" --no-children --sort dso,symbol --stdio 2>/dev/null | grep -v '^#' | grep '%' | head -60
   perf report -i "$OUT/perf.data" --no-children --sort dso --stdio 2>/dev/null | grep -v '^#' | grep '%' | head -15
+elif [ "$TRACE" = gc ] && [ -f "$OUT/trace.nettrace" ]; then
+  # Which types the allocations went to (bench/AllocTop), per request over the traced seconds.
+  dotnet build bench/AllocTop -c Release -o "$WORK/bin/AllocTop" --nologo -v quiet >/dev/null
+  dotnet "$WORK/bin/AllocTop/AllocTop.dll" "$OUT/trace.nettrace" 40 "$(awk -v r="$rps" -v s="$SECS" 'BEGIN{printf "%.0f", r * s}')" || true
 elif [ "$TRACE" != none ] && [ -f "$OUT/trace.nettrace" ]; then
   dotnet-trace report "$OUT/trace.nettrace" topN -n 60 2>/dev/null | head -80 || true
 fi
