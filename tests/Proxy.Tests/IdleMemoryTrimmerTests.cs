@@ -31,6 +31,58 @@ public sealed class IdleMemoryTrimmerTests
     }
 
     [Fact]
+    public void Policy_AfterATrimThatFollowedLoad_TrimsOnceMore_WhenIdleLongEnough()
+    {
+        var options = Options();
+        options.LateTrimSeconds = 60;
+        var policy = new IdleTrimPolicy(options);
+        long allocated = 0;
+
+        Assert.False(policy.Observe(allocated, 100 * MiB));
+        Assert.False(policy.Observe(allocated += 500 * MiB, 300 * MiB));   // busy
+        Assert.True(policy.Observe(allocated += 1000, 300 * MiB));         // idle after load: the trim
+        policy.Trimmed(150 * MiB);                                           // what the load opened is still held
+        for (var check = 1; check < 6; check++) Assert.False(policy.Observe(allocated += 1000, 150 * MiB));
+        Assert.True(policy.Observe(allocated += 1000, 150 * MiB));         // idle 60 s since: the late trim
+        policy.Trimmed(110 * MiB);
+        for (var check = 0; check < 30; check++) Assert.False(policy.Observe(allocated += 1000, 110 * MiB)); // once
+    }
+
+    [Fact]
+    public void Policy_TheLateTrim_NeedsALoadTrimBefore_AndAnUnbrokenIdleStretch()
+    {
+        var options = Options();
+        options.LateTrimSeconds = 60;
+        var policy = new IdleTrimPolicy(options);
+        long allocated = 0;
+
+        Assert.False(policy.Observe(allocated, 100 * MiB));
+        for (var check = 0; check < 30; check++) Assert.False(policy.Observe(allocated += 1000, 100 * MiB)); // never loaded
+        Assert.False(policy.Observe(allocated += 500 * MiB, 300 * MiB));
+        Assert.True(policy.Observe(allocated += 1000, 300 * MiB));
+        policy.Trimmed(150 * MiB);
+        for (var check = 0; check < 5; check++) Assert.False(policy.Observe(allocated += 1000, 150 * MiB));
+        Assert.False(policy.Observe(allocated += 2 * MiB, 150 * MiB));     // a few requests: the stretch starts again
+        for (var check = 1; check < 6; check++) Assert.False(policy.Observe(allocated += 1000, 150 * MiB));
+        Assert.True(policy.Observe(allocated += 1000, 150 * MiB));
+    }
+
+    [Fact]
+    public void Policy_WithoutALateTrim_TrimsOncePerIdlePeriod()
+    {
+        var options = Options();
+        options.LateTrimSeconds = 0;
+        var policy = new IdleTrimPolicy(options);
+        long allocated = 0;
+
+        Assert.False(policy.Observe(allocated, 100 * MiB));
+        Assert.False(policy.Observe(allocated += 500 * MiB, 300 * MiB));
+        Assert.True(policy.Observe(allocated += 1000, 300 * MiB));
+        policy.Trimmed(150 * MiB);
+        for (var check = 0; check < 100; check++) Assert.False(policy.Observe(allocated += 1000, 150 * MiB));
+    }
+
+    [Fact]
     public void Policy_AHeapTheGcShrankByItself_LowersTheBaseline()
     {
         var policy = new IdleTrimPolicy(Options());

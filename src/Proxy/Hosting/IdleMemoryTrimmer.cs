@@ -31,17 +31,29 @@ internal sealed class IdleTrimOptions
     /// over the ~13–20 MiB left after a trim, too close to the 32 MiB this was before.
     /// </summary>
     public long GrowthBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// After a trim that followed a load, trim once more when the proxy has stayed idle this long
+    /// (0: never). What the load opened is still held at the first trim and let go later: the
+    /// upstream connections a burst of streams opened stay pooled for 90 s (the connection pool's
+    /// idle timeout) and nothing collects after they close, because an idle proxy allocates nothing.
+    /// </summary>
+    public double LateTrimSeconds { get; set; } = 120;
 }
 
 /// <summary>
 /// When to trim: the proxy is idle (it allocated less than <see cref="IdleTrimOptions.IdleAllocationBytes"/>
 /// since the last check) and the GC holds at least <see cref="IdleTrimOptions.GrowthBytes"/> more
-/// than after the last trim. Once per idle period: the next trim needs the heap to grow again.
+/// than after the last trim. Once per idle period: the next trim needs the heap to grow again,
+/// except one late trim when the proxy has stayed idle <see cref="IdleTrimOptions.LateTrimSeconds"/>
+/// after such a trim.
 /// </summary>
 internal sealed class IdleTrimPolicy(IdleTrimOptions options)
 {
     private long _lastAllocated = -1;
     private long _baseline = -1;
+    private bool _lateDue;
+    private int _idleChecks;
 
     /// <summary>One check; true when the caller should trim now (then report the result with <see cref="Trimmed"/>).</summary>
     public bool Observe(long totalAllocatedBytes, long committedBytes)
@@ -55,7 +67,24 @@ internal sealed class IdleTrimPolicy(IdleTrimOptions options)
             return false;
         }
         if (committedBytes < _baseline) _baseline = committedBytes; // the GC gave memory back by itself
-        return allocated < options.IdleAllocationBytes && committedBytes - _baseline >= options.GrowthBytes;
+        if (allocated >= options.IdleAllocationBytes)
+        {
+            _idleChecks = 0;
+            return false;
+        }
+        _idleChecks++;
+        if (committedBytes - _baseline >= options.GrowthBytes)
+        {
+            _lateDue = options.LateTrimSeconds > 0;
+            _idleChecks = 0;
+            return true;
+        }
+        if (_lateDue && _idleChecks * options.CheckSeconds >= options.LateTrimSeconds)
+        {
+            _lateDue = false;
+            return true;
+        }
+        return false;
     }
 
     /// <summary>The committed memory after a trim becomes the baseline the next trim is measured from.</summary>
@@ -67,7 +96,8 @@ internal sealed class IdleTrimPolicy(IdleTrimOptions options)
 /// and whenever the proxy falls idle after load. Without it a proxy
 /// that served a peak keeps the peak's heap (no allocation, so no collection) until traffic
 /// returns: measured 185 MiB at start, 333 MiB still held 45 s after a load of 64 connections and
-/// 1,000 streams. The trim is one aggressive, compacting, blocking full collection
+/// 1,000 streams. A late trim follows after <see cref="IdleTrimOptions.LateTrimSeconds"/> of idle, for
+/// what the load let go later (pooled upstream connections). The trim is one aggressive, compacting, blocking full collection
 /// (<see cref="GCCollectionMode.Aggressive"/>), taken only while the proxy is idle.
 /// </summary>
 internal sealed partial class IdleMemoryTrimmer : BackgroundService
