@@ -1,6 +1,7 @@
 using System.Net;
 using Gateway.Contracts.Admin;
 using Gateway.Contracts.Demo;
+using Gateway.Contracts.Usage;
 using Gateway.ControlPlane.Features.Usage;
 using Gateway.ControlPlane.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -63,7 +64,7 @@ public abstract class UsageAndChargebackTests(ControlPlaneFixture fixture)
         var later = first with { Timestamp = at.AddMilliseconds(1), Cost = 0.50m };
         var elsewhere = first with { ProxyNode = "test-proxy-2", Cost = 1.00m };
         // A caller's id that is exactly the id the second request would derive, sent earlier by another request.
-        var squatter = Record(team, at.AddSeconds(-1), 2.00m) with { RequestId = UsageLedger.DerivedId(id, RequestIdentity.Of(later), 0) };
+        var squatter = Record(team, at.AddSeconds(-1), 2.00m) with { RequestId = UsageLedger.DerivedId(UsageRecordIdentity.Of(later), 0) };
 
         var acks = await ShipAsync(fixture, Batch(squatter), Batch(first, later), Batch(first, later, elsewhere), Batch(squatter, first, later, elsewhere));
 
@@ -77,8 +78,8 @@ public abstract class UsageAndChargebackTests(ControlPlaneFixture fixture)
         Assert.Equal(0.25m, ledger.Single(u => u.RequestId == id).Cost);
         Assert.Equal(2.00m, ledger.Single(u => u.RequestId == squatter.RequestId).Cost);
         // The squatter holds the second request's first derived id, so it went one round further.
-        Assert.Equal(0.50m, ledger.Single(u => u.RequestId == UsageLedger.DerivedId(id, RequestIdentity.Of(later), 1)).Cost);
-        Assert.Equal(1.00m, ledger.Single(u => u.RequestId == UsageLedger.DerivedId(id, RequestIdentity.Of(elsewhere), 0)).Cost);
+        Assert.Equal(0.50m, ledger.Single(u => u.RequestId == UsageLedger.DerivedId(UsageRecordIdentity.Of(later), 1)).Cost);
+        Assert.Equal(1.00m, ledger.Single(u => u.RequestId == UsageLedger.DerivedId(UsageRecordIdentity.Of(elsewhere), 0)).Cost);
         Assert.All(ledger.Where(u => u.RequestId != id && u.RequestId != squatter.RequestId), u => Assert.Matches("^" + id + "~[0-9a-f]{16}$", u.RequestId));
         var rollups = await fixture.DbAsync(db => db.UsageHourly.AsNoTracking().Where(h => h.TeamId == team).ToListAsync(Api.Ct));
         Assert.Equal((4, 3.75m), (rollups.Sum(h => h.Requests), rollups.Sum(h => h.Cost)));
@@ -88,19 +89,19 @@ public abstract class UsageAndChargebackTests(ControlPlaneFixture fixture)
     public void DerivedId_FitsTheLedgersColumn_AndDependsOnTheWholeIdentity()
     {
         var at = new DateTimeOffset(2026, 11, 26, 10, 0, 0, TimeSpan.Zero);
-        var identity = new RequestIdentity("node-a", "key-1", at);
         var longId = new string('x', 128);
-        var derived = UsageLedger.DerivedId(longId, identity, 0);
+        var identity = new UsageRecordIdentity(longId, "node-a", "key-1", UsageRecordIdentity.Microseconds(at));
+        var derived = UsageLedger.DerivedId(identity, 0);
         Assert.Equal(128, derived.Length);
         Assert.StartsWith(new string('x', 111) + "~", derived, StringComparison.Ordinal);
-        Assert.Equal(derived, UsageLedger.DerivedId(longId, identity, 0));
+        Assert.Equal(derived, UsageLedger.DerivedId(identity, 0));
         string[] others =
         [
-            UsageLedger.DerivedId(longId[..127] + "y", identity, 0),
-            UsageLedger.DerivedId(longId, identity with { ProxyNode = "node-b" }, 0),
-            UsageLedger.DerivedId(longId, identity with { KeyId = "key-2" }, 0),
-            UsageLedger.DerivedId(longId, identity with { Timestamp = at.AddTicks(10) }, 0),
-            UsageLedger.DerivedId(longId, identity, 1),
+            UsageLedger.DerivedId(identity with { RequestId = longId[..127] + "y" }, 0),
+            UsageLedger.DerivedId(identity with { ProxyNode = "node-b" }, 0),
+            UsageLedger.DerivedId(identity with { KeyId = "key-2" }, 0),
+            UsageLedger.DerivedId(identity with { ArrivalMicroseconds = identity.ArrivalMicroseconds + 1 }, 0),
+            UsageLedger.DerivedId(identity, 1),
         ];
         Assert.Equal(others.Length + 1, others.Append(derived).Distinct(StringComparer.Ordinal).Count());
     }

@@ -2,9 +2,9 @@ namespace Gateway.Contracts.Usage;
 
 /// <summary>
 /// One metered request: what the proxy writes to its spool and ships to the control plane's
-/// ledger. <see cref="RequestId"/>, <see cref="ProxyNode"/>, <see cref="KeyId"/> and
-/// <see cref="Timestamp"/> (to the microsecond, unique per proxy) identify it, so a replayed batch
-/// is a no-op. The request id alone does not: it can be a caller's <c>x-request-id</c>, sent twice.
+/// ledger. <see cref="UsageRecordIdentity"/> identifies it (request id, node, key, arrival), so a
+/// replayed batch is a no-op; the request id alone does not, since a caller may send its
+/// <c>x-request-id</c> twice.
 /// </summary>
 public sealed record UsageRecord
 {

@@ -23,7 +23,7 @@ internal sealed partial class NdjsonLedgerShipper(IOptions<ProxyOptions> proxyOp
     private const string Prefix = "usage-";
     private readonly SemaphoreSlim _lock = new(1, 1);
     private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
-    private HashSet<string>? _recent;
+    private HashSet<UsageRecordIdentity>? _recent;
     private bool _recovered;
     private FileStream? _file;
     private string? _fileDay;
@@ -63,7 +63,7 @@ internal sealed partial class NdjsonLedgerShipper(IOptions<ProxyOptions> proxyOp
         var fresh = new List<UsageRecord>(records.Count);
         foreach (var record in records)
         {
-            if (!_recent.Contains(IdentityOf(record))) fresh.Add(record);
+            if (!_recent.Contains(UsageRecordIdentity.Of(record))) fresh.Add(record);
         }
         if (fresh.Count < records.Count) LogSkipped(records.Count - fresh.Count);
         return fresh;
@@ -87,10 +87,6 @@ internal sealed partial class NdjsonLedgerShipper(IOptions<ProxyOptions> proxyOp
         _fileDay = null;
     }
 
-    /// <summary>What tells two records apart (<see cref="Filter"/>): request id, node, key and arrival time.</summary>
-    internal static string IdentityOf(UsageRecord record) =>
-        string.Create(CultureInfo.InvariantCulture, $"{record.RequestId}\n{record.ProxyNode}\n{record.KeyId}\n{record.Timestamp.UtcTicks}");
-
     /// <summary>Cuts torn last lines and remembers the records at the end of the two newest files.</summary>
     private void Recover()
     {
@@ -99,7 +95,7 @@ internal sealed partial class NdjsonLedgerShipper(IOptions<ProxyOptions> proxyOp
         var files = System.IO.Directory.GetFiles(Directory, Prefix + "*.ndjson");
         Array.Sort(files, StringComparer.Ordinal);
         var budget = (2 * options.Value.SegmentMaxBytes) + (1 << 20);
-        var recent = new HashSet<string>(StringComparer.Ordinal);
+        var recent = new HashSet<UsageRecordIdentity>();
         for (var i = files.Length - 1; i >= 0 && i >= files.Length - 2 && budget > 0; i--)
         {
             using var stream = new FileStream(files[i], FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
@@ -129,7 +125,7 @@ internal sealed partial class NdjsonLedgerShipper(IOptions<ProxyOptions> proxyOp
         stream.Flush(flushToDisk: true);
     }
 
-    private static void ReadIds(ReadOnlySpan<byte> data, bool skipFirstLine, HashSet<string> ids)
+    private static void ReadIds(ReadOnlySpan<byte> data, bool skipFirstLine, HashSet<UsageRecordIdentity> ids)
     {
         if (skipFirstLine)
         {
@@ -144,7 +140,7 @@ internal sealed partial class NdjsonLedgerShipper(IOptions<ProxyOptions> proxyOp
             if (line.IsEmpty) continue;
             try
             {
-                if (JsonSerializer.Deserialize(line, UsageJsonContext.Default.UsageRecord) is { } record) ids.Add(IdentityOf(record));
+                if (JsonSerializer.Deserialize(line, UsageJsonContext.Default.UsageRecord) is { } record) ids.Add(UsageRecordIdentity.Of(record));
             }
             catch (JsonException)
             {

@@ -72,28 +72,29 @@ internal sealed class UsageLedger(GatewayDbContext db, TimeProvider time)
         var change = db.BeginChange(Actor.System, time);
         await change.LockBillingAsync(cancellationToken);
         // Who holds each id: the ledger's entries for the batch's ids, then each record as it is placed.
-        var holders = new Dictionary<string, RequestIdentity>(StringComparer.Ordinal);
+        var holders = new Dictionary<string, UsageRecordIdentity>(StringComparer.Ordinal);
         foreach (var chunk in valid.Select(r => r.RequestId).Distinct(StringComparer.Ordinal).Chunk(Chunk))
         {
             var held = await db.UsageEntries.AsNoTracking().Where(u => chunk.Contains(u.RequestId))
                 .Select(u => new { u.RequestId, u.ProxyNode, u.KeyId, u.Timestamp }).ToListAsync(cancellationToken);
-            foreach (var h in held) holders[h.RequestId] = new RequestIdentity(h.ProxyNode, h.KeyId, h.Timestamp);
+            foreach (var h in held) holders[h.RequestId] = new UsageRecordIdentity(h.RequestId, h.ProxyNode, h.KeyId, UsageRecordIdentity.Microseconds(h.Timestamp));
         }
         var fresh = new List<UsageRecord>(valid.Count);
         foreach (var record in valid)
         {
-            var identity = RequestIdentity.Of(record);
+            var identity = UsageRecordIdentity.Of(record);
             var id = record.RequestId;
             for (var round = 0; ; round++)
             {
                 if (round > 0 && !holders.ContainsKey(id) && await HolderAsync(id, cancellationToken) is { } stored) holders[id] = stored;
+                var placed = identity with { RequestId = id };
                 if (!holders.TryGetValue(id, out var holder))
                 {
-                    holders[id] = identity;
+                    holders[id] = placed;
                     fresh.Add(id == record.RequestId ? record : record with { RequestId = id });
                     break;
                 }
-                if (holder == identity)
+                if (holder == placed)
                 {
                     duplicates++;
                     break;
@@ -109,7 +110,7 @@ internal sealed class UsageLedger(GatewayDbContext db, TimeProvider time)
                     });
                     break;
                 }
-                id = DerivedId(record.RequestId, identity, round);
+                id = DerivedId(identity, round);
             }
         }
 
@@ -129,23 +130,24 @@ internal sealed class UsageLedger(GatewayDbContext db, TimeProvider time)
     private const int MaxDerivations = 8;
 
     /// <summary>
-    /// The id under which a request that reused <paramref name="requestId"/> is recorded: the id (cut to
-    /// 111 characters), <c>~</c>, and 16 hex digits of SHA-256 over the id, the request's identity and
+    /// The id under which a request that reused its request id is recorded: the id (cut to 111
+    /// characters), <c>~</c>, and 16 hex digits of SHA-256 over the request's identity and
     /// <paramref name="round"/> (the next round only when a derived id is itself held by another request).
     /// </summary>
-    internal static string DerivedId(string requestId, RequestIdentity identity, int round)
+    internal static string DerivedId(UsageRecordIdentity identity, int round)
     {
-        var input = string.Create(CultureInfo.InvariantCulture, $"{requestId}\n{identity.ProxyNode}\n{identity.KeyId}\n{identity.Timestamp.UtcTicks}\n{round}");
+        var requestId = identity.RequestId;
+        var input = string.Create(CultureInfo.InvariantCulture, $"{requestId}\n{identity.ProxyNode}\n{identity.KeyId}\n{identity.ArrivalMicroseconds * TimeSpan.TicksPerMicrosecond}\n{round}");
         Span<byte> hash = stackalloc byte[32];
         System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(input), hash);
         return string.Concat(requestId.AsSpan(0, Math.Min(requestId.Length, 111)), "~", Convert.ToHexStringLower(hash[..8]));
     }
 
-    private async Task<RequestIdentity?> HolderAsync(string id, CancellationToken cancellationToken)
+    private async Task<UsageRecordIdentity?> HolderAsync(string id, CancellationToken cancellationToken)
     {
         var held = await db.UsageEntries.AsNoTracking().Where(u => u.RequestId == id)
             .Select(u => new { u.ProxyNode, u.KeyId, u.Timestamp }).FirstOrDefaultAsync(cancellationToken);
-        return held is null ? null : new RequestIdentity(held.ProxyNode, held.KeyId, held.Timestamp);
+        return held is null ? null : new UsageRecordIdentity(id, held.ProxyNode, held.KeyId, UsageRecordIdentity.Microseconds(held.Timestamp));
     }
 
     /// <summary>The month a record is charged in: its own, or the first open one after it when its month is closed.</summary>
@@ -195,13 +197,4 @@ internal sealed class UsageLedger(GatewayDbContext db, TimeProvider time)
     };
 
     private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
-}
-
-/// <summary>
-/// What makes a usage record one request: the node that served it, the key, and its arrival time to
-/// the microsecond the ledger keeps (the proxy never gives two requests the same one).
-/// </summary>
-internal readonly record struct RequestIdentity(string? ProxyNode, string KeyId, DateTimeOffset Timestamp)
-{
-    public static RequestIdentity Of(UsageRecord record) => new(record.ProxyNode, record.KeyId, AuditChain.Truncate(record.Timestamp));
 }

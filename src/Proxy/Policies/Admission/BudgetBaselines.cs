@@ -18,8 +18,8 @@ namespace Gateway.Proxy.Policies.Admission;
 /// </summary>
 internal sealed class BudgetBaselines(SnapshotStore store, IAdmissionCounters counters, AdmissionLog log) : IHostedService, IUsageAcknowledgementObserver
 {
-    // By request id and arrival: a caller may send one x-request-id with two requests.
-    private readonly ConcurrentDictionary<(string RequestId, long ArrivedTicks), Pending> _pending = new();
+    // By the record's identity, not its request id: a caller may send one x-request-id with two requests.
+    private readonly ConcurrentDictionary<UsageRecordIdentity, Pending> _pending = new();
     private readonly Dictionary<string, List<Bucket>> _acknowledged = new(StringComparer.Ordinal);
     private readonly Dictionary<string, PeriodBaseline> _baselines = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
@@ -52,7 +52,7 @@ internal sealed class BudgetBaselines(SnapshotStore store, IAdmissionCounters co
             budgeted = true;
             window = reservation.WindowStarts[i];
         }
-        if (budgeted) _pending[(record.RequestId, record.Timestamp.UtcTicks)] = new Pending(subscriptionId, window, tokens, money);
+        if (budgeted) _pending[UsageRecordIdentity.Of(record)] = new Pending(subscriptionId, window, tokens, money);
     }
 
     public void Acknowledged(IReadOnlyList<UsageRecord> records, DateTimeOffset at)
@@ -61,7 +61,7 @@ internal sealed class BudgetBaselines(SnapshotStore store, IAdmissionCounters co
         {
             foreach (var record in records)
             {
-                if (!_pending.TryRemove((record.RequestId, record.Timestamp.UtcTicks), out var pending)) continue;
+                if (!_pending.TryRemove(UsageRecordIdentity.Of(record), out var pending)) continue;
                 if (!_acknowledged.TryGetValue(pending.Subscription, out var buckets))
                 {
                     buckets = [];
