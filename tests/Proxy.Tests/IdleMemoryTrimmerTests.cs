@@ -30,18 +30,31 @@ public sealed class IdleMemoryTrimmerTests
         Assert.True(policy.Observe(allocated += 100_000, 130 * MiB));          // grew by 20 MiB while idle
     }
 
-    [Fact]
-    public void Policy_AfterATrimThatFollowedLoad_TrimsOnceMore_WhenIdleLongEnough()
+    /// <summary>A policy with the late trim after <paramref name="lateTrimSeconds"/>, past its first look (100 MiB committed).</summary>
+    private static IdleTrimPolicy LateTrimPolicy(double lateTrimSeconds)
     {
         var options = Options();
-        options.LateTrimSeconds = 60;
+        options.LateTrimSeconds = lateTrimSeconds;
         var policy = new IdleTrimPolicy(options);
-        long allocated = 0;
+        Assert.False(policy.Observe(0, 100 * MiB));
+        return policy;
+    }
 
-        Assert.False(policy.Observe(allocated, 100 * MiB));
+    /// <summary>A load (500 MiB allocated, the heap at 300 MiB), the idle trim after it, and 150 MiB still held after the trim.</summary>
+    private static void LoadThenTrim(IdleTrimPolicy policy, ref long allocated)
+    {
         Assert.False(policy.Observe(allocated += 500 * MiB, 300 * MiB));   // busy
         Assert.True(policy.Observe(allocated += 1000, 300 * MiB));         // idle after load: the trim
         policy.Trimmed(150 * MiB);                                           // what the load opened is still held
+    }
+
+    [Fact]
+    public void Policy_AfterATrimThatFollowedLoad_TrimsOnceMore_WhenIdleLongEnough()
+    {
+        var policy = LateTrimPolicy(60);
+        long allocated = 0;
+
+        LoadThenTrim(policy, ref allocated);
         for (var check = 1; check < 6; check++) Assert.False(policy.Observe(allocated += 1000, 150 * MiB));
         Assert.True(policy.Observe(allocated += 1000, 150 * MiB));         // idle 60 s since: the late trim
         policy.Trimmed(110 * MiB);
@@ -51,16 +64,11 @@ public sealed class IdleMemoryTrimmerTests
     [Fact]
     public void Policy_TheLateTrim_NeedsALoadTrimBefore_AndAnUnbrokenIdleStretch()
     {
-        var options = Options();
-        options.LateTrimSeconds = 60;
-        var policy = new IdleTrimPolicy(options);
+        var policy = LateTrimPolicy(60);
         long allocated = 0;
 
-        Assert.False(policy.Observe(allocated, 100 * MiB));
         for (var check = 0; check < 30; check++) Assert.False(policy.Observe(allocated += 1000, 100 * MiB)); // never loaded
-        Assert.False(policy.Observe(allocated += 500 * MiB, 300 * MiB));
-        Assert.True(policy.Observe(allocated += 1000, 300 * MiB));
-        policy.Trimmed(150 * MiB);
+        LoadThenTrim(policy, ref allocated);
         for (var check = 0; check < 5; check++) Assert.False(policy.Observe(allocated += 1000, 150 * MiB));
         Assert.False(policy.Observe(allocated += 2 * MiB, 150 * MiB));     // a few requests: the stretch starts again
         for (var check = 1; check < 6; check++) Assert.False(policy.Observe(allocated += 1000, 150 * MiB));
@@ -70,15 +78,10 @@ public sealed class IdleMemoryTrimmerTests
     [Fact]
     public void Policy_WithoutALateTrim_TrimsOncePerIdlePeriod()
     {
-        var options = Options();
-        options.LateTrimSeconds = 0;
-        var policy = new IdleTrimPolicy(options);
+        var policy = LateTrimPolicy(0);
         long allocated = 0;
 
-        Assert.False(policy.Observe(allocated, 100 * MiB));
-        Assert.False(policy.Observe(allocated += 500 * MiB, 300 * MiB));
-        Assert.True(policy.Observe(allocated += 1000, 300 * MiB));
-        policy.Trimmed(150 * MiB);
+        LoadThenTrim(policy, ref allocated);
         for (var check = 0; check < 100; check++) Assert.False(policy.Observe(allocated += 1000, 150 * MiB));
     }
 
@@ -107,75 +110,35 @@ public sealed class IdleMemoryTrimmerTests
     [Fact]
     public async Task Trimmer_MeasuresTheGrowthFromTheStartupTrim()
     {
-        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var telemetry = new ProxyTelemetry(services.GetRequiredService<IMeterFactory>());
-        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
         // Start-up trim: 36 MiB before, 13 after. Then the looks: first requests (40), load (50), idle (50).
-        var readings = new Queue<(long, long)>([(0, 36 * MiB), (0, 13 * MiB), (1 * MiB, 40 * MiB), (600 * MiB, 50 * MiB), ((600 * MiB) + 1000, 50 * MiB)]);
-        var last = (0L, 0L);
-        var reads = 0;
-        var trimCalls = 0;
         var options = Options();
         options.AfterStartup = true;
-        using var trimmer = new IdleMemoryTrimmer(options, time, telemetry, NullLogger<IdleMemoryTrimmer>.Instance,
-            () =>
-            {
-                Interlocked.Increment(ref reads);
-                return last = readings.Count > 0 ? readings.Dequeue() : last;
-            },
-            () => Interlocked.Increment(ref trimCalls),
-            () => true);
+        using var rig = new ReadingsRig(options, [(0, 36 * MiB), (0, 13 * MiB), (1 * MiB, 40 * MiB), (600 * MiB, 50 * MiB), ((600 * MiB) + 1000, 50 * MiB)]);
 
-        await trimmer.StartAsync(TestContext.Current.CancellationToken);
-        for (var wait = 0; Volatile.Read(ref trimCalls) == 0 && wait < 1000; wait++)
+        await rig.Trimmer.StartAsync(TestContext.Current.CancellationToken);
+        for (var wait = 0; rig.TrimCalls == 0 && wait < 1000; wait++)
         {
-            time.Advance(IdleMemoryTrimmer.StartupPoll);
+            rig.Time.Advance(IdleMemoryTrimmer.StartupPoll);
             await Task.Delay(5, TestContext.Current.CancellationToken);
         }
-        for (var i = 0; i < 3; i++)
-        {
-            var before = Volatile.Read(ref reads);
-            time.Advance(TimeSpan.FromSeconds(10));
-            for (var wait = 0; Volatile.Read(ref reads) == before && wait < 1000; wait++) await Task.Delay(5, TestContext.Current.CancellationToken);
-        }
-        await trimmer.StopAsync(TestContext.Current.CancellationToken);
+        await rig.ChecksAsync(3);
+        await rig.Trimmer.StopAsync(TestContext.Current.CancellationToken);
 
-        Assert.Equal(2, Volatile.Read(ref trimCalls)); // start-up's, then idle after the load
+        Assert.Equal(2, rig.TrimCalls); // start-up's, then idle after the load
     }
 
     [Fact]
     public async Task Trimmer_TrimsOnceWhenTheProxyFallsIdleAfterLoad_CountsAndLogsIt()
     {
-        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var telemetry = new ProxyTelemetry(services.GetRequiredService<IMeterFactory>());
-        using var trims = new MetricCollector<long>(services.GetRequiredService<IMeterFactory>(), ProxyTelemetry.Name, "gateway.proxy.memory.idle_trims");
-        var time = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
         // What the GC reports at each look: start, load (fast allocation, heap grows), idle, idle.
-        var readings = new Queue<(long, long)>([(0, 100 * MiB), (900 * MiB, 320 * MiB), ((900 * MiB) + 1000, 320 * MiB), ((900 * MiB) + 1000, 105 * MiB), ((900 * MiB) + 2000, 105 * MiB)]);
-        var last = (0L, 0L);
-        var reads = 0;
-        var trimCalls = 0;
-        using var trimmer = new IdleMemoryTrimmer(Options(), time, telemetry, NullLogger<IdleMemoryTrimmer>.Instance,
-            () =>
-            {
-                Interlocked.Increment(ref reads);
-                return last = readings.Count > 0 ? readings.Dequeue() : last;
-            },
-            () => trimCalls++,
-            () => true);
+        using var rig = new ReadingsRig(Options(), [(0, 100 * MiB), (900 * MiB, 320 * MiB), ((900 * MiB) + 1000, 320 * MiB), ((900 * MiB) + 1000, 105 * MiB), ((900 * MiB) + 2000, 105 * MiB)]);
 
-        await trimmer.StartAsync(TestContext.Current.CancellationToken);
-        // Five checks, each awaited (a tick the loop has not taken yet would merge with the next).
-        for (var i = 0; i < 5; i++)
-        {
-            var before = Volatile.Read(ref reads);
-            time.Advance(TimeSpan.FromSeconds(10));
-            for (var wait = 0; Volatile.Read(ref reads) == before && wait < 1000; wait++) await Task.Delay(5, TestContext.Current.CancellationToken);
-        }
-        await trimmer.StopAsync(TestContext.Current.CancellationToken);
+        await rig.Trimmer.StartAsync(TestContext.Current.CancellationToken);
+        await rig.ChecksAsync(5);
+        await rig.Trimmer.StopAsync(TestContext.Current.CancellationToken);
 
-        Assert.Equal(1, trimCalls);
-        Assert.Equal(1, trims.GetMeasurementSnapshot().Sum(m => m.Value));
+        Assert.Equal(1, rig.TrimCalls);
+        Assert.Equal(1, rig.Trims.GetMeasurementSnapshot().Sum(m => m.Value));
     }
 
     [Fact]
@@ -248,6 +211,57 @@ public sealed class IdleMemoryTrimmerTests
 
         Assert.True(rig.Reads > 0, "the idle-after-load loop never started");
         Assert.Equal(0, rig.TrimCalls);
+    }
+
+    /// <summary>A trimmer under fake time whose GC reports the given readings in turn (the last one from then on); it counts reads and trims.</summary>
+    private sealed class ReadingsRig : IDisposable
+    {
+        private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        private readonly Queue<(long, long)> _readings;
+        private (long, long) _last;
+        private int _reads;
+        private int _trimCalls;
+
+        public ReadingsRig(IdleTrimOptions options, (long Allocated, long Committed)[] readings)
+        {
+            _readings = new Queue<(long, long)>(readings);
+            var meters = _services.GetRequiredService<IMeterFactory>();
+            Trims = new MetricCollector<long>(meters, ProxyTelemetry.Name, "gateway.proxy.memory.idle_trims");
+            Trimmer = new IdleMemoryTrimmer(options, Time, new ProxyTelemetry(meters), NullLogger<IdleMemoryTrimmer>.Instance,
+                () =>
+                {
+                    Interlocked.Increment(ref _reads);
+                    return _last = _readings.Count > 0 ? _readings.Dequeue() : _last;
+                },
+                () => Interlocked.Increment(ref _trimCalls),
+                () => true);
+        }
+
+        public FakeTimeProvider Time { get; } = new(DateTimeOffset.UnixEpoch);
+
+        public IdleMemoryTrimmer Trimmer { get; }
+
+        public MetricCollector<long> Trims { get; }
+
+        public int TrimCalls => Volatile.Read(ref _trimCalls);
+
+        /// <summary>Runs <paramref name="count"/> 10 s checks, each awaited (a tick the loop has not taken yet would merge with the next).</summary>
+        public async Task ChecksAsync(int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var before = Volatile.Read(ref _reads);
+                Time.Advance(TimeSpan.FromSeconds(10));
+                for (var wait = 0; Volatile.Read(ref _reads) == before && wait < 1000; wait++) await Task.Delay(5, TestContext.Current.CancellationToken);
+            }
+        }
+
+        public void Dispose()
+        {
+            Trimmer.Dispose();
+            Trims.Dispose();
+            _services.Dispose();
+        }
     }
 
     /// <summary>A trimmer with the start-up trim on, fake time and a GC reporting 60 MiB committed; it counts reads, trims and looks for start-up's end.</summary>
