@@ -219,6 +219,30 @@ if [ "$PEER" = 1 ]; then
   fi
 fi
 
+# F3 on the wire: while each gateway arm relays the streams, tcpdump captures the loopback
+# traffic of its two sockets for F3_CAPTURE seconds inside the measuring window; `loadgen wire`
+# matches every stream's two legs and times what the gateway added with the kernel's timestamps,
+# which the load generator's and MockLlm's own delays on their shared core do not reach.
+WIRE=0
+if has F3 && [ "$REPORT_ONLY" = 0 ]; then
+  if command -v tcpdump >/dev/null && [ "$(id -u)" = 0 ]; then WIRE=1
+  else log "no tcpdump (apt-get install tcpdump) or not root: F3 is timed by the load generator only, not on the wire"; fi
+fi
+F3_CAPTURE=$(( F3_SECS >= 12 ? 6 : 3 ))
+wire_capture() { # arm round: from 1 s into the measuring window, F3_CAPTURE seconds
+  local port; port=$(url_of "$1"); port=${port##*:}
+  sleep "$(( WARM + 2 ))"
+  $PIN_LOAD timeout -s INT "$F3_CAPTURE" tcpdump -i lo -nn -s 0 -B 262144 --time-stamp-precision nano -w "$WORK/f3-$1.pcap" \
+    "tcp and (port $port or port $MOCK_PORT) and ((((ip[2:2] - ((ip[0]&0xf)<<2)) - ((tcp[12]&0xf0)>>2)) != 0) or (tcp[tcpflags] & (tcp-syn|tcp-fin|tcp-rst) != 0))" \
+    2>"$WORK/f3-$1.tcpdump.log" || true
+}
+wire_analyze() { # arm round
+  local port; port=$(url_of "$1"); port=${port##*:}
+  $LOADGEN wire --pcap "$WORK/f3-$1.pcap" --gateway-port "$port" --upstream-port "$MOCK_PORT" --capture-log "$WORK/f3-$1.tcpdump.log" \
+    --out "$RAW" --tag figure=F3 --tag variant=wire --tag arm="$1" --tag round="$2" >/dev/null || log "F3 wire analysis of arm $1 failed"
+  rm -f "$WORK/f3-$1.pcap"
+}
+
 if has F1 || has F2 || has F3; then
   log "warming every arm for ${FIRST_WARM}s"
   for arm in $ARMS; do run_wrk "$arm" warm "$FIRST_WARM"; done
@@ -242,8 +266,14 @@ for round in $(seq 1 "$ROUNDS"); do
     for arm in $SSE_ARMS; do
       log "F3 round $round arm $arm ($F3_STREAMS streams)"
       mapfile -t H < <(hdr_opts "$arm" "$KNOBS_SSE")
+      # Unique ids per stream: the wire capture matches a stream's two legs by the x-request-id the gateway forwards.
       $PIN_LOAD env DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 $LOADGEN sse --url "$(url_of "$arm")/v1/chat/completions" --body-file bench/bodies/chat-stream.json "${H[@]}" \
-        --concurrency "$F3_STREAMS" --expect-chunks "$F3_CHUNKS" --warmup "$WARM" --duration "$F3_SECS" --out "$RAW" --tag figure=F3 --tag arm="$arm" --tag round="$round" >/dev/null
+        --header "x-request-id: f3-$arm-$round-{i}" \
+        --concurrency "$F3_STREAMS" --expect-chunks "$F3_CHUNKS" --warmup "$WARM" --duration "$F3_SECS" --out "$RAW" --tag figure=F3 --tag arm="$arm" --tag round="$round" >/dev/null &
+      sse_pid=$!; PIDS+=("$sse_pid")
+      if [ "$WIRE" = 1 ] && [ "$arm" != A ]; then wire_capture "$arm" "$round"; fi
+      wait "$sse_pid"
+      if [ "$WIRE" = 1 ] && [ "$arm" != A ]; then wire_analyze "$arm" "$round"; fi
     done
   fi
 done

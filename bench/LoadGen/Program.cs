@@ -10,6 +10,7 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
           loadgen ws     --url ws://... --count N --hold S [--header 'K: V']... [--subprotocol P]... [--ready-file F] [--label L] [--out FILE]
           loadgen wrkparse --in wrk-output.txt [--label L] [--tag k=v]... [--out FILE]
           loadgen mixed  --url GATEWAY --mock MOCKLLM --key KEY --requests N --ledger-dir DIR [--out FILE]
+          loadgen wire   --pcap capture.pcap --gateway-port P --upstream-port U [--capture-log tcpdump-stderr] [--tag k=v]... [--out FILE]
           loadgen snapshot --mock URL --keys N --out snapshot.json --key-out key.txt
           loadgen report --in results.jsonl --out-dir DIR --machine "..." --command "..."
         """);
@@ -29,6 +30,7 @@ return args[0] switch
     "wrkparse" => WrkParse.Run(options),
     "snapshot" => SnapshotGen.Run(options),
     "mixed" => await MixedLoad.RunAsync(options, cts.Token),
+    "wire" => Gateway.Bench.LoadGen.Wire.WireTiming.Run(options),
     _ => Fail($"unknown mode '{args[0]}'"),
 };
 

@@ -24,9 +24,10 @@ internal static class SseLoad
         var expect = o.Int("expect-chunks", -1);
         using var client = Http.CreateClient(concurrency + 16);
 
-        if (warmup > 0) await RunPhaseAsync(client, url, body, headers, concurrency, warmup, new Stats(expect), ct);
+        // Stream indexes ({i} in a header) differ between the phases: worker × 1,000,000 + n, n from 500,000 in the warm-up.
+        if (warmup > 0) await RunPhaseAsync(client, url, body, headers, concurrency, warmup, new Stats(expect), 500_000, ct);
         var stats = new Stats(expect);
-        await RunPhaseAsync(client, url, body, headers, concurrency, duration, stats, ct);
+        await RunPhaseAsync(client, url, body, headers, concurrency, duration, stats, 0, ct);
 
         var result = new JsonObject
         {
@@ -56,7 +57,7 @@ internal static class SseLoad
         public int MinChunks = int.MaxValue, MaxChunks;
     }
 
-    private static async Task RunPhaseAsync(HttpClient client, Uri url, byte[] body, List<(string, string)> headers, int concurrency, double seconds, Stats stats, CancellationToken ct)
+    private static async Task RunPhaseAsync(HttpClient client, Uri url, byte[] body, List<(string, string)> headers, int concurrency, double seconds, Stats stats, int firstIndex, CancellationToken ct)
     {
         var end = Stopwatch.GetTimestamp() + Clock.Seconds(seconds);
         var workers = new Task[concurrency];
@@ -67,7 +68,7 @@ internal static class SseLoad
             {
                 // Spread the first streams over 1 s so that C streams do not all start in the same instant.
                 await Task.Delay(TimeSpan.FromMilliseconds(1000.0 * worker / concurrency), ct).ConfigureAwait(false);
-                for (var n = 0; Stopwatch.GetTimestamp() < end && !ct.IsCancellationRequested; n++)
+                for (var n = firstIndex; Stopwatch.GetTimestamp() < end && !ct.IsCancellationRequested; n++)
                 {
                     await OneStreamAsync(client, url, body, headers, worker * 1_000_000 + n, stats, ct).ConfigureAwait(false);
                 }

@@ -1,0 +1,64 @@
+using Gateway.Bench.LoadGen;
+
+namespace Gateway.Bench.Tests;
+
+/// <summary>The report judges F3's latency targets on the wire figures, and says so when there are none.</summary>
+public sealed class ReportTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("report-tests-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private const string LoadGenLines = """
+        {"mode":"sse","figure":"F3","arm":"A","round":"1","concurrency":1000,"streams":900,"ttft_p99_ms":300.0,"ttft_p50_ms":80.0,"chunks_min":66,"chunks_max":66,"chunks_expected":66,"streams_wrong_chunks":0,"streams_without_done":0,"gaps_over_200ms":900,"gap_p99_ms":150.0,"errors":0}
+        {"mode":"sse","figure":"F3","arm":"B","round":"1","concurrency":1000,"streams":900,"ttft_p99_ms":250.0,"ttft_p50_ms":90.0,"chunks_min":66,"chunks_max":66,"chunks_expected":66,"streams_wrong_chunks":0,"streams_without_done":0,"gaps_over_200ms":300,"gap_p99_ms":120.0,"errors":0}
+        {"mode":"sse","figure":"F3","arm":"C","round":"1","concurrency":1000,"streams":900,"ttft_p99_ms":280.0,"ttft_p50_ms":140.0,"chunks_min":66,"chunks_max":66,"chunks_expected":66,"streams_wrong_chunks":0,"streams_without_done":0,"gaps_over_200ms":500,"gap_p99_ms":160.0,"errors":0}
+        """;
+
+    [Fact]
+    public void WithWireFigures_TheAddedTtftAndGapsAreJudgedOnThem()
+    {
+        var report = Render(LoadGenLines + """
+
+            {"mode":"wire","figure":"F3","variant":"wire","arm":"B","round":"1","streams_matched":2000,"events_in":132000,"events_out":132000,"streams_events_differ":0,"added_ttft_p50_ms":9.0,"added_ttft_p99_ms":163.0,"relay_p50_ms":3.4,"relay_p99_ms":77.8,"relay_max_ms":96.4,"request_p99_ms":102.8,"gaps_added_over_200ms":0,"capture_dropped":0,"tcp_gaps":0}
+            {"mode":"wire","figure":"F3","variant":"wire","arm":"C","round":"1","streams_matched":2100,"events_in":138600,"events_out":138600,"streams_events_differ":0,"added_ttft_p50_ms":0.4,"added_ttft_p99_ms":0.9,"relay_p50_ms":0.1,"relay_p99_ms":0.5,"relay_max_ms":3.0,"request_p99_ms":0.4,"gaps_added_over_200ms":2,"capture_dropped":0,"tcp_gaps":0}
+            """);
+
+        Assert.Contains("| C gateway | 2100 | 138600 | 138600 | 0 | 0.400 | 0.900 |", report);
+        Assert.Contains("| F3 | C added TTFT p99 (on the wire) | 0.900 ms | ≤ 1 ms | ✅ met |", report);
+        Assert.Contains("| F3 | C gaps > 200 ms added (on the wire) | 2 | 0 | ❌ missed |", report);
+        Assert.Contains("plain YARP 163.000 ms", report);
+        Assert.Contains("| F3 | C streams with chunks out ≠ chunks in | 0 | 0 | ✅ met |", report);
+    }
+
+    [Fact]
+    public void OnTheWire_EventsOutUnlikeEventsIn_FailChunksOutEqualsChunksIn()
+    {
+        var report = Render(LoadGenLines + """
+
+            {"mode":"wire","figure":"F3","variant":"wire","arm":"C","round":"1","streams_matched":2100,"events_in":138600,"events_out":138599,"streams_events_differ":1,"added_ttft_p50_ms":0.4,"added_ttft_p99_ms":0.9,"relay_p50_ms":0.1,"relay_p99_ms":0.5,"relay_max_ms":3.0,"request_p99_ms":0.4,"gaps_added_over_200ms":0,"capture_dropped":0,"tcp_gaps":0}
+            """);
+
+        Assert.Contains("| F3 | C streams with chunks out ≠ chunks in | 1 | 0 | ❌ missed |", report);
+    }
+
+    [Fact]
+    public void WithoutACapture_TheLatencyTargetsAreNotJudged()
+    {
+        var report = Render(LoadGenLines);
+
+        // The load generator's TTFT minus arm A's is shown, but it is not the gateway's added time: no verdict.
+        Assert.Contains("| F3 | C added TTFT p99 (on the wire) | not measured | ≤ 1 ms | (n/a) |", report);
+        Assert.Contains("| F3 | C gaps > 200 ms added (on the wire) | not measured | 0 | (n/a) |", report);
+        Assert.DoesNotContain("On the wire (", report);
+    }
+
+    private string Render(string jsonl)
+    {
+        var input = Path.Combine(_dir, "run.jsonl");
+        File.WriteAllText(input, jsonl);
+        var output = Path.Combine(_dir, "out");
+        Assert.Equal(0, Report.Run(Options.Parse(["--in", input, "--out-dir", output, "--name", "report.md"])));
+        return File.ReadAllText(Path.Combine(output, "report.md"));
+    }
+}
