@@ -262,6 +262,7 @@ internal sealed class WireAnalysis
                 var clientTtft = outgoing.Events[0] - outgoing.RequestDone;
                 var upstreamTtft = incoming.Events[0] - incoming.RequestDone;
                 AddedTtft.RecordValue(Micros(clientTtft - upstreamTtft));
+                FirstEvent.RecordValue(Micros(outgoing.Events[0] - incoming.Events[0]));
             }
             var n = Math.Min(incoming.Events.Count, outgoing.Events.Count);
             for (var i = 0; i < n; i++)
@@ -288,7 +289,7 @@ internal sealed class WireAnalysis
     public long ClientStreams, Matched, ClientOnly, UpstreamOnly, EventsIn, EventsOut, EventsDiffer, WithoutDone;
     public long ClientGapsOver200Ms, UpstreamGapsOver200Ms, AddedGapsOver200Ms;
     public long Duplicates, TcpGaps, Unidentified;
-    public readonly HdrHistogram.LongHistogram AddedTtft = Results.NewHistogram(), Relay = Results.NewHistogram(), RequestPath = Results.NewHistogram();
+    public readonly HdrHistogram.LongHistogram AddedTtft = Results.NewHistogram(), Relay = Results.NewHistogram(), RequestPath = Results.NewHistogram(), FirstEvent = Results.NewHistogram();
 
     // Histograms hold 1 µs and up; a delay is never negative on one clock, but keep the floor explicit.
     private static long Micros(long ns) => Math.Max(1, ns / 1000);
@@ -317,6 +318,7 @@ internal sealed class WireAnalysis
         Results.AddPercentiles(o, "added_ttft_", AddedTtft);
         Results.AddPercentiles(o, "relay_", Relay);
         Results.AddPercentiles(o, "request_", RequestPath);
+        Results.AddPercentiles(o, "first_event_", FirstEvent);
         return o;
     }
 }
