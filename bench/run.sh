@@ -64,6 +64,7 @@ MACHINE="$(nproc) cores, $(lscpu 2>/dev/null | sed -n 's/^Model name:[[:space:]]
 # ---------- processes we start, stopped by PID ----------
 PIDS=()
 cleanup() {
+  for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && kill -CONT "$pid" 2>/dev/null || true; done   # a paused arm (solo) ends only once resumed
   for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
   sleep 1
   for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true; done
@@ -169,6 +170,21 @@ if [ "$PEER" = 1 ]; then
 fi
 
 ARMS="A B C"; [ "$AOT" = 1 ] && ARMS="$ARMS N"; [ "$PEER" = 1 ] && ARMS="$ARMS D"
+# Only the arm being measured runs on CPU 1: the other arms there are paused (SIGSTOP) meanwhile and
+# resumed (SIGCONT) after. Idle, they still do their own housekeeping on that core (a gateway's idle
+# memory trim is a blocking full collection, ~150 ms of the core: an arm's F3 stream gaps over 200 ms
+# came from another arm's trim), which would land in the measured arm's figures.
+solo() { # arm: every other arm on CPU 1 paused (A, MockLlm, is on CPU 0 and never paused)
+  local a p
+  for a in $ARMS; do
+    if [ "$a" = A ] || [ "$a" = "$1" ]; then continue; fi
+    p=$(pid_of "$a"); [ -n "$p" ] && kill -STOP "$p" 2>/dev/null || true
+  done
+  p=$(pid_of "$1"); [ "$1" != A ] && [ -n "$p" ] && kill -CONT "$p" 2>/dev/null || true
+  # A resumed arm's overdue timers fire at once (an idle trim among them): let them run before the load.
+  sleep 0.5
+}
+resume_all() { local a p; for a in $ARMS; do p=$(pid_of "$a"); [ -n "$p" ] && kill -CONT "$p" 2>/dev/null || true; done; }
 rss_kib() { awk '/VmRSS/{print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 url_of() { case $1 in A) echo "http://127.0.0.1:$MOCK_PORT";; B) echo "http://127.0.0.1:$B_PORT";; C) echo "http://127.0.0.1:$C_PORT";; N) echo "http://127.0.0.1:$N_PORT";; D) echo "http://127.0.0.1:$D_PORT";; esac; }
 pid_of() { case $1 in A) echo "$MOCK_PID";; B) echo "$B_PID";; C) echo "$C_PID";; N) echo "${N_PID:-}";; D) echo "${D_PID:-}";; esac; }
@@ -245,16 +261,17 @@ wire_analyze() { # arm round
 
 if has F1 || has F2 || has F3; then
   log "warming every arm for ${FIRST_WARM}s"
-  for arm in $ARMS; do run_wrk "$arm" warm "$FIRST_WARM"; done
+  for arm in $ARMS; do solo "$arm"; run_wrk "$arm" warm "$FIRST_WARM"; done
 fi
 
 for round in $(seq 1 "$ROUNDS"); do
   if has F1; then
-    for arm in $ARMS; do log "F1 round $round arm $arm"; run_wrk "$arm" "$round" "$F1_SECS"; done
+    for arm in $ARMS; do log "F1 round $round arm $arm"; solo "$arm"; run_wrk "$arm" "$round" "$F1_SECS"; done
   fi
   if has F2; then
     for arm in $ARMS; do
       log "F2 round $round arm $arm"
+      solo "$arm"
       mapfile -t H < <(hdr_opts "$arm" "$KNOBS_JSON")
       $PIN_LOAD env DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 $LOADGEN json --url "$(url_of "$arm")/v1/chat/completions" --body-file bench/bodies/chat-1k.json "${H[@]}" \
         --concurrency 1 --warmup "$WARM" --duration "$F2_SECS" --out "$RAW" --tag figure=F2 --tag variant="c=1 sequential" --tag arm="$arm" --tag round="$round" >/dev/null
@@ -265,6 +282,7 @@ for round in $(seq 1 "$ROUNDS"); do
   if has F3; then
     for arm in $SSE_ARMS; do
       log "F3 round $round arm $arm ($F3_STREAMS streams)"
+      solo "$arm"
       mapfile -t H < <(hdr_opts "$arm" "$KNOBS_SSE")
       # Unique ids per stream: the wire capture matches a stream's two legs by the x-request-id the gateway forwards.
       $PIN_LOAD env DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 $LOADGEN sse --url "$(url_of "$arm")/v1/chat/completions" --body-file bench/bodies/chat-stream.json "${H[@]}" \
@@ -277,6 +295,7 @@ for round in $(seq 1 "$ROUNDS"); do
     done
   fi
 done
+resume_all
 
 if has F4; then
   for arm in A B C N; do
