@@ -147,7 +147,28 @@ public sealed class WireTimingTests : IDisposable
         Assert.Equal(2, analysis.ClientGapsOver200Ms);
         Assert.Equal(1, analysis.UpstreamGapsOver200Ms);
         Assert.Equal(1, analysis.AddedGapsOver200Ms);
+        Assert.Equal(1, analysis.GatewayGapsOver200Ms);
         Assert.Equal(230.2, analysis.Relay.MaxMs(), precision: 0);
+    }
+
+    [Fact]
+    public void AnUpstreamGapTheGatewayPushedOver200Ms_IsCountedApartFromOneItMadeItself()
+    {
+        var capture = new CaptureBuilder();
+        var client = capture.Flow(40001, GatewayPort);
+        var upstream = capture.Flow(50001, UpstreamPort);
+        client.ToServer(Us(1_000), Request("p"));
+        upstream.ToServer(Us(1_100), Request("p"));
+        // The upstream paused 150 ms; the gateway held the next event 60 ms longer than the one before: the client saw 210 ms.
+        upstream.ToClient(Us(2_000), StreamHead()).ToClient(Us(2_100), Chunk(Event(0))).ToClient(Us(152_100), Chunk(Event(1)))
+            .ToClient(Us(152_200), Chunk(Done) + LastChunk);
+        client.ToClient(Us(2_200), StreamHead()).ToClient(Us(2_300), Chunk(Event(0))).ToClient(Us(212_300), Chunk(Event(1)))
+            .ToClient(Us(212_400), Chunk(Done) + LastChunk);
+
+        var analysis = WireTiming.Analyze(capture.WriteTo(_dir), GatewayPort, UpstreamPort);
+
+        Assert.Equal(1, analysis.AddedGapsOver200Ms);    // over 200 ms at the client, under at the upstream
+        Assert.Equal(0, analysis.GatewayGapsOver200Ms);  // but the gateway's own share was 60 ms
     }
 
     [Fact]

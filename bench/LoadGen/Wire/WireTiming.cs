@@ -11,7 +11,8 @@ namespace Gateway.Bench.LoadGen.Wire;
 /// <item>request path: the upstream request's last byte out − the client request's last byte in;</item>
 /// <item>per event: when the event left the gateway − when it arrived from the upstream (relay delay);</item>
 /// <item>added time to first token: the client's TTFT − the upstream's, both from the request's last byte;</item>
-/// <item>events out against events in, and client gaps over 200 ms that the upstream did not have.</item>
+/// <item>events out against events in; client gaps over 200 ms that the upstream did not have, and
+/// gaps the gateway itself lengthened by over 200 ms (it held an event that much longer than the one before).</item>
 /// </list>
 /// The timestamps are the kernel's, taken as each segment is sent, so what the load generator and
 /// the mock do with their (shared, saturated) core does not enter the figures: only the gateway's
@@ -276,6 +277,8 @@ internal sealed class WireAnalysis
                     ClientGapsOver200Ms++;
                     if (upstreamGap <= Gap200MsNs) AddedGapsOver200Ms++;
                 }
+                // The gateway's own share of a gap: how much longer it held this event than the one before.
+                if (clientGap - upstreamGap > Gap200MsNs) GatewayGapsOver200Ms++;
                 if (upstreamGap > Gap200MsNs) UpstreamGapsOver200Ms++;
             }
         }
@@ -287,7 +290,7 @@ internal sealed class WireAnalysis
 
     public long UsageOnlyIn, UsageOnlyOut;
     public long ClientStreams, Matched, ClientOnly, UpstreamOnly, EventsIn, EventsOut, EventsDiffer, WithoutDone;
-    public long ClientGapsOver200Ms, UpstreamGapsOver200Ms, AddedGapsOver200Ms;
+    public long ClientGapsOver200Ms, UpstreamGapsOver200Ms, AddedGapsOver200Ms, GatewayGapsOver200Ms;
     public long Duplicates, TcpGaps, Unidentified;
     public readonly HdrHistogram.LongHistogram AddedTtft = Results.NewHistogram(), Relay = Results.NewHistogram(), RequestPath = Results.NewHistogram(), FirstEvent = Results.NewHistogram();
 
@@ -309,6 +312,7 @@ internal sealed class WireAnalysis
             ["usage_only_events_in"] = UsageOnlyIn,
             ["usage_only_events_out"] = UsageOnlyOut,
             ["gaps_added_over_200ms"] = AddedGapsOver200Ms,
+            ["gaps_gateway_share_over_200ms"] = GatewayGapsOver200Ms,
             ["client_gaps_over_200ms"] = ClientGapsOver200Ms,
             ["upstream_gaps_over_200ms"] = UpstreamGapsOver200Ms,
             ["duplicate_ids"] = Duplicates,
