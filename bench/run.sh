@@ -171,9 +171,9 @@ fi
 
 ARMS="A B C"; [ "$AOT" = 1 ] && ARMS="$ARMS N"; [ "$PEER" = 1 ] && ARMS="$ARMS D"
 # Only the arm being measured runs on CPU 1: the other arms there are paused (SIGSTOP) meanwhile and
-# resumed (SIGCONT) after. Idle, they still do their own housekeeping on that core (a gateway's idle
-# memory trim is a blocking full collection, ~150 ms of the core: an arm's F3 stream gaps over 200 ms
-# came from another arm's trim), which would land in the measured arm's figures.
+# resumed (SIGCONT) after. Idle, they still do their own housekeeping on that core, which would land
+# in the measured arm's figures (a gateway's idle memory trim is a blocking full collection: beside a
+# loaded-then-idle neighbour, C's F3 streams had 85 gaps over 200 ms with the neighbour's trim on, 0 off).
 solo() { # arm: every other arm on CPU 1 paused (A, MockLlm, is on CPU 0 and never paused)
   local a p
   for a in $ARMS; do
