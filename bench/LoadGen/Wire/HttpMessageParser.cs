@@ -70,27 +70,19 @@ internal sealed class HttpMessageParser(bool requests, IHttpMessageSink sink)
                     data = ReadHead(timeNs, data);
                     break;
                 case State.Body:
-                {
-                    var n = (int)Math.Min(_remaining, data.Length);
-                    Content(timeNs, data[..n]);
-                    data = data[n..];
-                    _remaining -= n;
-                    if (_remaining == 0) Finish(timeNs);
+                    if (TakeBody(timeNs, ref data)) Finish(timeNs);
                     break;
-                }
                 case State.ChunkSize:
                 case State.Trailers:
                     data = ReadLine(timeNs, data);
                     break;
                 case State.ChunkData:
-                {
-                    var n = (int)Math.Min(_remaining, data.Length);
-                    Content(timeNs, data[..n]);
-                    data = data[n..];
-                    _remaining -= n;
-                    if (_remaining == 0) { _state = State.ChunkEnd; _remaining = 2; }
+                    if (TakeBody(timeNs, ref data))
+                    {
+                        _state = State.ChunkEnd;
+                        _remaining = 2;
+                    }
                     break;
-                }
                 case State.ChunkEnd:
                 {
                     var n = (int)Math.Min(_remaining, data.Length);
@@ -257,6 +249,16 @@ internal sealed class HttpMessageParser(bool requests, IHttpMessageSink sink)
             _remaining = size;
         }
         return data[(newline + 1)..];
+    }
+
+    /// <summary>Passes on what the segment holds of the body (or chunk) still due; true when all of it has come.</summary>
+    private bool TakeBody(long timeNs, ref ReadOnlySpan<byte> data)
+    {
+        var n = (int)Math.Min(_remaining, data.Length);
+        Content(timeNs, data[..n]);
+        data = data[n..];
+        _remaining -= n;
+        return _remaining == 0;
     }
 
     private void Finish(long timeNs)
