@@ -129,7 +129,9 @@ public sealed class FeedFixture : IAsyncLifetime
         using var admin = ControlPlaneClient(await AdminTokenAsync());
         var page = await admin.GetFromJsonAsync<JsonElement>($"/api/usage/records?keyId={keyId}&pageSize=200{query}", TestContext.Current.CancellationToken);
         var items = page.GetProperty("items").EnumerateArray().ToList();
-        Assert.Equal(items.Count, page.GetProperty("total").GetInt32());
+        // A full page could leave records out. (Not items == total: the ledger ingests while it is read,
+        // so the count and the page, two queries, can see different moments: that failed a CI run.)
+        Assert.True(items.Count < 200, $"the ledger page of key {keyId} is full: records beyond it would be missed");
         return items;
     }
 
