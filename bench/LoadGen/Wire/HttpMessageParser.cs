@@ -70,27 +70,25 @@ internal sealed class HttpMessageParser(bool requests, IHttpMessageSink sink)
                     data = ReadHead(timeNs, data);
                     break;
                 case State.Body:
-                    if (TakeBody(timeNs, ref data)) Finish(timeNs);
+                    Content(timeNs, Take(ref data));
+                    if (_remaining == 0) Finish(timeNs);
                     break;
                 case State.ChunkSize:
                 case State.Trailers:
                     data = ReadLine(timeNs, data);
                     break;
                 case State.ChunkData:
-                    if (TakeBody(timeNs, ref data))
+                    Content(timeNs, Take(ref data));
+                    if (_remaining == 0)
                     {
                         _state = State.ChunkEnd;
-                        _remaining = 2;
+                        _remaining = 2; // the CRLF after a chunk's data
                     }
                     break;
                 case State.ChunkEnd:
-                {
-                    var n = (int)Math.Min(_remaining, data.Length);
-                    data = data[n..];
-                    _remaining -= n;
+                    Take(ref data);
                     if (_remaining == 0) _state = State.ChunkSize;
                     break;
-                }
                 case State.UntilClose:
                     Content(timeNs, data);
                     data = default;
@@ -251,14 +249,14 @@ internal sealed class HttpMessageParser(bool requests, IHttpMessageSink sink)
         return data[(newline + 1)..];
     }
 
-    /// <summary>Passes on what the segment holds of the body (or chunk) still due; true when all of it has come.</summary>
-    private bool TakeBody(long timeNs, ref ReadOnlySpan<byte> data)
+    /// <summary>Takes what the segment holds of the <c>_remaining</c> bytes still due (a body, a chunk, its CRLF) off <paramref name="data"/>.</summary>
+    private ReadOnlySpan<byte> Take(ref ReadOnlySpan<byte> data)
     {
         var n = (int)Math.Min(_remaining, data.Length);
-        Content(timeNs, data[..n]);
+        var taken = data[..n];
         data = data[n..];
         _remaining -= n;
-        return _remaining == 0;
+        return taken;
     }
 
     private void Finish(long timeNs)

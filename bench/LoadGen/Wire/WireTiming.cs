@@ -58,7 +58,6 @@ internal static class WireTiming
         /// <summary>The request's <c>x-request-id</c>, else the response's (a gateway that made one up answers with it).</summary>
         public string? RequestId { get; set; } = requestId;
         public long RequestDone { get; set; }
-        public int Status { get; set; }
         public List<long> Events { get; } = new(72);
         public long DoneEvent { get; set; } = -1;
         public int UsageOnlyEvents { get; set; }
@@ -162,9 +161,7 @@ internal static class WireTiming
             public void Start(long timeNs, int status, string? requestId)
             {
                 c._answering = c._pending.TryDequeue(out var exchange) ? exchange : null;
-                if (c._answering is null) return;
-                c._answering.Status = status;
-                c._answering.RequestId ??= requestId;
+                if (c._answering is not null) c._answering.RequestId ??= requestId;
             }
 
             public void Event(long timeNs, SseEventKind kind)
@@ -244,7 +241,6 @@ internal sealed class WireAnalysis
         foreach (var (id, outgoing) in client)
         {
             if (!outgoing.Complete) continue;
-            ClientStreams++;
             if (!upstream.TryGetValue(id, out var incoming) || !incoming.Complete)
             {
                 ClientOnly++;
@@ -289,7 +285,7 @@ internal sealed class WireAnalysis
     }
 
     public long UsageOnlyIn, UsageOnlyOut;
-    public long ClientStreams, Matched, ClientOnly, UpstreamOnly, EventsIn, EventsOut, EventsDiffer, WithoutDone;
+    public long Matched, ClientOnly, UpstreamOnly, EventsIn, EventsOut, EventsDiffer, WithoutDone;
     public long ClientGapsOver200Ms, UpstreamGapsOver200Ms, AddedGapsOver200Ms, GatewayGapsOver200Ms;
     public long Duplicates, TcpGaps, Unidentified;
     public readonly HdrHistogram.LongHistogram AddedTtft = Results.NewHistogram(), Relay = Results.NewHistogram(), RequestPath = Results.NewHistogram(), FirstEvent = Results.NewHistogram();
