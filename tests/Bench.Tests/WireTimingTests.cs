@@ -108,11 +108,7 @@ public sealed class WireTimingTests : IDisposable
     [Fact]
     public void BytesMissingFromTheCapture_DropTheStreamTheyCut_AndTheConnectionIsJoinedAgainAtItsNextExchange()
     {
-        var capture = new CaptureBuilder();
-        var client = capture.Flow(40001, GatewayPort);
-        var upstream = capture.Flow(50001, UpstreamPort);
-        client.ToServer(Us(1_000), Request("cut"));
-        upstream.ToServer(Us(1_100), Request("cut"));
+        var (capture, client, upstream) = Requested("cut");
         upstream.ToClient(Us(2_000), StreamHead()).ToClient(Us(2_100), Chunk(Event(0))).ToClient(Us(22_100), Chunk(Event(1)))
             .ToClient(Us(22_200), Chunk(Done) + LastChunk);
         client.ToClient(Us(2_200), StreamHead()).ToClient(Us(2_300), Chunk(Event(0)));
@@ -131,11 +127,7 @@ public sealed class WireTimingTests : IDisposable
     [Fact]
     public void AGapIsTheGatewaysOnlyWhenTheUpstreamDidNotHaveIt()
     {
-        var capture = new CaptureBuilder();
-        var client = capture.Flow(40001, GatewayPort);
-        var upstream = capture.Flow(50001, UpstreamPort);
-        client.ToServer(Us(1_000), Request("g"));
-        upstream.ToServer(Us(1_100), Request("g"));
+        var (capture, client, upstream) = Requested("g");
         // Upstream: 20 ms, then 250 ms (its own), then 20 ms. Client: 20 ms, 250 ms, 250 ms (the last one held by the gateway).
         upstream.ToClient(Us(2_000), StreamHead()).ToClient(Us(2_100), Chunk(Event(0))).ToClient(Us(22_100), Chunk(Event(1)))
             .ToClient(Us(272_100), Chunk(Event(2))).ToClient(Us(292_100), Chunk(Event(3))).ToClient(Us(292_200), Chunk(Done) + LastChunk);
@@ -154,11 +146,7 @@ public sealed class WireTimingTests : IDisposable
     [Fact]
     public void AnUpstreamGapTheGatewayPushedOver200Ms_IsCountedApartFromOneItMadeItself()
     {
-        var capture = new CaptureBuilder();
-        var client = capture.Flow(40001, GatewayPort);
-        var upstream = capture.Flow(50001, UpstreamPort);
-        client.ToServer(Us(1_000), Request("p"));
-        upstream.ToServer(Us(1_100), Request("p"));
+        var (capture, client, upstream) = Requested("p");
         // The upstream paused 150 ms; the gateway held the next event 60 ms longer than the one before: the client saw 210 ms.
         upstream.ToClient(Us(2_000), StreamHead()).ToClient(Us(2_100), Chunk(Event(0))).ToClient(Us(152_100), Chunk(Event(1)))
             .ToClient(Us(152_200), Chunk(Done) + LastChunk);
@@ -174,11 +162,7 @@ public sealed class WireTimingTests : IDisposable
     [Fact]
     public void AStreamThatLostAnEventOrItsDone_IsCounted()
     {
-        var capture = new CaptureBuilder();
-        var client = capture.Flow(40001, GatewayPort);
-        var upstream = capture.Flow(50001, UpstreamPort);
-        client.ToServer(Us(1_000), Request("short"));
-        upstream.ToServer(Us(1_100), Request("short"));
+        var (capture, client, upstream) = Requested("short");
         upstream.ToClient(Us(2_000), StreamHead()).ToClient(Us(2_100), Chunk(Event(0) + Event(1) + Done) + LastChunk);
         client.ToClient(Us(2_200), StreamHead()).ToClient(Us(2_300), Chunk(Event(0)) + LastChunk);
 
@@ -206,6 +190,17 @@ public sealed class WireTimingTests : IDisposable
     [InlineData("1200 packets captured\n", 0)]
     public void TheCapturesKernelDrops_AreReadFromTcpdumpsReport(string stderr, long dropped) =>
         Assert.Equal(dropped, WireTiming.CaptureDropped(stderr));
+
+    /// <summary>One client connection and one upstream connection; the request <paramref name="id"/> in at 1,000 µs, forwarded at 1,100 µs.</summary>
+    private static (CaptureBuilder Capture, TcpFlow Client, TcpFlow Upstream) Requested(string id)
+    {
+        var capture = new CaptureBuilder();
+        var client = capture.Flow(40001, GatewayPort);
+        var upstream = capture.Flow(50001, UpstreamPort);
+        client.ToServer(Us(1_000), Request(id));
+        upstream.ToServer(Us(1_100), Request(id));
+        return (capture, client, upstream);
+    }
 
     /// <summary>One stream of three events, each relayed <paramref name="addedUs"/> after it arrived, the request forwarded at once.</summary>
     private static void RelayOne(TcpFlow client, TcpFlow upstream, string id, long startUs, long addedUs)
