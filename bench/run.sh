@@ -245,15 +245,16 @@ if has F3 && [ "$REPORT_ONLY" = 0 ]; then
   else log "no tcpdump (apt-get install tcpdump) or not root: F3 is timed by the load generator only, not on the wire"; fi
 fi
 F3_CAPTURE=$(( F3_SECS >= 12 ? 6 : 3 ))
+port_of() { local url; url=$(url_of "$1"); echo "${url##*:}"; }
 wire_capture() { # arm round: from 1 s into the measuring window, F3_CAPTURE seconds
-  local port; port=$(url_of "$1"); port=${port##*:}
+  local port; port=$(port_of "$1")
   sleep "$(( WARM + 2 ))"
   $PIN_LOAD timeout -s INT "$F3_CAPTURE" tcpdump -i lo -nn -s 0 -B 262144 --time-stamp-precision nano -w "$WORK/f3-$1.pcap" \
     "tcp and (port $port or port $MOCK_PORT) and ((((ip[2:2] - ((ip[0]&0xf)<<2)) - ((tcp[12]&0xf0)>>2)) != 0) or (tcp[tcpflags] & (tcp-syn|tcp-fin|tcp-rst) != 0))" \
     2>"$WORK/f3-$1.tcpdump.log" || true
 }
 wire_analyze() { # arm round
-  local port; port=$(url_of "$1"); port=${port##*:}
+  local port; port=$(port_of "$1")
   $LOADGEN wire --pcap "$WORK/f3-$1.pcap" --gateway-port "$port" --upstream-port "$MOCK_PORT" --capture-log "$WORK/f3-$1.tcpdump.log" \
     --out "$RAW" --tag figure=F3 --tag variant=wire --tag arm="$1" --tag round="$2" >/dev/null || log "F3 wire analysis of arm $1 failed"
   rm -f "$WORK/f3-$1.pcap"
