@@ -3,7 +3,7 @@
 #   bench/compare.sh [--rounds 5] [--secs 5] [--conns 64] [--sse] \
 #     --x 'ENV=1 ...' [--x-bin DIR] --y 'ENV=2 ...' [--y-bin DIR] [--x-args '...'] [--y-args '...']
 #   bench/compare.sh --latency [--rounds 3] [--secs 8] --x ... --y ...
-#     added latency instead of throughput: after a 20 s wrk warm-up of each (so the JIT has tiered
+#     added latency instead of throughput: after a wrk warm-up of each, 20 s (60 s for plain YARP on default tiering) (so the JIT has tiered
 #     up), each round runs bench/LoadGen at concurrency 1 against plain YARP (B, the reference),
 #     X and Y in turn and prints the medians of p50 and p99 (F2's c=1 measurement, two variants).
 # Both run src/Proxy (Release, from bench/.work/bin/Proxy unless --x-bin/--y-bin) on CPU 1 with
@@ -46,13 +46,13 @@ if [ "$LATENCY" = 1 ]; then
   wait_http "http://127.0.0.1:$B_PORT/health" || true
   hdr_of() { [ "$1" = "$B_PORT" ] && echo "Authorization: Bearer mock-client-key" || echo "Authorization: Bearer $KEY"; }
   for p in $B_PORT $X_PORT $Y_PORT; do
-    WRK_BODY="$ROOT/$BODY" WRK_HEADERS="$(hdr_of $p)|$KNOBS" taskset -c 0 wrk -t2 -c32 -d20s -s "$ROOT/bench/wrk/post.lua" "http://127.0.0.1:$p/v1/chat/completions" >/dev/null
+    WRK_BODY="$ROOT/$BODY" WRK_HEADERS="$(hdr_of $p)|$KNOBS" taskset -c 0 wrk -t2 -c32 -d"$([ "$p" = "$B_PORT" ] && echo 60 || echo 20)s" -s "$ROOT/bench/wrk/post.lua" "http://127.0.0.1:$p/v1/chat/completions" >/dev/null
   done
   rm -f "$OUT/latency.jsonl"
   for r in $(seq 1 "$ROUNDS"); do
     for v in b x y; do
       port=$(case $v in b) echo $B_PORT;; x) echo $X_PORT;; y) echo $Y_PORT;; esac)
-      taskset -c 0 env DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 dotnet "$WORK/bin/LoadGen/LoadGen.dll" json --url "http://127.0.0.1:$port/v1/chat/completions" \
+      taskset -c 0 env DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 DOTNET_TC_DelaySingleProcMultiplier=1 dotnet "$WORK/bin/LoadGen/LoadGen.dll" json --url "http://127.0.0.1:$port/v1/chat/completions" \
         --body-file "$ROOT/$BODY" --header "$(hdr_of $port)" --header "$KNOBS" --concurrency 1 --warmup 2 --duration "$SECS" \
         --out "$OUT/latency.jsonl" --tag arm=$v --tag round=$r >/dev/null
     done

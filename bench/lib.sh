@@ -46,7 +46,7 @@ start_proxy() {
 # MockLlm on CPU 0 at port $1, as bench/run.sh runs it, then the benchmark's 10,001-key snapshot
 # pointing at it: $OUT/snapshot.json, and its key in KEY.
 start_mock_and_snapshot() {
-  env DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 DOTNET_TieredPGO=1 Logging__LogLevel__Default=Warning taskset -c 0 \
+  env DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 DOTNET_TC_DelaySingleProcMultiplier=1 DOTNET_TieredPGO=1 Logging__LogLevel__Default=Warning taskset -c 0 \
     dotnet "$WORK/bin/MockLlm/MockLlm.dll" --urls "http://127.0.0.1:$1" >"$OUT/mockllm.log" 2>&1 &
   PIDS+=($!)
   wait_http "http://127.0.0.1:$1/health"

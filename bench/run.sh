@@ -32,10 +32,13 @@ has() { [[ ",$FIGURES," == *",$1,"* ]]; }
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 if [ "$QUICK" = 1 ]; then
-  WARM=2; F1_SECS=5; F2_SECS=4; F3_SECS=5; F3_STREAMS=200; F4_WS=2000; F6_REQUESTS=600; FIRST_WARM=${BENCH_FIRST_WARM:-8}
+  WARM=2; F1_SECS=5; F2_SECS=4; F3_SECS=5; F3_STREAMS=200; F4_WS=2000; F6_REQUESTS=600; FIRST_WARM=${BENCH_FIRST_WARM:-8}; B_FIRST_WARM=$FIRST_WARM
 else
   # Full sizes of BENCHMARKS.md; F2 and F3 windows kept to 15 s / 20 s so that 3 rounds of 4 arms fit in ~30 min.
-  WARM=5; F1_SECS=30; F2_SECS=15; F3_SECS=20; F3_STREAMS=1000; F4_WS=10000; F6_REQUESTS=10000; FIRST_WARM=15
+  # Arm B runs YARP on the runtime's defaults: pinned to one core, the JIT waits 10x longer before it
+  # tiers hot code up, and under wrk B's CPU per request fell from ~210 to ~90 us only after 45-50 s
+  # of load (bench/README.md), so B warms 60 s; the other arms reach their steady state within 15 s.
+  WARM=5; F1_SECS=30; F2_SECS=15; F3_SECS=20; F3_STREAMS=1000; F4_WS=10000; F6_REQUESTS=10000; FIRST_WARM=15; B_FIRST_WARM=60
 fi
 DATE=$(date -u +%Y-%m-%d)
 SUFFIX=$([ "$QUICK" = 1 ] && echo "-quick" || echo "")
@@ -45,6 +48,10 @@ mkdir -p "$WORK" "$RESULTS"
 [ "$REPORT_ONLY" = 1 ] || : > "$RAW"
 
 CPU_LOAD=0; CPU_SUT=1
+# The rig's own processes (MockLlm, LoadGen) on CPU 0: no pool spinning, and the tiering delay of
+# a multi-core machine (pinned to one core the runtime waits 10x longer before it tiers hot code up).
+RIG_ENV="DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 DOTNET_TC_DelaySingleProcMultiplier=1"
+MOCK_ENV="$RIG_ENV DOTNET_TieredPGO=1"
 if [ "$(nproc)" -lt 2 ]; then CPU_SUT=0; fi
 PIN_LOAD="taskset -c $CPU_LOAD"; PIN_SUT="taskset -c $CPU_SUT"
 command -v taskset >/dev/null || { PIN_LOAD=""; PIN_SUT=""; }
@@ -127,7 +134,6 @@ if [ "$PEER" = 1 ] && [ ! -f "$PEERS/node_modules/@portkey-ai/gateway/build/star
 fi
 
 # ---------- start the arms ----------
-MOCK_ENV="DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 DOTNET_TieredPGO=1"
 log "starting MockLlm on CPU $CPU_LOAD"
 env $MOCK_ENV Logging__LogLevel__Default=Warning $PIN_LOAD dotnet "$WORK/bin/MockLlm/MockLlm.dll" --urls "http://127.0.0.1:$MOCK_PORT" >"$WORK/mockllm.log" 2>&1 &
 MOCK_PID=$!; PIDS+=("$MOCK_PID")
@@ -261,8 +267,8 @@ wire_analyze() { # arm round
 }
 
 if has F1 || has F2 || has F3; then
-  log "warming every arm for ${FIRST_WARM}s"
-  for arm in $ARMS; do solo "$arm"; run_wrk "$arm" warm "$FIRST_WARM"; done
+  log "warming every arm for ${FIRST_WARM}s (B ${B_FIRST_WARM}s)"
+  for arm in $ARMS; do solo "$arm"; run_wrk "$arm" warm "$([ "$arm" = B ] && echo "$B_FIRST_WARM" || echo "$FIRST_WARM")"; done
 fi
 
 for round in $(seq 1 "$ROUNDS"); do
@@ -274,9 +280,9 @@ for round in $(seq 1 "$ROUNDS"); do
       log "F2 round $round arm $arm"
       solo "$arm"
       mapfile -t H < <(hdr_opts "$arm" "$KNOBS_JSON")
-      $PIN_LOAD env DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 $LOADGEN json --url "$(url_of "$arm")/v1/chat/completions" --body-file bench/bodies/chat-1k.json "${H[@]}" \
+      $PIN_LOAD env $RIG_ENV $LOADGEN json --url "$(url_of "$arm")/v1/chat/completions" --body-file bench/bodies/chat-1k.json "${H[@]}" \
         --concurrency 1 --warmup "$WARM" --duration "$F2_SECS" --out "$RAW" --tag figure=F2 --tag variant="c=1 sequential" --tag arm="$arm" --tag round="$round" >/dev/null
-      $PIN_LOAD env DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 $LOADGEN json --url "$(url_of "$arm")/v1/chat/completions" --body-file bench/bodies/chat-1k.json "${H[@]}" \
+      $PIN_LOAD env $RIG_ENV $LOADGEN json --url "$(url_of "$arm")/v1/chat/completions" --body-file bench/bodies/chat-1k.json "${H[@]}" \
         --rate 500 --warmup "$WARM" --duration "$F2_SECS" --out "$RAW" --tag figure=F2 --tag variant="500 req/s open loop" --tag arm="$arm" --tag round="$round" >/dev/null
     done
   fi
@@ -286,7 +292,7 @@ for round in $(seq 1 "$ROUNDS"); do
       solo "$arm"
       mapfile -t H < <(hdr_opts "$arm" "$KNOBS_SSE")
       # Unique ids per stream: the wire capture matches a stream's two legs by the x-request-id the gateway forwards.
-      $PIN_LOAD env DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 $LOADGEN sse --url "$(url_of "$arm")/v1/chat/completions" --body-file bench/bodies/chat-stream.json "${H[@]}" \
+      $PIN_LOAD env $RIG_ENV $LOADGEN sse --url "$(url_of "$arm")/v1/chat/completions" --body-file bench/bodies/chat-stream.json "${H[@]}" \
         --header "x-request-id: f3-$arm-$round-{i}" \
         --concurrency "$F3_STREAMS" --expect-chunks "$F3_CHUNKS" --warmup "$WARM" --duration "$F3_SECS" --out "$RAW" --tag figure=F3 --tag arm="$arm" --tag round="$round" >/dev/null &
       sse_pid=$!; PIDS+=("$sse_pid")
@@ -307,7 +313,7 @@ if has F4; then
     url="$(url_of "$arm" | sed 's/^http/ws/')/v1/realtime?model=gpt-4o-realtime"
     rm -f "$WORK/ws-ready"
     mapfile -t H < <(hdr_opts "$arm")
-    $PIN_LOAD env DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 $LOADGEN ws --url "$url" "${H[@]}" --subprotocol realtime --count "$F4_WS" --hold 120 --ready-file "$WORK/ws-ready" \
+    $PIN_LOAD env $RIG_ENV $LOADGEN ws --url "$url" "${H[@]}" --subprotocol realtime --count "$F4_WS" --hold 120 --ready-file "$WORK/ws-ready" \
       --out "$WORK/ws-$arm.jsonl" --tag arm="$arm" >/dev/null &
     ws_pid=$!; PIDS+=("$ws_pid")
     for _ in $(seq 1 480); do [ -f "$WORK/ws-ready" ] && break; sleep 0.5; done
@@ -329,11 +335,12 @@ fi
 fi # REPORT_ONLY
 
 # ---------- report ----------
-SETTINGS=(--settings "A: MockLlm, Release, DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 DOTNET_TieredPGO=1, CPU $CPU_LOAD"
+SETTINGS=(--settings "A: MockLlm, Release, $MOCK_ENV, CPU $CPU_LOAD"
           --settings "B: bench/PlainYarp, Release, YARP 2.3 and Kestrel defaults, CPU $CPU_SUT"
           --settings "C: src/Proxy, Release, published as src/Proxy/Dockerfile does (${C_PUBLISH}), the runtime settings it ships with (Proxy.csproj: workstation concurrent GC, ConserveMemory 7, TieredPGO; Dockerfile env: ${C_ENV% }), every policy on (key auth, model resolution, rate limits + budget reservation, routing, metering with the spool and the NDJSON ledger, Prometheus metrics; no OTLP collector, so no spans), CPU $CPU_SUT"
           --settings "D: @portkey-ai/gateway@1.15.2 on Node $(node --version 2>/dev/null || echo '?'), CPU $CPU_SUT"
-          --settings "Load: wrk 2 threads / 64 connections and bench/LoadGen, CPU $CPU_LOAD")
+          --settings "Load: wrk 2 threads / 64 connections and bench/LoadGen ($RIG_ENV), CPU $CPU_LOAD"
+          --settings "Warm-up before the first round: ${FIRST_WARM} s of wrk per arm, ${B_FIRST_WARM} s for B (YARP on the runtime's default tiering delay, 10x longer on one core)")
 [ -n "$(grep -m1 '"arm":"N"' "$RAW" 2>/dev/null)" ] && SETTINGS+=(--settings "N: src/Proxy built with Native AOT (src/Proxy/Dockerfile.aot: ${N_PUBLISH}), the same policies and snapshot as C, Dockerfile.aot env: ${N_ENV% }, CPU $CPU_SUT")
 [ -n "${F4_NOTE:-}" ] && has F4 && SETTINGS+=(--settings "$F4_NOTE")
 CMD="${BENCH_COMMAND:-bench/run.sh${RUN_ARGS:+ $RUN_ARGS}}"

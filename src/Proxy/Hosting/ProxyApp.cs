@@ -19,7 +19,12 @@ internal static class ProxyApp
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null, Action<IApplicationBuilder>? appendPolicies = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // Configuration is read once, at start: what changes at run time arrives in the snapshot.
+        // With the host's default reload on change, a recursive watcher on the content root (the
+        // working directory) followed every file under it, the spool's and ledger's writes among
+        // them when the data directory sits below it (1,911 inotify watches when run from the
+        // repository). Arguments after this one still override it.
+        var builder = WebApplication.CreateBuilder(["--hostBuilder:reloadConfigOnChange=false", .. args]);
         builder.AddProxy();
         configure?.Invoke(builder);
         // Registered after the caller's configuration: whether the control plane feeds this proxy
