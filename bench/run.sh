@@ -208,12 +208,17 @@ KNOBS_SSE="x-mock-chunks: 64|x-mock-chunk-delay-ms: 20|x-mock-output-tokens: 128
 # What MockLlm sends for those knobs: the role chunk, 64 content chunks, the finish chunk (then [DONE]).
 F3_CHUNKS=66
 
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }   # user + system, clock ticks
+TICK=$(getconf CLK_TCK)
 run_wrk() { # arm round secs
-  local arm=$1 round=$2 secs=$3 out="$WORK/wrk-$1-$2.txt"
+  local arm=$1 round=$2 secs=$3 out="$WORK/wrk-$1-$2.txt" pid t0 t1
+  pid=$(pid_of "$arm"); t0=$(cpu_ticks "$pid")
   WRK_BODY="$ROOT/bench/bodies/chat-1k.json" WRK_HEADERS="$(headers_of "$arm")|$KNOBS_JSON" \
     $PIN_LOAD wrk -t2 -c64 -d"${secs}s" --latency -s "$ROOT/bench/wrk/post.lua" "$(url_of "$arm")/v1/chat/completions" >"$out" 2>&1 || true
+  t1=$(cpu_ticks "$pid")
   [ "$round" = warm ] && return 0
-  $LOADGEN wrkparse --in "$out" --out "$RAW" --tag figure=F1 --tag arm="$arm" --tag round="$round" >/dev/null
+  $LOADGEN wrkparse --in "$out" --cpu-seconds "$(awk -v t=$((t1 - t0)) -v k="$TICK" 'BEGIN{printf "%.2f", t / k}')" \
+    --out "$RAW" --tag figure=F1 --tag arm="$arm" --tag round="$round" >/dev/null
 }
 
 # F4's first reading: each arm idle right after start, having answered one request (arm C with

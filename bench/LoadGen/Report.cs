@@ -72,21 +72,31 @@ internal static class Report
         if (!data.Has("F1")) return;
         md.AppendLine("## F1: throughput at saturation (wrk, 64 connections, 1 KB chat completion, non-streaming)");
         md.AppendLine();
-        md.AppendLine("| arm | req/s | p50 ms | p99 ms | errors |");
-        md.AppendLine("|---|---:|---:|---:|---:|");
+        md.AppendLine("| arm | req/s | p50 ms | p99 ms | errors | CPU % of its core | CPU µs per request |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
         var values = new Dictionary<string, double>();
+        var cpu = new Dictionary<string, double>();
         foreach (var arm in Arms)
         {
             var rps = data.Median("F1", null, arm, "rps");
             if (rps is null) continue;
             values[arm] = rps.Value;
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {ArmNames[arm]} | {rps:F0} | {Fmt(data.Median("F1", null, arm, "p50_ms"))} | {Fmt(data.Median("F1", null, arm, "p99_ms"))} | {Fmt(data.Sum("F1", null, arm, "errors"), "F0")} |");
+            var perRequest = data.Median("F1", null, arm, "cpu_us_per_request");
+            if (perRequest is not null) cpu[arm] = perRequest.Value;
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {ArmNames[arm]} | {rps:F0} | {Fmt(data.Median("F1", null, arm, "p50_ms"))} | {Fmt(data.Median("F1", null, arm, "p99_ms"))} | {Fmt(data.Sum("F1", null, arm, "errors"), "F0")} | {Fmt(data.Median("F1", null, arm, "cpu_pct"), "F0")} | {Fmt(perRequest, "F1")} |");
         }
         md.AppendLine();
         foreach (var gw in GatewayArms)
         {
             Ratio(md, $"{gw} / B", values, gw, "B", 0.9, higherIsBetter: true);
             Ratio(md, $"{gw} / D", values, gw, "D", 7, higherIsBetter: true);
+        }
+        foreach (var gw in GatewayArms)
+        {
+            // Not a target: what a request costs the gateway against plain YARP, which holds when the
+            // load side caps B's req/s below what its core could serve.
+            if (cpu.TryGetValue(gw, out var c) && cpu.TryGetValue("B", out var b) && b > 0)
+                md.AppendLine(CultureInfo.InvariantCulture, $"- CPU per request {gw} / B = {c / b:F2} ({c:F1} against {b:F1} µs; medians of the rounds; not a target, the cost behind the req/s ratio)");
         }
         if (values.TryGetValue("A", out var a) && values.Count > 1 && a < 2 * values.Where(kv => kv.Key != "A").Max(kv => kv.Value))
             md.AppendLine("- Arm A's throughput is under 2× the best gateway arm's: the rig (MockLlm + load generator on one core) is the bottleneck; quote ratios only.");

@@ -4,7 +4,10 @@ using System.Text.RegularExpressions;
 
 namespace Gateway.Bench.LoadGen;
 
-/// <summary>Turns wrk's text output (run with <c>--latency</c>) into a result line.</summary>
+/// <summary>
+/// Turns wrk's text output (run with <c>--latency</c>) into a result line; with <c>--cpu-seconds</c>
+/// (the arm's CPU time during the run) also its CPU share and CPU time per request.
+/// </summary>
 internal static partial class WrkParse
 {
     public static int Run(Options o)
@@ -14,7 +17,20 @@ internal static partial class WrkParse
         if (RequestsPerSec().Match(text) is { Success: true } rps)
             result["rps"] = double.Parse(rps.Groups[1].Value, CultureInfo.InvariantCulture);
         if (Requests().Match(text) is { Success: true } total)
-            result["requests"] = long.Parse(total.Groups[1].Value, CultureInfo.InvariantCulture);
+        {
+            var requests = long.Parse(total.Groups[1].Value, CultureInfo.InvariantCulture);
+            var seconds = ToMs(double.Parse(total.Groups[2].Value, CultureInfo.InvariantCulture), total.Groups[3].Value) / 1000.0;
+            result["requests"] = requests;
+            // The CPU time the arm's process used during the run (user + system, from /proc/<pid>/stat,
+            // measured by the caller): what a request costs the arm, which req/s alone does not show
+            // when the load side, not the arm's core, is what runs out.
+            if (o.Get("cpu-seconds") is { } cpu && requests > 0 && seconds > 0)
+            {
+                var cpuSeconds = double.Parse(cpu, CultureInfo.InvariantCulture);
+                result["cpu_pct"] = 100.0 * cpuSeconds / seconds;
+                result["cpu_us_per_request"] = cpuSeconds * 1e6 / requests;
+            }
+        }
         long errors = 0;
         foreach (Match m in Non2xx().Matches(text)) errors += long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
         foreach (Match m in SocketErrors().Matches(text))
@@ -48,7 +64,7 @@ internal static partial class WrkParse
     [GeneratedRegex(@"Requests/sec:\s+([0-9.]+)")]
     private static partial Regex RequestsPerSec();
 
-    [GeneratedRegex(@"([0-9]+) requests in")]
+    [GeneratedRegex(@"([0-9]+) requests in ([0-9.]+)(us|ms|s|m)\b")]
     private static partial Regex Requests();
 
     [GeneratedRegex(@"Non-2xx or 3xx responses:\s+([0-9]+)")]

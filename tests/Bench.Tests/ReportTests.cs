@@ -55,6 +55,24 @@ public sealed class ReportTests : IDisposable
         Assert.DoesNotContain("On the wire (", report);
     }
 
+    [Fact]
+    public void F1_ShowsEachArmsCpuCostBesideItsThroughput_AndTheCostRatioWithoutAVerdict()
+    {
+        var report = Render("""
+            {"mode":"wrk","figure":"F1","arm":"B","round":"1","rps":9000,"requests":270000,"errors":0,"p50_ms":5.0,"p99_ms":20.0,"cpu_pct":90.0,"cpu_us_per_request":100.0}
+            {"mode":"wrk","figure":"F1","arm":"C","round":"1","rps":6000,"requests":180000,"errors":0,"p50_ms":8.0,"p99_ms":30.0,"cpu_pct":99.0,"cpu_us_per_request":165.0}
+            {"mode":"wrk","figure":"F1","arm":"D","round":"1","rps":800,"requests":24000,"errors":3,"p50_ms":60.0,"p99_ms":400.0}
+            """);
+
+        Assert.Contains("| B plain YARP | 9000 | 5.000 | 20.000 | 0 | 90 | 100.0 |", report);
+        Assert.Contains("| C gateway | 6000 | 8.000 | 30.000 | 0 | 99 | 165.0 |", report);
+        // An arm measured without its CPU time shows dashes rather than zeros.
+        Assert.Contains("| D Portkey | 800 | 60.000 | 400.000 | 3 | – | – |", report);
+        Assert.Contains("- C / B = 0.67 (target ≥ 0.9) ❌ missed", report);
+        Assert.Contains("- CPU per request C / B = 1.65 (165.0 against 100.0 µs;", report);
+        Assert.DoesNotContain("| F1 | CPU", report);
+    }
+
     private string Render(string jsonl)
     {
         var input = Path.Combine(_dir, "run.jsonl");
