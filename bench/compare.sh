@@ -3,9 +3,10 @@
 #   bench/compare.sh [--rounds 5] [--secs 5] [--conns 64] [--sse] \
 #     --x 'ENV=1 ...' [--x-bin DIR] --y 'ENV=2 ...' [--y-bin DIR] [--x-args '...'] [--y-args '...']
 #   bench/compare.sh --latency [--rounds 3] [--secs 8] --x ... --y ...
-#     added latency instead of throughput: after a wrk warm-up of each, 20 s (60 s for plain YARP on default tiering) (so the JIT has tiered
-#     up), each round runs bench/LoadGen at concurrency 1 against plain YARP (B, the reference),
-#     X and Y in turn and prints the medians of p50 and p99 (F2's c=1 measurement, two variants).
+#     added latency instead of throughput: after a wrk warm-up of each (20 s; 60 s for plain YARP,
+#     on the runtime's default tiering) so that the JIT has tiered up, each round runs bench/LoadGen
+#     at concurrency 1 against plain YARP (B, the reference), X and Y in turn and prints the medians
+#     of p50 and p99 (F2's c=1 measurement, two variants).
 # Both run src/Proxy (Release, from bench/.work/bin/Proxy unless --x-bin/--y-bin) on CPU 1 with
 # the benchmark's snapshot; MockLlm and wrk on CPU 0. Rounds alternate X Y X Y …; prints each
 # round's req/s and p99 and the medians, plus the RSS of each variant at start and at the end.
@@ -34,8 +35,6 @@ BODY=bench/bodies/chat-1k.json; KNOBS="x-mock-output-tokens: 120"
 for p in $X_PORT $Y_PORT; do curl -fsS -o /dev/null -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' --data-binary @bench/bodies/chat-1k.json "http://127.0.0.1:$p/v1/chat/completions"; done
 sleep 2
 rss() { awk '/VmRSS/{print $2}' "/proc/$1/status"; }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # user + system, in clock ticks
-TICK=$(getconf CLK_TCK)
 echo "start RSS KiB: X $(rss "$XP")  Y $(rss "$YP")"
 run_wrk() { WRK_BODY="$ROOT/$BODY" WRK_HEADERS="Authorization: Bearer $KEY|$KNOBS" taskset -c 0 wrk -t2 -c"$CONNS" -d"$2s" --latency -s "$ROOT/bench/wrk/post.lua" "http://127.0.0.1:$1/v1/chat/completions"; }
 if [ "$LATENCY" = 1 ]; then
@@ -52,7 +51,7 @@ if [ "$LATENCY" = 1 ]; then
   for r in $(seq 1 "$ROUNDS"); do
     for v in b x y; do
       port=$(case $v in b) echo $B_PORT;; x) echo $X_PORT;; y) echo $Y_PORT;; esac)
-      taskset -c 0 env DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 DOTNET_TC_DelaySingleProcMultiplier=1 dotnet "$WORK/bin/LoadGen/LoadGen.dll" json --url "http://127.0.0.1:$port/v1/chat/completions" \
+      taskset -c 0 env $RIG_ENV dotnet "$WORK/bin/LoadGen/LoadGen.dll" json --url "http://127.0.0.1:$port/v1/chat/completions" \
         --body-file "$ROOT/$BODY" --header "$(hdr_of $port)" --header "$KNOBS" --concurrency 1 --warmup 2 --duration "$SECS" \
         --out "$OUT/latency.jsonl" --tag arm=$v --tag round=$r >/dev/null
     done

@@ -18,6 +18,9 @@ proxy_cmd() { if [ -x "$1/Proxy" ]; then echo "$1/Proxy"; else echo "dotnet $1/P
 # dockerfile_env [FILE]: the DOTNET_* settings an image ships (shared with bench/run.sh).
 # shellcheck source=bench/dockerfile.sh
 . "$ROOT/bench/dockerfile.sh"
+# RIG_ENV, MOCK_ENV (the rig's runtime settings, as bench/run.sh runs them) and cpu_ticks.
+# shellcheck source=bench/rig.sh
+. "$ROOT/bench/rig.sh"
 
 # The two variants of compare.sh and start-memory.sh: their environment (--x, --y), build folder
 # (--x-bin, --y-bin) and proxy arguments (--x-args, --y-args). variant_option OPTION VALUE reads
@@ -46,7 +49,8 @@ start_proxy() {
 # MockLlm on CPU 0 at port $1, as bench/run.sh runs it, then the benchmark's 10,001-key snapshot
 # pointing at it: $OUT/snapshot.json, and its key in KEY.
 start_mock_and_snapshot() {
-  env DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 DOTNET_TC_DelaySingleProcMultiplier=1 DOTNET_TieredPGO=1 Logging__LogLevel__Default=Warning taskset -c 0 \
+  # shellcheck disable=SC2086 # a word list
+  env $MOCK_ENV Logging__LogLevel__Default=Warning taskset -c 0 \
     dotnet "$WORK/bin/MockLlm/MockLlm.dll" --urls "http://127.0.0.1:$1" >"$OUT/mockllm.log" 2>&1 &
   PIDS+=($!)
   wait_http "http://127.0.0.1:$1/health"

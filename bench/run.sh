@@ -49,10 +49,8 @@ mkdir -p "$WORK" "$RESULTS"
 [ "$REPORT_ONLY" = 1 ] || : > "$RAW"
 
 CPU_LOAD=0; CPU_SUT=1
-# The rig's own processes (MockLlm, LoadGen) on CPU 0: no pool spinning, and the tiering delay of
-# a multi-core machine (pinned to one core the runtime waits 10x longer before it tiers hot code up).
-RIG_ENV="DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 DOTNET_TC_DelaySingleProcMultiplier=1"
-MOCK_ENV="$RIG_ENV DOTNET_TieredPGO=1"
+# shellcheck source=bench/rig.sh
+. "$ROOT/bench/rig.sh"   # RIG_ENV and MOCK_ENV for MockLlm and the load generator, cpu_ticks
 if [ "$(nproc)" -lt 2 ]; then CPU_SUT=0; fi
 PIN_LOAD="taskset -c $CPU_LOAD"; PIN_SUT="taskset -c $CPU_SUT"
 command -v taskset >/dev/null || { PIN_LOAD=""; PIN_SUT=""; }
@@ -209,8 +207,6 @@ KNOBS_SSE="x-mock-chunks: 64|x-mock-chunk-delay-ms: 20|x-mock-output-tokens: 128
 # What MockLlm sends for those knobs: the role chunk, 64 content chunks, the finish chunk (then [DONE]).
 F3_CHUNKS=66
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }   # user + system, clock ticks
-TICK=$(getconf CLK_TCK)
 run_wrk() { # arm round secs
   local arm=$1 round=$2 secs=$3 out="$WORK/wrk-$1-$2.txt" pid t0 t1
   pid=$(pid_of "$arm"); t0=$(cpu_ticks "$pid")
