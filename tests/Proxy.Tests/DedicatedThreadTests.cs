@@ -60,4 +60,59 @@ public sealed class DedicatedThreadTests
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => loop.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
         Assert.Equal("boom", ex.Message);
     }
+
+    [Fact]
+    public async Task Run_WokenByManyProducers_RunsEveryContinuationOnItsThread()
+    {
+        const int Producers = 4, PerProducer = 5_000;
+        var channel = Channel.CreateUnbounded<int>(new UnboundedChannelOptions { SingleReader = true });
+        Thread? loopThread = null;
+        var offThread = 0;
+        long sum = 0;
+        var loop = DedicatedThread.Run("test-wakes", async () =>
+        {
+            loopThread = Thread.CurrentThread;
+            while (await channel.Reader.WaitToReadAsync())
+            {
+                if (Thread.CurrentThread != loopThread) offThread++;
+                while (channel.Reader.TryRead(out var item)) sum += item;
+            }
+        });
+
+        var producers = Enumerable.Range(0, Producers).Select(p => Task.Run(async () =>
+        {
+            for (var i = 1; i <= PerProducer; i++)
+            {
+                channel.Writer.TryWrite(i);
+                if (i % 64 == 0) await Task.Yield(); // let the loop sleep and be woken again
+            }
+        }, TestContext.Current.CancellationToken)).ToArray();
+        await Task.WhenAll(producers);
+        channel.Writer.Complete();
+        await loop.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+
+        Assert.Equal(Producers * (long)PerProducer * (PerProducer + 1) / 2, sum);
+        Assert.Equal(0, offThread);
+        Assert.True(loopThread!.Join(TimeSpan.FromSeconds(10)), "the loop's thread did not end with the loop");
+    }
+
+    [Fact]
+    public async Task Run_ATaskQueuedAfterTheLoopEnded_RunsOnThePool()
+    {
+        TaskScheduler? scheduler = null;
+        Thread? loopThread = null;
+        var loop = DedicatedThread.Run("test-late", () =>
+        {
+            scheduler = TaskScheduler.Current;
+            loopThread = Thread.CurrentThread;
+            return Task.CompletedTask;
+        });
+        await loop.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        Assert.True(loopThread!.Join(TimeSpan.FromSeconds(10)), "the loop's thread did not end with the loop");
+
+        var late = await Task.Factory.StartNew(() => Thread.CurrentThread, TestContext.Current.CancellationToken, TaskCreationOptions.None, scheduler!)
+            .WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        Assert.True(late.IsThreadPoolThread);
+    }
 }
