@@ -59,6 +59,38 @@ public sealed class BpeCounterTests
         Assert.True(mismatches.Count == 0, $"{mismatches.Count} of 4000 differ:\n" + string.Join('\n', mismatches.Take(20)));
     }
 
+    /// <summary>
+    /// The piece cache has 4,096 slots: 20,000 distinct words share slots many times over, so a
+    /// count taken from a slot another piece filled (a broken tag check) or a stale one after
+    /// churn would show as a difference from the reference.
+    /// </summary>
+    [Theory]
+    [InlineData("o200k_base")]
+    [InlineData("cl100k_base")]
+    public void CountsFromThePieceCache_EqualTheReference_BeforeAndAfterItIsChurned(string encoding)
+    {
+        var counter = Tokenizers.For(encoding);
+        var random = new Random(20261127);
+        var texts = Enumerable.Range(0, 300).Select(_ => Generate(random, random.Next(1, 40))).ToArray();
+        var words = Enumerable.Range(0, 20_000)
+            .Select(i => " " + string.Concat(Enumerable.Range(0, 1 + random.Next(8)).Select(_ => (char)('a' + random.Next(26)))) + (i % 3 == 0 ? "s" : ""))
+            .ToArray();
+        var expected = texts.Select(text => References.Count(encoding, text)).ToArray();
+        var wordsExpected = References.Count(encoding, string.Concat(words));
+
+        var first = texts.Select(text => counter.Count(text)).ToArray();
+        var again = texts.Select(text => counter.Count(text)).ToArray();
+        var wordsCounted = counter.Count(string.Concat(words));
+        var wordsAgain = words.Sum(word => counter.Count(word));
+        var afterChurn = texts.Select(text => counter.Count(text)).ToArray();
+
+        Assert.Equal(expected, first);
+        Assert.Equal(expected, again);
+        Assert.Equal(wordsExpected, wordsCounted);
+        Assert.Equal(wordsExpected, wordsAgain);
+        Assert.Equal(expected, afterChurn);
+    }
+
     [Theory]
     [InlineData("o200k_base")]
     [InlineData("cl100k_base")]

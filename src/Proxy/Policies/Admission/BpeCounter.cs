@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Reflection;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -23,12 +24,21 @@ namespace Gateway.Proxy.Policies.Admission;
 /// files. Counts equal Microsoft.ML.Tokenizers' <c>CountTokens</c> (checked against it on generated
 /// and real text by the tests). Thread-safe; counting allocates nothing.
 /// </para>
+/// <para>
+/// A piece's count is also kept in a small direct-mapped cache (4,096 slots of one <c>ulong</c>:
+/// 52 bits of the piece's 64-bit hash and its count), so that the words a text repeats, the
+/// common ones of any text, skip the UTF-8 encoding and the probes into the ~1 MB vocabulary
+/// table. A slot is read and written whole, so racing threads at worst recount a piece.
+/// </para>
 /// </summary>
 internal sealed partial class BpeCounter
 {
     private const int NoRank = int.MaxValue;
     private const int LinearMergeLimit = 128;
     private const int StackBytes = 384;
+    private const int CacheBits = 12;
+    private const ulong CacheCountMask = (1UL << CacheBits) - 1;
+    private const int CachedPieceChars = 64;
 
     private readonly byte[] _bytes;
     private readonly int[] _starts;
@@ -38,6 +48,7 @@ internal sealed partial class BpeCounter
     private readonly uint _entryMask;
     private readonly Regex _pattern;
     private readonly string[] _specialTokens;
+    private readonly ulong[] _pieceCache = new ulong[1 << CacheBits];
 
     private BpeCounter(byte[] bytes, int[] starts, int[] ranks, Regex pattern, string[] specialTokens)
     {
@@ -71,8 +82,8 @@ internal sealed partial class BpeCounter
     /// <summary>Tokens in the vocabulary (special tokens not included).</summary>
     public int VocabularySize => _starts.Length - 1;
 
-    /// <summary>Bytes held for the vocabulary (token bytes, offsets, ranks if not the line order, table).</summary>
-    public long FootprintBytes => _bytes.Length + 4L * (_starts.Length + (_ranks?.Length ?? 0) + _table.Length);
+    /// <summary>Bytes held for the vocabulary (token bytes, offsets, ranks if not the line order, table) and the piece cache.</summary>
+    public long FootprintBytes => _bytes.Length + 4L * (_starts.Length + (_ranks?.Length ?? 0) + _table.Length) + 8L * _pieceCache.Length;
 
     /// <summary>Loads an encoding from its Microsoft.ML.Tokenizers.Data package.</summary>
     public static BpeCounter Load(string encoding) => encoding switch
@@ -180,8 +191,24 @@ internal sealed partial class BpeCounter
         var count = 0;
         foreach (var match in _pattern.EnumerateMatches(text))
         {
-            count += CountPiece(text.Slice(match.Index, match.Length));
+            count += CountPieceCached(text.Slice(match.Index, match.Length));
         }
+        return count;
+    }
+
+    /// <summary>
+    /// A piece's count from the cache: the slot is the hash's low bits, the entry holds the hash's
+    /// other bits above the count (a count is at least 1, so an empty slot never matches).
+    /// </summary>
+    private int CountPieceCached(ReadOnlySpan<char> piece)
+    {
+        if (piece.Length > CachedPieceChars) return CountPiece(piece);
+        var hash = Mix(MemoryMarshal.AsBytes(piece));
+        ref var slot = ref _pieceCache[(int)(hash & CacheCountMask)];
+        var entry = Volatile.Read(ref slot);
+        if ((entry & ~CacheCountMask) == (hash & ~CacheCountMask) && (entry & CacheCountMask) != 0) return (int)(entry & CacheCountMask);
+        var count = CountPiece(piece);
+        if ((uint)count <= CacheCountMask) Volatile.Write(ref slot, (hash & ~CacheCountMask) | (uint)count);
         return count;
     }
 
@@ -343,7 +370,9 @@ internal sealed partial class BpeCounter
 
     private ReadOnlySpan<byte> Token(int entry) => _bytes.AsSpan(_starts[entry], _starts[entry + 1] - _starts[entry]);
 
-    private static uint Hash(ReadOnlySpan<byte> key)
+    private static uint Hash(ReadOnlySpan<byte> key) => (uint)Mix(key);
+
+    private static ulong Mix(ReadOnlySpan<byte> key)
     {
         var h = 0x9E3779B97F4A7C15UL ^ (ulong)key.Length;
         while (key.Length >= 8)
@@ -362,7 +391,7 @@ internal sealed partial class BpeCounter
         h ^= h >> 33;
         h *= 0xD6E8FEB86659FD93UL;
         h ^= h >> 32;
-        return (uint)h;
+        return h;
     }
 
     /// <summary>A binary min-heap of (rank, start) packed in longs, on a pooled array.</summary>
