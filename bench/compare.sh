@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # Interleaved A/B of two gateway variants (runtime settings or builds), for tuning:
-#   bench/compare.sh [--rounds 5] [--secs 5] [--conns 64] [--sse] \
+#   bench/compare.sh [--rounds 5] [--secs 5] [--conns 64] [--sse] [--warm 60] \
 #     --x 'ENV=1 ...' [--x-bin DIR] --y 'ENV=2 ...' [--y-bin DIR] [--x-args '...'] [--y-args '...']
 #   bench/compare.sh --latency [--rounds 3] [--secs 8] --x ... --y ...
-#     added latency instead of throughput: after a wrk warm-up of each (20 s; 60 s for plain YARP,
-#     on the runtime's default tiering) so that the JIT has tiered up, each round runs bench/LoadGen
+#     added latency instead of throughput: after the wrk warm-up of each (plain YARP's too) each round runs bench/LoadGen
 #     at concurrency 1 against plain YARP (B, the reference), X and Y in turn and prints the medians
 #     of p50 and p99 (F2's c=1 measurement, two variants).
 # Both run src/Proxy (Release, from bench/.work/bin/Proxy unless --x-bin/--y-bin) on CPU 1 with
@@ -15,12 +14,13 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd); WORK="$ROOT/bench/.work"; OUT="$WORK/compare"; mkdir -p "$OUT"
 # shellcheck source=bench/lib.sh
 . "$ROOT/bench/lib.sh"
-ROUNDS=5; SECS=5; CONNS=64; SSE=0; LATENCY=0
+ROUNDS=5; SECS=5; CONNS=64; SSE=0; LATENCY=0; WARM=60
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift ;; --secs) SECS="$2"; shift ;; --conns) CONNS="$2"; shift ;;
     --sse) SSE=1 ;;
     --latency) LATENCY=1 ;;
+    --warm) WARM="$2"; shift ;;
     *) variant_option "$1" "${2:-}"; shift ;;
   esac
   shift
@@ -45,7 +45,7 @@ if [ "$LATENCY" = 1 ]; then
   wait_http "http://127.0.0.1:$B_PORT/health" || true
   hdr_of() { [ "$1" = "$B_PORT" ] && echo "Authorization: Bearer mock-client-key" || echo "Authorization: Bearer $KEY"; }
   for p in $B_PORT $X_PORT $Y_PORT; do
-    WRK_BODY="$ROOT/$BODY" WRK_HEADERS="$(hdr_of $p)|$KNOBS" taskset -c 0 wrk -t2 -c32 -d"$([ "$p" = "$B_PORT" ] && echo 60 || echo 20)s" -s "$ROOT/bench/wrk/post.lua" "http://127.0.0.1:$p/v1/chat/completions" >/dev/null
+    WRK_BODY="$ROOT/$BODY" WRK_HEADERS="$(hdr_of $p)|$KNOBS" taskset -c 0 wrk -t2 -c32 -d"${WARM}s" -s "$ROOT/bench/wrk/post.lua" "http://127.0.0.1:$p/v1/chat/completions" >/dev/null
   done
   rm -f "$OUT/latency.jsonl"
   for r in $(seq 1 "$ROUNDS"); do
@@ -63,7 +63,7 @@ if [ "$LATENCY" = 1 ]; then
   done
   exit 0
 fi
-run_wrk $X_PORT 6 >/dev/null; run_wrk $Y_PORT 6 >/dev/null   # warm-up
+run_wrk $X_PORT "$WARM" >/dev/null; run_wrk $Y_PORT "$WARM" >/dev/null   # warm-up: until the JIT has tiered the hot code up (bench/README.md)
 XR=(); YR=(); XC=(); YC=()
 for r in $(seq 1 "$ROUNDS"); do
   for v in x y; do

@@ -33,13 +33,14 @@ log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 if [ "$QUICK" = 1 ]; then
   # Under 5 minutes on a fresh clone, whose Release build alone takes 80-100 s here.
-  WARM=2; F1_SECS=5; F2_SECS=3; F3_SECS=5; F3_STREAMS=200; F4_WS=2000; F6_REQUESTS=600; FIRST_WARM=${BENCH_FIRST_WARM:-6}; B_FIRST_WARM=$FIRST_WARM
+  WARM=2; F1_SECS=5; F2_SECS=3; F3_SECS=5; F3_STREAMS=200; F4_WS=2000; F6_REQUESTS=600; FIRST_WARM=${BENCH_FIRST_WARM:-6}
 else
   # Full sizes of BENCHMARKS.md; F2 and F3 windows kept to 15 s / 20 s so that 3 rounds of 4 arms fit in ~30 min.
-  # Arm B runs YARP on the runtime's defaults: pinned to one core, the JIT waits 10x longer before it
-  # tiers hot code up, and under wrk B's CPU per request fell from ~210 to ~90 us only after 45-50 s
-  # of load (bench/README.md), so B warms 60 s; the other arms reach their steady state within 15 s.
-  WARM=5; F1_SECS=30; F2_SECS=15; F3_SECS=20; F3_STREAMS=1000; F4_WS=10000; F6_REQUESTS=10000; FIRST_WARM=15; B_FIRST_WARM=60
+  # Every arm warms 60 s, until the JIT has tiered its hot code up (bench/README.md): arm B runs YARP
+  # on the runtime's defaults, and pinned to one core the JIT waits 10x longer before it tiers up (B's
+  # CPU per request fell from ~210 to ~90 us only after 45-50 s of load); arm C, on the settings it
+  # ships with, was at ~160 us after 15 s and at its steady ~115-135 us after ~55 s.
+  WARM=5; F1_SECS=30; F2_SECS=15; F3_SECS=20; F3_STREAMS=1000; F4_WS=10000; F6_REQUESTS=10000; FIRST_WARM=60
 fi
 DATE=$(date -u +%Y-%m-%d)
 SUFFIX=$([ "$QUICK" = 1 ] && echo "-quick" || echo "")
@@ -269,8 +270,8 @@ wire_analyze() { # arm round
 }
 
 if has F1 || has F2 || has F3; then
-  log "warming every arm for ${FIRST_WARM}s (B ${B_FIRST_WARM}s)"
-  for arm in $ARMS; do solo "$arm"; run_wrk "$arm" warm "$([ "$arm" = B ] && echo "$B_FIRST_WARM" || echo "$FIRST_WARM")"; done
+  log "warming every arm for ${FIRST_WARM}s"
+  for arm in $ARMS; do solo "$arm"; run_wrk "$arm" warm "$FIRST_WARM"; done
 fi
 
 for round in $(seq 1 "$ROUNDS"); do
@@ -342,7 +343,7 @@ SETTINGS=(--settings "A: MockLlm, Release, $MOCK_ENV, CPU $CPU_LOAD"
           --settings "C: src/Proxy, Release, published as src/Proxy/Dockerfile does (${C_PUBLISH}), the runtime settings it ships with (Proxy.csproj: workstation concurrent GC, ConserveMemory 7, TieredPGO; Dockerfile env: ${C_ENV% }), every policy on (key auth, model resolution, rate limits + budget reservation, routing, metering with the spool and the NDJSON ledger, Prometheus metrics; no OTLP collector, so no spans), CPU $CPU_SUT"
           --settings "D: @portkey-ai/gateway@1.15.2 on Node $(node --version 2>/dev/null || echo '?'), CPU $CPU_SUT"
           --settings "Load: wrk 2 threads / 64 connections and bench/LoadGen ($RIG_ENV), CPU $CPU_LOAD"
-          --settings "Warm-up before the first round: ${FIRST_WARM} s of wrk per arm, ${B_FIRST_WARM} s for B (YARP on the runtime's default tiering delay, 10x longer on one core)")
+          --settings "Warm-up before the first round: ${FIRST_WARM} s of wrk per arm (until the JIT has tiered the hot code up; bench/README.md)")
 [ -n "$(grep -m1 '"arm":"N"' "$RAW" 2>/dev/null)" ] && SETTINGS+=(--settings "N: src/Proxy built with Native AOT (src/Proxy/Dockerfile.aot: ${N_PUBLISH}), the same policies and snapshot as C, Dockerfile.aot env: ${N_ENV% }, CPU $CPU_SUT")
 [ -n "${F4_NOTE:-}" ] && has F4 && SETTINGS+=(--settings "$F4_NOTE")
 CMD="${BENCH_COMMAND:-bench/run.sh${RUN_ARGS:+ $RUN_ARGS}}"
