@@ -26,7 +26,7 @@ namespace Gateway.Proxy.Policies.Admission;
 /// </para>
 /// <para>
 /// A piece's count is also kept in a small direct-mapped cache (4,096 slots of one <c>ulong</c>:
-/// 52 bits of the piece's 64-bit hash and its count), so that the words a text repeats, the
+/// 52 bits of the piece's 64-bit hash, seeded per process, and its count), so that the words a text repeats, the
 /// common ones of any text, skip the UTF-8 encoding and the probes into the ~1 MB vocabulary
 /// table. A slot is read and written whole, so racing threads at worst recount a piece.
 /// </para>
@@ -49,6 +49,11 @@ internal sealed partial class BpeCounter
     private readonly Regex _pattern;
     private readonly string[] _specialTokens;
     private readonly ulong[] _pieceCache = new ulong[1 << CacheBits];
+
+    // The cache's hash is seeded per process: a piece made to share a cached piece's hash (and be
+    // counted as that piece) would have to be made against a seed nobody outside sees. Even then a
+    // false hit only changes an estimate; the provider's usage settles the counters.
+    private readonly ulong _cacheSeed = (ulong)Random.Shared.NextInt64();
 
     private BpeCounter(byte[] bytes, int[] starts, int[] ranks, Regex pattern, string[] specialTokens)
     {
@@ -203,7 +208,7 @@ internal sealed partial class BpeCounter
     private int CountPieceCached(ReadOnlySpan<char> piece)
     {
         if (piece.Length > CachedPieceChars) return CountPiece(piece);
-        var hash = Mix(MemoryMarshal.AsBytes(piece));
+        var hash = Mix(MemoryMarshal.AsBytes(piece), _cacheSeed);
         ref var slot = ref _pieceCache[(int)(hash & CacheCountMask)];
         var entry = Volatile.Read(ref slot);
         if ((entry & ~CacheCountMask) == (hash & ~CacheCountMask) && (entry & CacheCountMask) != 0) return (int)(entry & CacheCountMask);
@@ -370,11 +375,11 @@ internal sealed partial class BpeCounter
 
     private ReadOnlySpan<byte> Token(int entry) => _bytes.AsSpan(_starts[entry], _starts[entry + 1] - _starts[entry]);
 
-    private static uint Hash(ReadOnlySpan<byte> key) => (uint)Mix(key);
+    private static uint Hash(ReadOnlySpan<byte> key) => (uint)Mix(key, 0);
 
-    private static ulong Mix(ReadOnlySpan<byte> key)
+    private static ulong Mix(ReadOnlySpan<byte> key, ulong seed)
     {
-        var h = 0x9E3779B97F4A7C15UL ^ (ulong)key.Length;
+        var h = 0x9E3779B97F4A7C15UL ^ seed ^ (ulong)key.Length;
         while (key.Length >= 8)
         {
             h = (h ^ BinaryPrimitives.ReadUInt64LittleEndian(key)) * 0xFF51AFD7ED558CCDUL;
