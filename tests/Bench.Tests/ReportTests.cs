@@ -73,6 +73,24 @@ public sealed class ReportTests : IDisposable
         Assert.DoesNotContain("| F1 | CPU", report);
     }
 
+    [Fact]
+    public void F2_AnAddedLatencyBelowZero_IsNotJudged()
+    {
+        var report = Render("""
+            {"mode":"json","figure":"F2","variant":"500 req/s open loop","arm":"A","round":"1","p50_ms":1.5,"p99_ms":24.0,"errors":0}
+            {"mode":"json","figure":"F2","variant":"500 req/s open loop","arm":"C","round":"1","p50_ms":1.6,"p99_ms":22.0,"errors":0}
+            {"mode":"json","figure":"F2","variant":"c=1 sequential","arm":"A","round":"1","p50_ms":0.1,"p99_ms":0.3,"errors":0}
+            {"mode":"json","figure":"F2","variant":"c=1 sequential","arm":"C","round":"1","p50_ms":0.35,"p99_ms":1.0,"errors":0}
+            """);
+
+        // C's p99 below arm A's: MockLlm's own stall, not something C took away.
+        Assert.Contains("| F2 | C added p99, 500 req/s open loop | -2.000 ms | ≤ 1 ms | (n/a) |", report);
+        Assert.Contains("| F2 | C added p50, 500 req/s open loop | 0.100 ms | ≤ 0.2 ms | ✅ met |", report);
+        Assert.Contains("so it is not judged", report);
+        Assert.Contains("| F2 | C added p50, c=1 sequential | 0.250 ms | ≤ 0.2 ms | ❌ missed |", report);
+        Assert.Contains("| F2 | C added p99, c=1 sequential | 0.700 ms | ≤ 1 ms | ✅ met |", report);
+    }
+
     private string Render(string jsonl)
     {
         var input = Path.Combine(_dir, "run.jsonl");
