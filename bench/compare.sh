@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Interleaved A/B of two gateway variants (runtime settings or builds), for tuning:
-#   bench/compare.sh [--rounds 5] [--secs 5] [--conns 64] [--sse] [--warm 60] \
+#   bench/compare.sh [--rounds 5] [--secs 5] [--conns 64] [--sse] [--warm 60] [--y-no-limits] \
 #     --x 'ENV=1 ...' [--x-bin DIR] --y 'ENV=2 ...' [--y-bin DIR] [--x-args '...'] [--y-args '...']
+#   --y-no-limits gives Y the same snapshot without any rate limit or budget (keys, subscriptions,
+#     teams), so that admission reserves nothing and counts no prompt: X against it is the cost of
+#     limits and budgets.
 #   bench/compare.sh --latency [--rounds 3] [--secs 8] --x ... --y ...
 #     added latency instead of throughput: after the wrk warm-up of each (plain YARP's too) each round runs bench/LoadGen
 #     at concurrency 1 against plain YARP (B, the reference), X and Y in turn and prints the medians
@@ -14,19 +17,32 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd); WORK="$ROOT/bench/.work"; OUT="$WORK/compare"; mkdir -p "$OUT"
 # shellcheck source=bench/lib.sh
 . "$ROOT/bench/lib.sh"
-ROUNDS=5; SECS=5; CONNS=64; SSE=0; LATENCY=0; WARM=60
+ROUNDS=5; SECS=5; CONNS=64; SSE=0; LATENCY=0; WARM=60; Y_NO_LIMITS=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) ROUNDS="$2"; shift ;; --secs) SECS="$2"; shift ;; --conns) CONNS="$2"; shift ;;
     --sse) SSE=1 ;;
     --latency) LATENCY=1 ;;
     --warm) WARM="$2"; shift ;;
+    --y-no-limits) Y_NO_LIMITS=1; shift; continue ;;
     *) variant_option "$1" "${2:-}"; shift ;;
   esac
   shift
 done
 MOCK_PORT=19289; X_PORT=19282; Y_PORT=19283
 start_mock_and_snapshot $MOCK_PORT
+if [ "$Y_NO_LIMITS" = 1 ]; then
+  python3 - "$OUT/snapshot.json" "$OUT/snapshot-no-limits.json" <<'PY'
+import json, sys
+snapshot = json.load(open(sys.argv[1]))
+for group in ("keys", "subscriptions", "teams"):
+    for item in snapshot[group]:
+        item.pop("limits", None)
+        item.pop("budget", None)
+json.dump(snapshot, open(sys.argv[2], "w"))
+PY
+  YARGS="$YARGS --Proxy:Snapshot:File=$OUT/snapshot-no-limits.json"   # after start_proxy's own: the later one wins
+fi
 start_proxy x $X_PORT "$XBIN" "$XENV" "$XARGS"; XP=$PROXY_PID
 start_proxy y $Y_PORT "$YBIN" "$YENV" "$YARGS"; YP=$PROXY_PID
 for p in $X_PORT $Y_PORT; do wait_http "http://127.0.0.1:$p/health" || true; done
