@@ -159,6 +159,10 @@ internal sealed partial class UsageSpool : IAsyncDisposable
             _buffer.ResetWrittenCount();
             Serialize(_batch, _buffer);
             await AppendAsync(_buffer.WrittenMemory, _batch.Count, spilled: false);
+            // Before sleeping until the next record wakes it, give the core to any thread ready to run
+            // (under load, the requests whose records come next): one sched_yield, no delay when
+            // nothing else is ready. Fewer, larger batches; fewer wake-ups on the request path.
+            if (reader.Count == 0) Thread.Yield();
         }
     }
 
