@@ -16,16 +16,30 @@ internal sealed class RedisCountersFactory : IDisposable
 
     public IServiceProvider Services => _services;
 
+    /// <summary>
+    /// Options for a test. The timeouts are generous (10 s) because these tests are about what the
+    /// counters do with Redis up or gone, not about its speed: on CI's two busy cores a connect or a
+    /// script load has taken more than 1 s, and the counters then (rightly) started on the fallback.
+    /// An outage is still seen at once: a killed server resets the connection, a free port refuses it.
+    /// </summary>
     public static CountersOptions Options(string configuration, string prefix, Action<RedisCountersOptions>? configure = null)
     {
         var options = new CountersOptions
         {
             Store = CounterStore.Redis,
-            Redis = new RedisCountersOptions { Configuration = configuration, KeyPrefix = prefix, TimeoutMilliseconds = 1000, ConnectTimeoutMilliseconds = 1000, ProbeIntervalMilliseconds = 100 },
+            Redis = new RedisCountersOptions { Configuration = configuration, KeyPrefix = prefix, TimeoutMilliseconds = 10_000, ConnectTimeoutMilliseconds = 10_000, ProbeIntervalMilliseconds = 100 },
         };
         configure?.Invoke(options.Redis);
         return options;
     }
+
+    /// <summary>Options for a Redis that is not there (a free port): a short connect timeout, since nothing will answer.</summary>
+    public static CountersOptions Nowhere(string prefix, Action<RedisCountersOptions>? configure = null) =>
+        Options("127.0.0.1:" + Gateway.Testing.Redis.RedisServer.FreePort(), prefix, o =>
+        {
+            o.ConnectTimeoutMilliseconds = 500;
+            configure?.Invoke(o);
+        });
 
     public RedisAdmissionCounters Create(CountersOptions options, TimeProvider time, Func<int>? liveProxies = null, ILogger<RedisAdmissionCounters>? logger = null, string node = "test-node")
     {

@@ -43,7 +43,7 @@ public sealed class RedisFailoverTests : IDisposable
     {
         var logger = new FakeLogger<RedisAdmissionCounters>();
         var fallback = Collect("gateway.proxy.counters.fallback");
-        var counters = _factory.Create(RedisCountersFactory.Options("127.0.0.1:" + RedisServer.FreePort(), _prefix), new FakeTimeProvider(Start), () => 3, logger);
+        var counters = _factory.Create(RedisCountersFactory.Nowhere(_prefix), new FakeTimeProvider(Start), () => 3, logger);
 
         Assert.False(counters.IsAvailable);
         var admitted = 0;
@@ -71,7 +71,7 @@ public sealed class RedisFailoverTests : IDisposable
     public async Task NoRedis_FailClosedPolicies_RefuseWithUnavailable_OthersFallBack()
     {
         var time = new FakeTimeProvider(Start);
-        var budgetsClosed = _factory.Create(RedisCountersFactory.Options("127.0.0.1:" + RedisServer.FreePort(), _prefix), time);
+        var budgetsClosed = _factory.Create(RedisCountersFactory.Nowhere(_prefix), time);
         var rateOnly = Reservation(0, 0, Rpm("team", 10));
         await budgetsClosed.ReserveAsync(rateOnly, Ct);
         Assert.True(rateOnly.Admitted);
@@ -80,10 +80,10 @@ public sealed class RedisFailoverTests : IDisposable
         Assert.Contains("budgets", refused.Message, StringComparison.Ordinal);
         Assert.False(budgeted.Admitted);
 
-        var allClosed = _factory.Create(RedisCountersFactory.Options("127.0.0.1:" + RedisServer.FreePort(), _prefix, o => o.OnFailure.RateLimits = CounterFailureMode.FailClosed), time);
+        var allClosed = _factory.Create(RedisCountersFactory.Nowhere(_prefix, o => o.OnFailure.RateLimits = CounterFailureMode.FailClosed), time);
         await Assert.ThrowsAsync<CountersUnavailableException>(() => allClosed.ReserveAsync(Reservation(0, 0, Rpm("team", 10)), Ct).AsTask());
 
-        var allOpen = _factory.Create(RedisCountersFactory.Options("127.0.0.1:" + RedisServer.FreePort(), _prefix, o => o.OnFailure.Budgets = CounterFailureMode.FailOpen), time);
+        var allOpen = _factory.Create(RedisCountersFactory.Nowhere(_prefix, o => o.OnFailure.Budgets = CounterFailureMode.FailOpen), time);
         var open = Reservation(10, 10, Budget("budget", 1000, 5));
         await allOpen.ReserveAsync(open, Ct);
         Assert.True(open.Admitted);
