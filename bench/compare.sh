@@ -67,6 +67,7 @@ if [ "$LATENCY" = 1 ]; then
   for r in $(seq 1 "$ROUNDS"); do
     for v in b x y; do
       port=$(case $v in b) echo $B_PORT;; x) echo $X_PORT;; y) echo $Y_PORT;; esac)
+      reset_tally "http://127.0.0.1:$MOCK_PORT"
       taskset -c 0 env $RIG_ENV dotnet "$WORK/bin/LoadGen/LoadGen.dll" json --url "http://127.0.0.1:$port/v1/chat/completions" \
         --body-file "$ROOT/$BODY" --header "$(hdr_of $port)" --header "$KNOBS" --concurrency 1 --warmup 2 --duration "$SECS" \
         --out "$OUT/latency.jsonl" --tag arm=$v --tag round=$r >/dev/null
@@ -79,12 +80,14 @@ if [ "$LATENCY" = 1 ]; then
   done
   exit 0
 fi
+reset_tally "http://127.0.0.1:$MOCK_PORT"
 run_wrk $X_PORT "$WARM" >/dev/null; run_wrk $Y_PORT "$WARM" >/dev/null   # warm-up: until the JIT has tiered the hot code up (bench/README.md)
 XR=(); YR=(); XC=(); YC=()
 for r in $(seq 1 "$ROUNDS"); do
   for v in x y; do
     port=$([ $v = x ] && echo $X_PORT || echo $Y_PORT)
     pid=$([ $v = x ] && echo "$XP" || echo "$YP")
+    reset_tally "http://127.0.0.1:$MOCK_PORT"
     t0=$(cpu_ticks "$pid")
     out=$(run_wrk "$port" "$SECS")
     t1=$(cpu_ticks "$pid")

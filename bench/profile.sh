@@ -40,6 +40,7 @@ BODY=bench/bodies/chat-1k.json; KNOBS="x-mock-output-tokens: 120"
 [ "$SSE" = 1 ] && { BODY=bench/bodies/chat-stream.json; KNOBS="x-mock-chunks: 64|x-mock-chunk-delay-ms: 20|x-mock-output-tokens: 128"; }
 AUTH="Bearer $KEY"; [ "$ARM" = B ] && AUTH="Bearer mock-client-key"
 run_wrk() { WRK_BODY="$ROOT/$BODY" WRK_HEADERS="Authorization: $AUTH|$KNOBS" taskset -c 0 wrk -t2 -c"$CONNS" -d"$1s" --latency -s "$ROOT/bench/wrk/post.lua" "http://127.0.0.1:$C_PORT/v1/chat/completions"; }
+reset_tally "http://127.0.0.1:$MOCK_PORT"
 run_wrk "$WARM" >/dev/null   # warm-up (tiering, pools: the JIT takes 15-40 s under load to tier the hot code up)
 case "$TRACE" in
   cpu) dotnet-trace collect -p "$TPID" --profile dotnet-sampled-thread-time --duration "00:00:00:$SECS" -o "$OUT/trace.nettrace" >"$OUT/trace.log" 2>&1 & TR=$! ;;
@@ -49,6 +50,7 @@ case "$TRACE" in
 esac
 dotnet-counters collect -p "$TPID" --counters System.Runtime --refresh-interval 1 --format csv -o "$OUT/counters.csv" --duration "00:00:00:$SECS" >/dev/null 2>&1 &
 CN=$!
+reset_tally "http://127.0.0.1:$MOCK_PORT"
 sleep 1
 run_wrk "$((SECS - 2))" | tee "$OUT/wrk.txt" | grep -E 'Requests/sec|Latency|  50%|  99%'
 wait $CN 2>/dev/null || true

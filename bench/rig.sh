@@ -10,3 +10,11 @@ MOCK_ENV="$RIG_ENV DOTNET_TieredPGO=1"
 # cpu_ticks PID: the CPU time PID has used, user + system, in clock ticks (TICK per second); 0 if it is gone.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
 TICK=$(getconf CLK_TCK)
+
+# reset_tally MOCK_URL: empties MockLlm's per-request tally (DELETE /_mock/tally). MockLlm keeps an
+# entry for every request id until it is reset; across a full run that is millions of entries, and
+# each doubling of its table (a rehash under every lock) and each full collection of its heap
+# stalled every arm's requests for 0.3-1 s: 10 s wrk windows through plain YARP and the gateway had
+# p99 223-414 ms (max up to 525 ms) in 1 window in 5-7, and none with the tally reset before each
+# window (2026-11-27). Called before every warm-up and measured window; F6 resets it itself.
+reset_tally() { curl -fsS -o /dev/null -X DELETE "$1/_mock/tally" 2>/dev/null || echo "warning: could not reset MockLlm's tally at $1" >&2; }

@@ -187,6 +187,7 @@ solo() { # arm: every other arm on CPU 1 paused (A, MockLlm, is on CPU 0 and nev
     p=$(pid_of "$a"); [ -n "$p" ] && kill -STOP "$p" 2>/dev/null || true
   done
   p=$(pid_of "$1"); [ "$1" != A ] && [ -n "$p" ] && kill -CONT "$p" 2>/dev/null || true
+  reset_tally "http://127.0.0.1:$MOCK_PORT" # MockLlm's tally grows with every request (bench/rig.sh)
   # A resumed arm's overdue timers fire at once (an idle trim among them): let them run before the load.
   sleep 0.5
 }

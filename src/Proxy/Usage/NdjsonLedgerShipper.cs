@@ -22,7 +22,7 @@ internal sealed partial class NdjsonLedgerShipper(IOptions<ProxyOptions> proxyOp
 {
     private const string Prefix = "usage-";
     private readonly SemaphoreSlim _lock = new(1, 1);
-    private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
+    private ArrayBufferWriter<byte>? _buffer; // only for batches that come without their lines
     private HashSet<UsageRecordIdentity>? _recent;
     private bool _recovered;
     private FileStream? _file;
@@ -39,10 +39,18 @@ internal sealed partial class NdjsonLedgerShipper(IOptions<ProxyOptions> proxyOp
         {
             if (!_recovered) Recover();
             var records = Filter(batch.Records);
-            _buffer.ResetWrittenCount();
-            UsageSpool.Serialize(records, _buffer);
             var file = FileFor(time.GetUtcNow());
-            file.Write(_buffer.WrittenSpan);
+            if (ReferenceEquals(records, batch.Records) && !batch.Ndjson.IsEmpty)
+            {
+                file.Write(batch.Ndjson.Span); // the spool's lines are the ledger's: no need to serialize them again
+            }
+            else
+            {
+                var buffer = _buffer ??= new ArrayBufferWriter<byte>(64 * 1024);
+                buffer.ResetWrittenCount();
+                UsageSpool.Serialize(records, buffer);
+                file.Write(buffer.WrittenSpan);
+            }
             file.Flush(flushToDisk: true);
             _recent = null; // only the first batch after a start can repeat one already written
         }

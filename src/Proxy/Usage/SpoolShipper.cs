@@ -77,15 +77,10 @@ internal sealed partial class SpoolShipper(
 
     private async Task<bool> ShipAsync(string path, CancellationToken cancellationToken)
     {
-        List<UsageRecord> records;
+        SpoolSegment segment;
         try
         {
-            records = SpoolSegmentReader.Read(path, out var bad);
-            if (bad > 0 && _reportedBad.Add(path))
-            {
-                LogBadLines(Path.GetFileName(path), bad);
-                metrics.BadLines(bad);
-            }
+            segment = SpoolSegment.Read(path);
         }
         catch (IOException ex)
         {
@@ -93,27 +88,37 @@ internal sealed partial class SpoolShipper(
             return false;
         }
 
-        if (records.Count > 0)
+        using (segment)
         {
-            try
+            var records = segment.Records;
+            if (segment.BadLines > 0 && _reportedBad.Add(path))
             {
-                await shipper.ShipAsync(new SpoolBatch(proxyOptions.Value.NodeId + "/" + Path.GetFileNameWithoutExtension(path), records), cancellationToken);
+                LogBadLines(Path.GetFileName(path), segment.BadLines);
+                metrics.BadLines(segment.BadLines);
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            if (records.Count > 0)
             {
-                _failures++;
-                metrics.ShipFailed();
-                LogShipFailed(ex, Path.GetFileName(path), records.Count, _failures);
-                return false;
+                try
+                {
+                    var batch = new SpoolBatch(proxyOptions.Value.NodeId + "/" + Path.GetFileNameWithoutExtension(path), records) { Ndjson = segment.Lines };
+                    await shipper.ShipAsync(batch, cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    _failures++;
+                    metrics.ShipFailed();
+                    LogShipFailed(ex, Path.GetFileName(path), records.Count, _failures);
+                    return false;
+                }
             }
+            _failures = 0;
+            File.Delete(path);
+            _reportedBad.Remove(path);
+            var now = time.GetUtcNow();
+            foreach (var observer in _observers) observer.Acknowledged(records, now);
+            metrics.Shipped(records.Count);
+            return true;
         }
-        _failures = 0;
-        File.Delete(path);
-        _reportedBad.Remove(path);
-        var now = time.GetUtcNow();
-        foreach (var observer in _observers) observer.Acknowledged(records, now);
-        metrics.Shipped(records.Count);
-        return true;
     }
 
     private async Task LoopAsync(CancellationToken cancellationToken)

@@ -1,0 +1,101 @@
+using System.Buffers;
+using System.Text;
+using Gateway.Proxy.Usage;
+
+namespace Gateway.Proxy.Tests.Usage;
+
+/// <summary>
+/// A spool segment read back for shipping: its records, and its bytes as the ledger's lines only
+/// when they are exactly those records (the NDJSON ledger then appends them without serializing).
+/// </summary>
+public sealed class SpoolSegmentTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("spool-segment-").FullName;
+
+    private static byte[] Lines(params string[] ids)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        UsageSpool.Serialize([.. ids.Select(id => SpoolRig.Record(id))], buffer);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private SpoolSegment Read(byte[] bytes)
+    {
+        var path = Path.Combine(_directory, "segment-" + Guid.NewGuid().ToString("N") + ".ndjson");
+        File.WriteAllBytes(path, bytes);
+        return SpoolSegment.Read(path);
+    }
+
+    [Fact]
+    public void AWholeSegment_GivesItsRecords_AndItsBytesAsTheLines()
+    {
+        var bytes = Lines("a", "b", "c");
+        using var segment = Read(bytes);
+
+        Assert.Equal(["a", "b", "c"], segment.Records.Select(r => r.RequestId));
+        Assert.Equal(0, segment.BadLines);
+        Assert.Equal(bytes, segment.Lines.ToArray());
+    }
+
+    [Fact]
+    public void ALargeSegment_IsReadWhole()
+    {
+        var ids = Enumerable.Range(0, 5000).Select(i => "large-" + i).ToArray();
+        var bytes = Lines(ids);
+        Assert.True(bytes.Length > 1 << 20, "the segment should be over 1 MiB, past the first read");
+        using var segment = Read(bytes);
+
+        Assert.Equal(ids, segment.Records.Select(r => r.RequestId));
+        Assert.Equal(bytes, segment.Lines.ToArray());
+    }
+
+    public static TheoryData<string, string, string[], int> Unclean => new()
+    {
+        { "a torn last line", "\n{\"requestId\":\"x\",\"timest", ["a", "b"], 1 },
+        { "a last line without its newline", "", ["a", "b"], 0 },
+        { "a blank line", "\n   \n", ["a", "b"], 0 },
+        { "a line that is not a record", "\nnull\n", ["a", "b"], 1 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Unclean))]
+    public void ASegmentWithAnythingButRecordLines_GivesNoLines_SoTheLedgerSerializesTheRecords(string what, string tail, string[] expected, int bad)
+    {
+        var whole = Lines("a", "b");
+        var bytes = tail.Length == 0 ? whole[..^1] : [.. whole[..^1], .. Encoding.UTF8.GetBytes(tail)];
+        using var segment = Read(bytes);
+
+        Assert.True(segment.Lines.IsEmpty, what);
+        Assert.Equal(expected, segment.Records.Select(r => r.RequestId));
+        Assert.Equal(bad, segment.BadLines);
+    }
+
+    [Fact]
+    public void AnEmptySegment_HasNoRecordsAndNoLines()
+    {
+        using var segment = Read([]);
+        Assert.Empty(segment.Records);
+        Assert.True(segment.Lines.IsEmpty);
+    }
+
+    [Fact]
+    public async Task TheLedger_HoldsTheRecordsLinesExactly_InOrder()
+    {
+        await using var rig = new SpoolRig();
+        await rig.StartAsync();
+        var records = Enumerable.Range(0, 50).Select(i => SpoolRig.Record("as-is-" + i, input: i, output: 2 * i)).ToList();
+        foreach (var record in records)
+        {
+            rig.Spool.Submit(record);
+            if (record.InputTokens % 10 == 0) await Task.Delay(30, TestContext.Current.CancellationToken); // several segments
+        }
+        await rig.StopAsync();
+
+        var expected = new ArrayBufferWriter<byte>();
+        UsageSpool.Serialize(records, expected);
+        var ledger = Assert.Single(Directory.GetFiles(Path.Combine(rig.DataDirectory, "ledger"), "usage-*.ndjson"));
+        Assert.Equal(expected.WrittenSpan.ToArray(), await File.ReadAllBytesAsync(ledger, TestContext.Current.CancellationToken));
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+}
