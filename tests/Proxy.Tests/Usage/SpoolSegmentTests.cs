@@ -97,5 +97,22 @@ public sealed class SpoolSegmentTests : IDisposable
         Assert.Equal(expected.WrittenSpan.ToArray(), await File.ReadAllBytesAsync(ledger, TestContext.Current.CancellationToken));
     }
 
+    [Fact]
+    public async Task TheNdjsonLedger_AppendsABatchsLinesAsTheyAre_AndSerializesABatchWithoutThem()
+    {
+        var options = Microsoft.Extensions.Options.Options.Create(new Gateway.Proxy.Hosting.ProxyOptions { DataDirectory = _directory });
+        using var ledger = new NdjsonLedgerShipper(options, Microsoft.Extensions.Options.Options.Create(new UsageOptions()), TimeProvider.System,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<NdjsonLedgerShipper>.Instance);
+        var spaced = Encoding.UTF8.GetString(Lines("spaced")).Replace(",", ", ", StringComparison.Ordinal); // the same record, other bytes
+        await ledger.ShipAsync(new SpoolBatch("b1", [SpoolRig.Record("spaced")]) { Ndjson = Encoding.UTF8.GetBytes(spaced) }, TestContext.Current.CancellationToken);
+        var plain = SpoolRig.Record("plain");
+        await ledger.ShipAsync(new SpoolBatch("b2", [plain]), TestContext.Current.CancellationToken);
+
+        var expected = new ArrayBufferWriter<byte>();
+        UsageSpool.Serialize([plain], expected);
+        var file = Assert.Single(Directory.GetFiles(ledger.Directory));
+        Assert.Equal(spaced + Encoding.UTF8.GetString(expected.WrittenSpan), await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken));
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 }
