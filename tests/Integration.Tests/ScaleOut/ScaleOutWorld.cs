@@ -12,6 +12,7 @@ using Gateway.Integration.Tests.Metering;
 using Gateway.Proxy.Counters.Redis;
 using Gateway.Proxy.Hosting;
 using Gateway.Proxy.Snapshots;
+using Gateway.Testing;
 using Gateway.Testing.Redis;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -85,6 +86,7 @@ internal sealed class ScaleOutWorld : IAsyncDisposable
                 ["Proxy:Counters:Redis:KeyPrefix"] = KeyPrefix,
                 ["Proxy:Counters:Redis:ProbeIntervalMilliseconds"] = "200",
                 ["Proxy:Counters:Redis:TimeoutMilliseconds"] = redisTimeoutMilliseconds.ToString(CultureInfo.InvariantCulture),
+                ["Proxy:Counters:Redis:ConnectTimeoutMilliseconds"] = "10000",
                 ["Proxy:Counters:Redis:OnFailure:RateLimits"] = "FailOpen",
                 ["Proxy:Counters:Redis:OnFailure:Budgets"] = budgets.ToString(),
                 ["Proxy:Usage:SegmentMaxAgeMs"] = "100",
@@ -97,6 +99,10 @@ internal sealed class ScaleOutWorld : IAsyncDisposable
         });
         await app.StartAsync(Ct);
         _proxies.Add(app);
+        // Redis is up when a world starts; a proxy whose first connect was slow (a loaded CI machine)
+        // starts on its fallback and switches to Redis at its next probe. Tests begin once all have.
+        if (app.Services.GetRequiredService<Gateway.Proxy.Counters.IAdmissionCounters>() is RedisAdmissionCounters counters)
+            await Eventually.HoldsAsync(() => counters.IsAvailable, TimeSpan.FromSeconds(30), $"proxy {index} uses Redis");
         if (!app.Services.GetRequiredService<SnapshotStore>().TryApply(snapshot, "test", out var errors))
             throw new InvalidOperationException(string.Join("; ", errors));
     }
