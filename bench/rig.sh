@@ -14,7 +14,8 @@ TICK=$(getconf CLK_TCK)
 # reset_tally MOCK_URL: empties MockLlm's per-request tally (DELETE /_mock/tally). MockLlm keeps an
 # entry for every request id until it is reset; across a full run that is millions of entries, and
 # MockLlm stalled every arm's requests for 0.3-1 s now and then (most likely its table's doublings,
-# a rehash under every lock, and its heap's full collections; not traced further): 10 s wrk windows through plain YARP and the gateway had
-# p99 223-414 ms (max up to 525 ms) in 1 window in 5-7, and none with the tally reset before each
-# window (2026-11-27). Called before every warm-up and measured window; F6 resets it itself.
+# a rehash under every lock, and its heap's full collections; not traced further): 10 s wrk windows
+# through plain YARP and the gateway had p99 223-414 ms (max up to 525 ms) in 1 window in 5-7, and
+# none with the tally reset before each window (2026-11-27). Called before every warm-up and
+# measured window; F6 resets it itself.
 reset_tally() { curl -fsS -o /dev/null -X DELETE "$1/_mock/tally" 2>/dev/null || echo "warning: could not reset MockLlm's tally at $1" >&2; }

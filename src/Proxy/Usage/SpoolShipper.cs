@@ -77,47 +77,50 @@ internal sealed partial class SpoolShipper(
 
     private async Task<bool> ShipAsync(string path, CancellationToken cancellationToken)
     {
-        SpoolSegment segment;
+        using var segment = TryRead(path);
+        if (segment is null) return false;
+        var records = segment.Records;
+        if (segment.BadLines > 0 && _reportedBad.Add(path))
+        {
+            LogBadLines(Path.GetFileName(path), segment.BadLines);
+            metrics.BadLines(segment.BadLines);
+        }
+
+        if (records.Count > 0)
+        {
+            try
+            {
+                var batch = new SpoolBatch(proxyOptions.Value.NodeId + "/" + Path.GetFileNameWithoutExtension(path), records) { Ndjson = segment.Lines };
+                await shipper.ShipAsync(batch, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                _failures++;
+                metrics.ShipFailed();
+                LogShipFailed(ex, Path.GetFileName(path), records.Count, _failures);
+                return false;
+            }
+        }
+        _failures = 0;
+        File.Delete(path);
+        _reportedBad.Remove(path);
+        var now = time.GetUtcNow();
+        foreach (var observer in _observers) observer.Acknowledged(records, now);
+        metrics.Shipped(records.Count);
+        return true;
+    }
+
+    /// <summary>The segment read back, or null (logged) when it could not be read; it stays in the spool.</summary>
+    private SpoolSegment? TryRead(string path)
+    {
         try
         {
-            segment = SpoolSegment.Read(path);
+            return SpoolSegment.Read(path);
         }
         catch (IOException ex)
         {
             LogReadFailed(ex, Path.GetFileName(path));
-            return false;
-        }
-
-        using (segment)
-        {
-            var records = segment.Records;
-            if (segment.BadLines > 0 && _reportedBad.Add(path))
-            {
-                LogBadLines(Path.GetFileName(path), segment.BadLines);
-                metrics.BadLines(segment.BadLines);
-            }
-            if (records.Count > 0)
-            {
-                try
-                {
-                    var batch = new SpoolBatch(proxyOptions.Value.NodeId + "/" + Path.GetFileNameWithoutExtension(path), records) { Ndjson = segment.Lines };
-                    await shipper.ShipAsync(batch, cancellationToken);
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    _failures++;
-                    metrics.ShipFailed();
-                    LogShipFailed(ex, Path.GetFileName(path), records.Count, _failures);
-                    return false;
-                }
-            }
-            _failures = 0;
-            File.Delete(path);
-            _reportedBad.Remove(path);
-            var now = time.GetUtcNow();
-            foreach (var observer in _observers) observer.Acknowledged(records, now);
-            metrics.Shipped(records.Count);
-            return true;
+            return null;
         }
     }
 

@@ -9,6 +9,7 @@ using Gateway.Contracts.Keys;
 using Gateway.Contracts.Snapshot;
 using Gateway.Contracts.Usage;
 using Gateway.Integration.Tests.Metering;
+using Gateway.Proxy.Counters;
 using Gateway.Proxy.Counters.Redis;
 using Gateway.Proxy.Hosting;
 using Gateway.Proxy.Snapshots;
@@ -101,7 +102,7 @@ internal sealed class ScaleOutWorld : IAsyncDisposable
         _proxies.Add(app);
         // Redis is up when a world starts; a proxy whose first connect was slow (a loaded CI machine)
         // starts on its fallback and switches to Redis at its next probe. Tests begin once all have.
-        if (app.Services.GetRequiredService<Gateway.Proxy.Counters.IAdmissionCounters>() is RedisAdmissionCounters counters)
+        if (app.Services.GetRequiredService<IAdmissionCounters>() is RedisAdmissionCounters counters)
             await Eventually.HoldsAsync(() => counters.IsAvailable, TimeSpan.FromSeconds(30), $"proxy {index} uses Redis");
         if (!app.Services.GetRequiredService<SnapshotStore>().TryApply(snapshot, "test", out var errors))
             throw new InvalidOperationException(string.Join("; ", errors));
