@@ -5,7 +5,12 @@
 # The rig's own processes (MockLlm, LoadGen) on CPU 0: no pool spinning, and the tiering delay of a
 # multi-core machine (pinned to one core the runtime waits 10x longer before it tiers hot code up).
 RIG_ENV="DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 DOTNET_TC_DelaySingleProcMultiplier=1"
-MOCK_ENV="$RIG_ENV DOTNET_TieredPGO=1"
+# MockLlm and plain YARP read their configuration once, as the gateway does (ProxyApp): a host's
+# default reload watches the working directory (the repository) recursively, and every write of the
+# proxy's spool and ledger, and of LoadGen's results, under bench/.work then woke their watcher
+# threads and cost the writer an inotify event each (bench/README.md).
+READ_CONFIG_ONCE="DOTNET_hostBuilder__reloadConfigOnChange=false"
+MOCK_ENV="$RIG_ENV DOTNET_TieredPGO=1 $READ_CONFIG_ONCE"
 
 # cpu_ticks PID: the CPU time PID has used, user + system, in clock ticks (TICK per second); 0 if it is gone.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }

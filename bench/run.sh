@@ -143,7 +143,7 @@ $LOADGEN snapshot --mock "http://127.0.0.1:$MOCK_PORT" --keys 10000 --out "$WORK
 BENCH_KEY=$(cat "$WORK/bench-key.txt")
 
 log "starting plain YARP (B) on CPU $CPU_SUT"
-Logging__LogLevel__Default=Warning $PIN_SUT dotnet "$WORK/bin/PlainYarp/PlainYarp.dll" --urls "http://127.0.0.1:$B_PORT" --Destination "http://127.0.0.1:$MOCK_PORT" >"$WORK/plainyarp.log" 2>&1 &
+env $READ_CONFIG_ONCE Logging__LogLevel__Default=Warning $PIN_SUT dotnet "$WORK/bin/PlainYarp/PlainYarp.dll" --urls "http://127.0.0.1:$B_PORT" --Destination "http://127.0.0.1:$MOCK_PORT" >"$WORK/plainyarp.log" 2>&1 &
 B_PID=$!; PIDS+=("$B_PID")
 
 log "starting the gateway (C) on CPU $CPU_SUT"
