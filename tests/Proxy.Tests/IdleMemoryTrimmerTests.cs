@@ -30,6 +30,37 @@ public sealed class IdleMemoryTrimmerTests
         Assert.True(policy.Observe(allocated += 100_000, 130 * MiB));          // grew by 20 MiB while idle
     }
 
+    [Fact]
+    public void Policy_ALookThatSpansAPause_NeverTrims_TheNextOnTimeIdleLookDoes()
+    {
+        var policy = new IdleTrimPolicy(Options());
+        long allocated = 0;
+        var onTime = TimeSpan.FromSeconds(10);
+
+        Assert.False(policy.Observe(allocated, 100 * MiB, onTime));
+        Assert.False(policy.Observe(allocated += 500 * MiB, 300 * MiB, onTime));                 // busy
+        // Stopped for 40 s, then resumed: little allocated since the last look, the heap still 200 MiB
+        // above the baseline, but the look comes as traffic may be resuming: no trim.
+        Assert.False(policy.Observe(allocated += 1000, 300 * MiB, TimeSpan.FromSeconds(40)));
+        Assert.False(policy.Observe(allocated += 1000, 300 * MiB, TimeSpan.FromSeconds(15.1))); // just past 1.5 intervals
+        Assert.False(policy.Observe(allocated += 1000, 300 * MiB, TimeSpan.FromSeconds(4.9)));  // a tick due during the same pause
+        Assert.True(policy.Observe(allocated += 1000, 300 * MiB, TimeSpan.FromSeconds(15)));   // late, but within 1.5 intervals
+        policy.Trimmed(110 * MiB);
+    }
+
+    [Fact]
+    public void Policy_APause_RestartsTheLateTrimsIdleStretch()
+    {
+        var policy = LateTrimPolicy(60);
+        long allocated = 0;
+
+        LoadThenTrim(policy, ref allocated);
+        for (var check = 1; check < 6; check++) Assert.False(policy.Observe(allocated += 1000, 150 * MiB));
+        Assert.False(policy.Observe(allocated += 1000, 150 * MiB, TimeSpan.FromSeconds(30))); // would have been the late trim
+        for (var check = 1; check < 6; check++) Assert.False(policy.Observe(allocated += 1000, 150 * MiB));
+        Assert.True(policy.Observe(allocated += 1000, 150 * MiB));
+    }
+
     /// <summary>A policy with the late trim after <paramref name="lateTrimSeconds"/>, past its first look (100 MiB committed).</summary>
     private static IdleTrimPolicy LateTrimPolicy(double lateTrimSeconds)
     {
@@ -142,6 +173,24 @@ public sealed class IdleMemoryTrimmerTests
     }
 
     [Fact]
+    public async Task Trimmer_DoesNotTrimOnTheTickThatComesDueWhenAPausedProcessResumes()
+    {
+        // Start, load, then the process is stopped for 40 s (its timer's ticks come due meanwhile and
+        // arrive on resuming): the looks then see almost nothing allocated and the heap grown, but do
+        // not trim; the next on-time idle look does.
+        using var rig = new ReadingsRig(Options(), [(0, 100 * MiB), (900 * MiB, 320 * MiB), ((900 * MiB) + 1000, 320 * MiB)]);
+
+        await rig.Trimmer.StartAsync(TestContext.Current.CancellationToken);
+        await rig.ChecksAsync(2);
+        await rig.CheckAfterAsync(TimeSpan.FromSeconds(40));
+        Assert.Equal(0, rig.TrimCalls);
+        await rig.ChecksAsync(1);
+        await rig.Trimmer.StopAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, rig.TrimCalls);
+    }
+
+    [Fact]
     public async Task Trimmer_Disabled_NeverLooks()
     {
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
@@ -248,12 +297,15 @@ public sealed class IdleMemoryTrimmerTests
         /// <summary>Runs <paramref name="count"/> 10 s checks, each awaited (a tick the loop has not taken yet would merge with the next).</summary>
         public async Task ChecksAsync(int count)
         {
-            for (var i = 0; i < count; i++)
-            {
-                var before = Volatile.Read(ref _reads);
-                Time.Advance(TimeSpan.FromSeconds(10));
-                for (var wait = 0; Volatile.Read(ref _reads) == before && wait < 1000; wait++) await Task.Delay(5, TestContext.Current.CancellationToken);
-            }
+            for (var i = 0; i < count; i++) await CheckAfterAsync(TimeSpan.FromSeconds(10));
+        }
+
+        /// <summary>Moves the clock on by <paramref name="elapsed"/> at once (a pause when it is several intervals) and awaits the look that follows.</summary>
+        public async Task CheckAfterAsync(TimeSpan elapsed)
+        {
+            var before = Volatile.Read(ref _reads);
+            Time.Advance(elapsed);
+            for (var wait = 0; Volatile.Read(ref _reads) == before && wait < 1000; wait++) await Task.Delay(5, TestContext.Current.CancellationToken);
         }
 
         public void Dispose()

@@ -46,17 +46,25 @@ internal sealed class IdleTrimOptions
 /// since the last check) and the GC holds at least <see cref="IdleTrimOptions.GrowthBytes"/> more
 /// than after the last trim. Once per idle period: the next trim needs the heap to grow again,
 /// except one late trim when the proxy has stayed idle <see cref="IdleTrimOptions.LateTrimSeconds"/>
-/// after such a trim.
+/// after such a trim. Only a look that comes about one check interval after the last (between half
+/// and one and a half) counts: one much later follows a pause (the process was stopped, frozen or
+/// starved), so the little it allocated says nothing about now and traffic may be arriving as it
+/// resumes, when a trim (a blocking collection) would stall it; one much earlier is a tick that
+/// came due during the same pause.
 /// </summary>
 internal sealed class IdleTrimPolicy(IdleTrimOptions options)
 {
+
     private long _lastAllocated = -1;
     private long _baseline = -1;
     private bool _lateDue;
     private int _idleChecks;
 
-    /// <summary>One check; true when the caller should trim now (then report the result with <see cref="Trimmed"/>).</summary>
-    public bool Observe(long totalAllocatedBytes, long committedBytes)
+    /// <summary>
+    /// One check, <paramref name="sinceLastLook"/> after the last one (null: on time); true when the
+    /// caller should trim now (then report the result with <see cref="Trimmed"/>).
+    /// </summary>
+    public bool Observe(long totalAllocatedBytes, long committedBytes, TimeSpan? sinceLastLook = null)
     {
         var first = _lastAllocated < 0;
         var allocated = totalAllocatedBytes - _lastAllocated;
@@ -67,7 +75,7 @@ internal sealed class IdleTrimPolicy(IdleTrimOptions options)
             return false;
         }
         if (committedBytes < _baseline) _baseline = committedBytes; // the GC gave memory back by itself
-        if (allocated >= options.IdleAllocationBytes)
+        if (allocated >= options.IdleAllocationBytes || !OnTime(sinceLastLook))
         {
             _idleChecks = 0;
             return false;
@@ -86,6 +94,9 @@ internal sealed class IdleTrimPolicy(IdleTrimOptions options)
         }
         return false;
     }
+
+    private bool OnTime(TimeSpan? sinceLastLook) =>
+        sinceLastLook is not { } since || (since.TotalSeconds >= options.CheckSeconds * 0.5 && since.TotalSeconds <= options.CheckSeconds * 1.5);
 
     /// <summary>The committed memory after a trim becomes the baseline the next trim is measured from.</summary>
     public void Trimmed(long committedBytes) => _baseline = committedBytes;
@@ -149,12 +160,17 @@ internal sealed partial class IdleMemoryTrimmer : BackgroundService
             return;
         }
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(_options.CheckSeconds), _time);
+        var lastLook = _time.GetTimestamp();
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
+                // A tick overdue after a pause (SIGSTOP, a frozen container) comes at once on resuming,
+                // as traffic may be resuming too: the policy does not trim on it.
+                var sinceLastLook = _time.GetElapsedTime(lastLook);
+                lastLook = _time.GetTimestamp();
                 var (allocated, committed) = _read();
-                if (!policy.Observe(allocated, committed)) continue;
+                if (!policy.Observe(allocated, committed, sinceLastLook)) continue;
                 _trim();
                 var after = _read().Committed;
                 policy.Trimmed(after);
