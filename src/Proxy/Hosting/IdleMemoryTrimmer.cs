@@ -54,7 +54,6 @@ internal sealed class IdleTrimOptions
 /// </summary>
 internal sealed class IdleTrimPolicy(IdleTrimOptions options)
 {
-
     private long _lastAllocated = -1;
     private long _baseline = -1;
     private bool _lateDue;
