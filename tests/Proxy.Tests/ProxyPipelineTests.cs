@@ -103,6 +103,24 @@ public sealed class ProxyPipelineTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task Stream_AnEventLongerThanTheRelaysBuffer_ArrivesWhole_AndItsTextIsObserved()
+    {
+        // 20,000 characters in one event, read in pieces: the relay's buffer (4 KiB to start) grows to hold it.
+        var id = GatewayFixture.RequestId();
+        var content = "lo" + new string('x', 20_000);
+
+        using var response = await Send.PostAsync(Proxy, "/v1/chat/completions", Json.ChatBody("chat", stream: true), id, null, ("x-test-observe", "1"), ("x-test-long-content", "20000"));
+        var text = await response.TextAsync();
+
+        Assert.True(content.Length > 4 * SseState.InitialBufferSize); // the buffer has to grow more than once
+        Assert.Contains("\"content\":\"" + content + "\"}", text, StringComparison.Ordinal);
+        Assert.EndsWith("data: [DONE]\n\n", text, StringComparison.Ordinal);
+        var observed = fixture.Observed[id];
+        Assert.Equal(RelayOutcome.Completed, await observed.Completed.Task.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
+        Assert.Equal("Hel" + content, observed.Text);
+    }
+
+    [Fact]
     public async Task ClientDisconnect_CancelsTheUpstreamCall()
     {
         var id = GatewayFixture.RequestId();

@@ -17,7 +17,12 @@ internal sealed class SseState : IDisposable
     private readonly ResponseScanner _scanner;
     private readonly IStreamTranslator? _translator;
     private readonly ArrayBufferWriter<byte>? _translated;
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+    // Held for the whole stream (a partial event waits in it), so with many streams in flight most
+    // of these buffers outlive the shared pool's few cached ones and several collections: 4 KiB, not
+    // 16 (SSE events are a few hundred bytes; a longer one grows the buffer).
+    internal const int InitialBufferSize = 4 * 1024;
+
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
     private byte[]? _scratch;
     private int _start;
     private int _end;

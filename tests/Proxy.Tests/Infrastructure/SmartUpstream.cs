@@ -10,7 +10,8 @@ namespace Gateway.Proxy.Tests.Infrastructure;
 /// A fake provider speaking OpenAI, Azure OpenAI, Anthropic, KServe v2 and realtime, steered by
 /// request headers the proxy passes through (like MockLlm's knobs): <c>x-test-status</c> forces
 /// an error status, <c>x-test-gate</c> holds a stream after its first chunk until the test opens
-/// the gate, <c>x-test-hang</c> waits for the client to go away (and records that it did).
+/// the gate, <c>x-test-hang</c> waits for the client to go away (and records that it did),
+/// <c>x-test-long-content: N</c> puts N more characters into a stream's second chunk (sent in pieces).
 /// </summary>
 internal static class SmartUpstream
 {
@@ -85,7 +86,8 @@ internal static class SmartUpstream
         if (stream)
         {
             var includeUsage = root.TryGetProperty("stream_options", out var o) && o.TryGetProperty("include_usage", out var iu) && iu.ValueKind == JsonValueKind.True;
-            await ChatStreamAsync(context, model, includeUsage, request.Header("x-test-gate"));
+            var longContent = int.TryParse(request.Header("x-test-long-content"), out var n) ? n : 0;
+            await ChatStreamAsync(context, model, includeUsage, request.Header("x-test-gate"), longContent);
             return;
         }
         await JsonAsync(context, $$$$"""{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"{{{{model}}}}","choices":[{"index":0,"message":{"role":"assistant","content":"Hi there"},"finish_reason":"stop"}],"usage":{"prompt_tokens":11,"completion_tokens":7,"total_tokens":18,"prompt_tokens_details":{"cached_tokens":3}}}""");
@@ -97,18 +99,23 @@ internal static class SmartUpstream
         await context.Response.WriteAsync(json);
     }
 
-    private static async Task ChatStreamAsync(HttpContext context, string model, bool includeUsage, string? gate)
+    private static async Task ChatStreamAsync(HttpContext context, string model, bool includeUsage, string? gate, int longContent)
     {
         context.Response.ContentType = "text/event-stream";
         var usageNull = includeUsage ? ",\"usage\":null" : "";
         async Task Send(string data)
         {
-            await context.Response.WriteAsync($"data: {data}\n\n");
-            await context.Response.Body.FlushAsync();
+            // A long event goes out in pieces of 1,000 bytes, each flushed, so the proxy reads it in parts.
+            var sseEvent = $"data: {data}\n\n";
+            for (var at = 0; at < sseEvent.Length; at += 1000)
+            {
+                await context.Response.WriteAsync(sseEvent.Substring(at, Math.Min(1000, sseEvent.Length - at)));
+                await context.Response.Body.FlushAsync();
+            }
         }
         await Send($$$$"""{"id":"c1","object":"chat.completion.chunk","created":1,"model":"{{{{model}}}}","choices":[{"index":0,"delta":{"role":"assistant","content":"Hel"},"finish_reason":null}]{{{{usageNull}}}}}""");
         if (gate is not null) await Gates.GetOrAdd(gate, _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
-        await Send($$$$"""{"id":"c1","object":"chat.completion.chunk","created":1,"model":"{{{{model}}}}","choices":[{"index":0,"delta":{"content":"lo"},"finish_reason":null}]{{{{usageNull}}}}}""");
+        await Send($$$$"""{"id":"c1","object":"chat.completion.chunk","created":1,"model":"{{{{model}}}}","choices":[{"index":0,"delta":{"content":"lo{{{{new string('x', longContent)}}}}"},"finish_reason":null}]{{{{usageNull}}}}}""");
         await Send($$$$"""{"id":"c1","object":"chat.completion.chunk","created":1,"model":"{{{{model}}}}","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]{{{{usageNull}}}}}""");
         if (includeUsage) await Send($$$$"""{"id":"c1","object":"chat.completion.chunk","created":1,"model":"{{{{model}}}}","choices":[],"usage":{"prompt_tokens":9,"completion_tokens":2,"total_tokens":11}}""");
         await Send("[DONE]");
