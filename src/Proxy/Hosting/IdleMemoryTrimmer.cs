@@ -166,8 +166,9 @@ internal sealed partial class IdleMemoryTrimmer : BackgroundService
             {
                 // A tick overdue after a pause (SIGSTOP, a frozen container) comes at once on resuming,
                 // as traffic may be resuming too: the policy does not trim on it.
-                var sinceLastLook = _time.GetElapsedTime(lastLook);
-                lastLook = _time.GetTimestamp();
+                var now = _time.GetTimestamp();
+                var sinceLastLook = _time.GetElapsedTime(lastLook, now);
+                lastLook = now;
                 var (allocated, committed) = _read();
                 if (!policy.Observe(allocated, committed, sinceLastLook)) continue;
                 _trim();
