@@ -40,9 +40,10 @@ internal sealed class UsageMetrics(ProxyTelemetry telemetry)
 
     public void SetPendingSegments(long count) => Interlocked.Exchange(ref _pendingSegments, count);
 
-    public void Written(int records, bool spilled)
+    /// <summary>A write of <paramref name="records"/> records that came by <paramref name="path"/> (<see cref="SpoolPaths"/>).</summary>
+    public void Written(int records, string path)
     {
-        _written.Add(records, new KeyValuePair<string, object?>("gateway.usage.path", spilled ? "spill" : "channel"));
+        _written.Add(records, new KeyValuePair<string, object?>("gateway.usage.path", path));
         _writes.Add(1);
     }
 
@@ -59,4 +60,17 @@ internal sealed class UsageMetrics(ProxyTelemetry telemetry)
     public void ShipFailed() => _shipFailures.Add(1);
 
     public void BadLines(int lines) => _badLines.Add(lines);
+}
+
+/// <summary>How a record reached the spool: the <c>gateway.usage.path</c> tag of <c>gateway.proxy.usage.spooled</c>.</summary>
+internal static class SpoolPaths
+{
+    /// <summary>Queued, then appended by the writer thread.</summary>
+    public const string Channel = "channel";
+
+    /// <summary>Appended by the submitting thread itself: nothing was queued and the file was free.</summary>
+    public const string Direct = "direct";
+
+    /// <summary>Appended directly because the channel was full.</summary>
+    public const string Spill = "spill";
 }

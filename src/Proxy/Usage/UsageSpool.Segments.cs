@@ -1,4 +1,7 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text.Json;
+using Gateway.Contracts.Usage;
 using Microsoft.Win32.SafeHandles;
 
 namespace Gateway.Proxy.Usage;
@@ -20,7 +23,7 @@ internal sealed partial class UsageSpool
                 RandomAccess.Write(segment, lines.Span, _segmentBytes);
                 _segmentBytes += lines.Length;
                 written = true;
-                _metrics.Written(records, spilled);
+                _metrics.Written(records, spilled ? SpoolPaths.Spill : SpoolPaths.Channel);
                 if (_segmentBytes >= _options.SegmentMaxBytes) full = Detach();
                 else _syncRequests.Writer.TryWrite(true);
             }
@@ -37,6 +40,49 @@ internal sealed partial class UsageSpool
             Close(full);
             if (written) return;
             await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 50 << Math.Min(attempt, 6))), _time);
+        }
+    }
+
+    /// <summary>
+    /// The caller's own append (light load): only when the file lock is free at once and a segment is
+    /// open with room for the line, so that the caller never waits, opens a file or seals one (an
+    /// fsync); otherwise false and the record goes to the writer. A failed write seals the segment
+    /// as the writer does (on that error path the caller fsyncs and closes it), and the record goes
+    /// to the writer, which retries it in a new one.
+    /// </summary>
+    private bool TryAppendDirect(UsageRecord record)
+    {
+        if (!_fileLock.Wait(0)) return false;
+        SafeFileHandle? failed = null;
+        try
+        {
+            if (_segment is not { } segment) return false;
+            _direct.ResetWrittenCount();
+            var writer = _directWriter ??= new Utf8JsonWriter(_direct, new JsonWriterOptions { SkipValidation = true });
+            writer.Reset(_direct);
+            JsonSerializer.Serialize(writer, record, UsageJsonContext.Default.UsageRecord);
+            writer.Flush();
+            _direct.Write("\n"u8);
+            if (_segmentBytes + _direct.WrittenCount >= _options.SegmentMaxBytes) return false;
+            try
+            {
+                RandomAccess.Write(segment, _direct.WrittenSpan, _segmentBytes);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                LogWriteFailed(ex, 1, 1);
+                failed = Detach();
+                return false;
+            }
+            _segmentBytes += _direct.WrittenCount;
+            _metrics.Written(1, SpoolPaths.Direct);
+            _syncRequests.Writer.TryWrite(true);
+            return true;
+        }
+        finally
+        {
+            _fileLock.Release();
+            Close(failed);
         }
     }
 

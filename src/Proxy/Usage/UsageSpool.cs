@@ -18,8 +18,10 @@ namespace Gateway.Proxy.Usage;
 /// lose is at most the writes of one fsync). A segment is sealed when it reaches
 /// <see cref="UsageOptions.SegmentMaxBytes"/> or <see cref="UsageOptions.SegmentMaxAgeMs"/>; the
 /// <see cref="SpoolShipper"/> ships sealed segments and deletes each only after the shipper's
-/// acknowledgement. <see cref="Submit"/> never blocks and never drops: when the channel is full
-/// the record is appended to the spool directly, off the request's path, and counted.
+/// acknowledgement. <see cref="Submit"/> never waits and never drops: when the channel is full
+/// the record is appended to the spool directly, off the request's path, and counted; when the
+/// request is the only one in flight, the channel empty and the file free (light load), the caller
+/// appends its record itself (<see cref="UsageOptions.AppendWhenIdle"/>).
 /// </summary>
 internal sealed partial class UsageSpool : IAsyncDisposable
 {
@@ -34,6 +36,8 @@ internal sealed partial class UsageSpool : IAsyncDisposable
     private readonly SemaphoreSlim _fileLock = new(1, 1);
     private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
     private readonly List<UsageRecord> _batch = [];
+    private readonly ArrayBufferWriter<byte> _direct = new(1024); // the caller's own append; used under the file lock
+    private Utf8JsonWriter? _directWriter;
     private readonly Channel<bool> _syncRequests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private SafeFileHandle? _segment;
     private long _segmentSeq = -1;
@@ -73,9 +77,15 @@ internal sealed partial class UsageSpool : IAsyncDisposable
     /// <summary>Records waiting in the channel.</summary>
     public int Queued => _channel.Reader.Count;
 
-    /// <summary>Queues a record for the spool; never blocks, never drops (a full channel spills to disk directly).</summary>
-    public void Submit(UsageRecord record)
+    /// <summary>
+    /// Queues a record for the writer; never waits, never drops (a full channel spills to disk
+    /// directly). When the caller says it is <paramref name="alone"/> (the only request in flight),
+    /// nothing is queued and the file is free, it appends the record itself instead (a wake-up of the
+    /// writer costs more than the write when no other request shares it).
+    /// </summary>
+    public void Submit(UsageRecord record, bool alone = false)
     {
+        if (alone && _options.AppendWhenIdle && _channel.Reader.Count == 0 && TryAppendDirect(record)) return;
         if (_channel.Writer.TryWrite(record)) return;
         _metrics.Spilled();
         Interlocked.Increment(ref _spilling);

@@ -5,6 +5,8 @@ using Gateway.Contracts.Usage;
 using Gateway.Proxy.Policies.Admission;
 using Gateway.Proxy.Tests.Infrastructure;
 using Gateway.Proxy.Tests.Usage;
+using Gateway.Proxy.Usage;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Gateway.Proxy.Tests.Metering;
 
@@ -46,6 +48,50 @@ public sealed class MeteringTests : IAsyncLifetime
     private static readonly Microsoft.ML.Tokenizers.Tokenizer Reference = Microsoft.ML.Tokenizers.TiktokenTokenizer.CreateForEncoding("o200k_base");
 
     private static long Tokens(string text) => Reference.CountTokens(text);
+
+    [Fact]
+    public async Task ARequestAloneInFlight_AppendsItsOwnRecord_WhileOneBesideAStream_LeavesItToTheWriter()
+    {
+        using var spooled = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(
+            _proxy.App.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), Telemetry.ProxyTelemetry.Name, "gateway.proxy.usage.spooled");
+        long Spooled(string path) => spooled.GetMeasurementSnapshot().Where(m => Equals(m.Tags["gateway.usage.path"], path)).Sum(m => m.Value);
+        async Task WaitForRecordsAsync(long count)
+        {
+            for (var i = 0; Spooled(SpoolPaths.Direct) + Spooled(SpoolPaths.Channel) < count && i < 1000; i++) await Task.Delay(5, Ct);
+            Assert.Equal(count, Spooled(SpoolPaths.Direct) + Spooled(SpoolPaths.Channel));
+        }
+
+        // One request at a time: each is alone when it is metered.
+        var alone = Enumerable.Range(0, 10).Select(_ => NewId()).ToList();
+        foreach (var id in alone)
+        {
+            using var response = await Send.PostAsync(_proxy, "/v1/chat/completions", Json.ChatBody("chat"), id);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            await WaitForRecordsAsync(alone.IndexOf(id) + 1);
+        }
+        // Most went straight to the spool (the first of each segment goes to the writer, which opens it).
+        Assert.InRange(Spooled(SpoolPaths.Direct), 3, 10);
+
+        // Beside a stream held open upstream, no request is alone: the writer takes their records.
+        var streamId = NewId();
+        var gate = SmartUpstream.Gates.GetOrAdd(streamId, _ => new(TaskCreationOptions.RunContinuationsAsynchronously));
+        using var stream = await Send.PostAsync(_proxy, "/v1/chat/completions", Json.ChatBody("chat", stream: true), streamId, null, ("x-test-gate", streamId));
+        var directBefore = Spooled(SpoolPaths.Direct);
+        var shared = Enumerable.Range(0, 5).Select(_ => NewId()).ToList();
+        foreach (var id in shared)
+        {
+            using var response = await Send.PostAsync(_proxy, "/v1/chat/completions", Json.ChatBody("chat"), id);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            await WaitForRecordsAsync(alone.Count + shared.IndexOf(id) + 1);
+        }
+        Assert.Equal(directBefore, Spooled(SpoolPaths.Direct));
+        gate.SetResult();
+        Assert.EndsWith("data: [DONE]\n\n", await stream.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+
+        // Every record reaches the ledger once, whichever way it came.
+        foreach (var id in alone.Concat(shared).Append(streamId)) Assert.Equal(id, (await RecordAsync(id)).RequestId);
+        Assert.Equal(alone.Count + shared.Count + 1, Ledger.Read(_proxy.DataDirectory).Count);
+    }
 
     [Fact]
     public async Task JsonAnswer_IsRecordedWithTheProvidersUsage_AndPricedWithCachedInputApart()

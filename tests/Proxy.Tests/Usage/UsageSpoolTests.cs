@@ -90,6 +90,117 @@ public sealed class UsageSpoolTests
         AssertExactlyOnce(Ledger.Read(rig.DataDirectory), ids);
     }
 
+    private static long Spooled(Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long> spooled, string path) =>
+        spooled.GetMeasurementSnapshot().Where(m => Equals(m.Tags["gateway.usage.path"], path)).Sum(m => m.Value);
+
+    [Fact]
+    public async Task ARequestAlone_AppendsItsOwnRecord_BeforeSubmitReturns()
+    {
+        await using var rig = new SpoolRig(settings: new Dictionary<string, string?>
+        {
+            ["Proxy:Usage:SegmentMaxAgeMs"] = "60000", // the segment stays open for the whole test
+            ["Proxy:Usage:ShipIntervalMs"] = "60000",
+        });
+        using var spooled = rig.Collect("gateway.proxy.usage.spooled");
+        await rig.StartAsync();
+        // No segment is open yet: the first record goes to the writer, which opens one (a caller never creates a file).
+        rig.Spool.Submit(SpoolRig.Record("light-0"), alone: true);
+        for (var i = 0; Spooled(spooled, SpoolPaths.Channel) < 1 && i < 500; i++) await Task.Delay(10, Ct);
+        Assert.Equal(1, Spooled(spooled, SpoolPaths.Channel));
+        var segment = Assert.Single(Directory.GetFiles(rig.SpoolDirectory));
+
+        var direct = 0;
+        for (var i = 1; i <= 20; i++)
+        {
+            var before = Spooled(spooled, SpoolPaths.Direct);
+            rig.Spool.Submit(SpoolRig.Record("light-" + i), alone: true);
+            if (Spooled(spooled, SpoolPaths.Direct) == before) continue; // the file lock was busy (the syncer): it went to the writer
+            direct++;
+            // Appended by the time Submit returned: the line is in the file already.
+            using var file = new FileStream(segment, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            Assert.Contains("\"light-" + i + "\"", new StreamReader(file).ReadToEnd());
+        }
+        Assert.InRange(direct, 15, 20);
+
+        await rig.StopAsync();
+        AssertExactlyOnce(Ledger.Read(rig.DataDirectory), Enumerable.Range(0, 21).Select(i => "light-" + i));
+    }
+
+    [Fact]
+    public async Task ARequestNotAlone_LeavesItsRecordToTheWriter()
+    {
+        await using var rig = new SpoolRig(settings: new Dictionary<string, string?>
+        {
+            ["Proxy:Usage:SegmentMaxAgeMs"] = "60000",
+            ["Proxy:Usage:ShipIntervalMs"] = "60000",
+        });
+        using var spooled = rig.Collect("gateway.proxy.usage.spooled");
+        await rig.StartAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            rig.Spool.Submit(SpoolRig.Record("shared-" + i));
+            for (var wait = 0; Spooled(spooled, SpoolPaths.Channel) <= i && wait < 500; wait++) await Task.Delay(5, Ct);
+        }
+
+        Assert.Equal(20, Spooled(spooled, SpoolPaths.Channel));
+        Assert.Equal(0, Spooled(spooled, SpoolPaths.Direct));
+        await rig.StopAsync();
+        AssertExactlyOnce(Ledger.Read(rig.DataDirectory), Enumerable.Range(0, 20).Select(i => "shared-" + i));
+    }
+
+    [Fact]
+    public async Task WithAppendWhenIdleOff_EveryRecordGoesThroughTheWriter()
+    {
+        await using var rig = new SpoolRig(settings: new Dictionary<string, string?>
+        {
+            ["Proxy:Usage:AppendWhenIdle"] = "false",
+            ["Proxy:Usage:SegmentMaxAgeMs"] = "60000",
+            ["Proxy:Usage:ShipIntervalMs"] = "60000",
+        });
+        using var spooled = rig.Collect("gateway.proxy.usage.spooled");
+        await rig.StartAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            rig.Spool.Submit(SpoolRig.Record("writer-" + i), alone: true);
+            for (var wait = 0; Spooled(spooled, SpoolPaths.Channel) <= i && wait < 500; wait++) await Task.Delay(5, Ct);
+        }
+
+        Assert.Equal(20, Spooled(spooled, SpoolPaths.Channel));
+        Assert.Equal(0, Spooled(spooled, SpoolPaths.Direct));
+        await rig.StopAsync();
+        AssertExactlyOnce(Ledger.Read(rig.DataDirectory), Enumerable.Range(0, 20).Select(i => "writer-" + i));
+    }
+
+    [Fact]
+    public async Task ASubmitterNeverSealsASegment_ARecordThatWouldFillItGoesToTheWriter()
+    {
+        await using var rig = new SpoolRig(settings: new Dictionary<string, string?>
+        {
+            ["Proxy:Usage:SegmentMaxBytes"] = "4096", // about 13 records a segment
+            ["Proxy:Usage:SegmentMaxAgeMs"] = "60000",
+            ["Proxy:Usage:ShipIntervalMs"] = "60000",
+        });
+        using var spooled = rig.Collect("gateway.proxy.usage.spooled");
+        using var fsyncs = rig.Collect("gateway.proxy.usage.spool.fsyncs");
+        await rig.StartAsync();
+        var ids = Enumerable.Range(0, 60).Select(i => "fill-" + i).ToList();
+        long Total() => Spooled(spooled, SpoolPaths.Channel) + Spooled(spooled, SpoolPaths.Direct);
+        for (var i = 0; i < ids.Count; i++)
+        {
+            rig.Spool.Submit(SpoolRig.Record(ids[i]), alone: true);
+            for (var wait = 0; Total() <= i && wait < 500; wait++) await Task.Delay(5, Ct);
+        }
+
+        // Every segment but the open one was sealed by the writer when a record would have filled it.
+        var sealedCount = rig.Spool.ListSegments().Count - 1;
+        Assert.InRange(sealedCount, 3, 6);
+        Assert.True(Spooled(spooled, SpoolPaths.Channel) >= sealedCount + 1, "each new segment is opened by the writer");
+        Assert.True(Spooled(spooled, SpoolPaths.Direct) > 0);
+        foreach (var (_, path) in rig.Spool.ListSegments()) Assert.True(new FileInfo(path).Length < 4096 + 400, path);
+        await rig.StopAsync();
+        AssertExactlyOnce(Ledger.Read(rig.DataDirectory), ids);
+    }
+
     [Fact]
     public async Task SegmentsLeftByAnEarlierRun_AreShippedAtStart_SkippingATornLastLine()
     {

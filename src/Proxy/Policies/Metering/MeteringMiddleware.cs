@@ -29,6 +29,7 @@ internal sealed partial class MeteringMiddleware(
     ILogger<MeteringMiddleware> logger)
 {
     private readonly string _node = options.Value.NodeId;
+    private int _inFlight; // metered requests in this middleware now (one instance per pipeline)
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -37,6 +38,7 @@ internal sealed partial class MeteringMiddleware(
         using var meter = new RequestMeter(request.Operation == GatewayOperation.Realtime) { Tokenizer = ticket.Tokenizer };
         request.AddObserver(meter);
         var faulted = false;
+        Interlocked.Increment(ref _inFlight);
         try
         {
             await next(context);
@@ -55,6 +57,10 @@ internal sealed partial class MeteringMiddleware(
             catch (Exception ex)
             {
                 LogSettleFailed(ex, request.RequestId);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
             }
         }
     }
@@ -98,7 +104,7 @@ internal sealed partial class MeteringMiddleware(
             Estimated = estimated,
             Outcome = OutcomeName(outcome),
         };
-        spool.Submit(record);
+        spool.Submit(record, alone: Volatile.Read(ref _inFlight) == 1);
         metrics.Recorded(record);
 
         if (ticket.Reservation is { Admitted: true, Finished: false } reservation)
