@@ -68,7 +68,7 @@ internal static class SpoolPaths
     /// <summary>Queued, then appended by the writer thread.</summary>
     public const string Channel = "channel";
 
-    /// <summary>Appended by the submitting thread itself: nothing was queued and the file was free.</summary>
+    /// <summary>Appended by the request's own thread: it was alone in flight, nothing was queued and the file was free.</summary>
     public const string Direct = "direct";
 
     /// <summary>Appended directly because the channel was full.</summary>
