@@ -126,11 +126,14 @@ public sealed class UsageSpoolTests
         AssertExactlyOnce(Ledger.Read(rig.DataDirectory), Enumerable.Range(0, 21).Select(i => "light-" + i));
     }
 
-    [Fact]
-    public async Task ARequestNotAlone_LeavesItsRecordToTheWriter()
+    [Theory]
+    [InlineData(false, "true")] // another request in flight
+    [InlineData(true, "false")] // the option off
+    public async Task ARequestNotAlone_OrWithAppendWhenIdleOff_LeavesItsRecordToTheWriter(bool alone, string appendWhenIdle)
     {
         await using var rig = new SpoolRig(settings: new Dictionary<string, string?>
         {
+            ["Proxy:Usage:AppendWhenIdle"] = appendWhenIdle,
             ["Proxy:Usage:SegmentMaxAgeMs"] = "60000",
             ["Proxy:Usage:ShipIntervalMs"] = "60000",
         });
@@ -138,30 +141,7 @@ public sealed class UsageSpoolTests
         await rig.StartAsync();
         for (var i = 0; i < 20; i++)
         {
-            rig.Spool.Submit(SpoolRig.Record("shared-" + i));
-            for (var wait = 0; Spooled(spooled, SpoolPaths.Channel) <= i && wait < 500; wait++) await Task.Delay(5, Ct);
-        }
-
-        Assert.Equal(20, Spooled(spooled, SpoolPaths.Channel));
-        Assert.Equal(0, Spooled(spooled, SpoolPaths.Direct));
-        await rig.StopAsync();
-        AssertExactlyOnce(Ledger.Read(rig.DataDirectory), Enumerable.Range(0, 20).Select(i => "shared-" + i));
-    }
-
-    [Fact]
-    public async Task WithAppendWhenIdleOff_EveryRecordGoesThroughTheWriter()
-    {
-        await using var rig = new SpoolRig(settings: new Dictionary<string, string?>
-        {
-            ["Proxy:Usage:AppendWhenIdle"] = "false",
-            ["Proxy:Usage:SegmentMaxAgeMs"] = "60000",
-            ["Proxy:Usage:ShipIntervalMs"] = "60000",
-        });
-        using var spooled = rig.Collect("gateway.proxy.usage.spooled");
-        await rig.StartAsync();
-        for (var i = 0; i < 20; i++)
-        {
-            rig.Spool.Submit(SpoolRig.Record("writer-" + i), alone: true);
+            rig.Spool.Submit(SpoolRig.Record("writer-" + i), alone);
             for (var wait = 0; Spooled(spooled, SpoolPaths.Channel) <= i && wait < 500; wait++) await Task.Delay(5, Ct);
         }
 
