@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Gateway.Contracts.Usage;
@@ -19,19 +18,7 @@ internal sealed partial class UsageSpool
             await _fileLock.WaitAsync();
             try
             {
-                var segment = _segment ?? Open();
-                RandomAccess.Write(segment, lines.Span, _segmentBytes);
-                _segmentBytes += lines.Length;
-                written = true;
-                _metrics.Written(records, spilled ? SpoolPaths.Spill : SpoolPaths.Channel);
-                if (_segmentBytes >= _options.SegmentMaxBytes) full = Detach();
-                else _syncRequests.Writer.TryWrite(true);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                LogWriteFailed(ex, records, attempt + 1);
-                // A failed segment may hold part of the batch: seal it (its torn line is skipped on reading) and retry in a new one.
-                full = Detach();
+                written = WriteLocked(_segment, lines.Span, records, spilled ? SpoolPaths.Spill : SpoolPaths.Channel, attempt + 1, out full);
             }
             finally
             {
@@ -58,32 +45,42 @@ internal sealed partial class UsageSpool
         {
             if (_segment is not { } segment) return false;
             _direct.ResetWrittenCount();
-            var writer = _directWriter ??= new Utf8JsonWriter(_direct, new JsonWriterOptions { SkipValidation = true });
-            writer.Reset(_direct);
-            JsonSerializer.Serialize(writer, record, UsageJsonContext.Default.UsageRecord);
-            writer.Flush();
-            _direct.Write("\n"u8);
+            WriteLine(_directWriter ??= new Utf8JsonWriter(_direct, LineOptions), _direct, record);
             if (_segmentBytes + _direct.WrittenCount >= _options.SegmentMaxBytes) return false;
-            try
-            {
-                RandomAccess.Write(segment, _direct.WrittenSpan, _segmentBytes);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                LogWriteFailed(ex, 1, 1);
-                failed = Detach();
-                return false;
-            }
-            _segmentBytes += _direct.WrittenCount;
-            _metrics.Written(1, SpoolPaths.Direct);
-            _syncRequests.Writer.TryWrite(true);
-            return true;
+            return WriteLocked(segment, _direct.WrittenSpan, 1, SpoolPaths.Direct, 1, out failed);
         }
         finally
         {
             _fileLock.Release();
             Close(failed);
         }
+    }
+
+    /// <summary>
+    /// Appends lines at the end of the open segment, opening one when <paramref name="segment"/> is
+    /// null (caller holds the lock), and counts them. The segment comes back in
+    /// <paramref name="detached"/> to be closed (outside the lock) when it is full, or when the write
+    /// failed: a failed segment may hold part of the lines, so it is sealed (its torn line is skipped
+    /// on reading) and the lines are written again in a new one.
+    /// </summary>
+    private bool WriteLocked(SafeFileHandle? segment, ReadOnlySpan<byte> lines, int records, string path, int attempt, out SafeFileHandle? detached)
+    {
+        detached = null;
+        try
+        {
+            RandomAccess.Write(segment ?? Open(), lines, _segmentBytes);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogWriteFailed(ex, records, attempt);
+            detached = Detach();
+            return false;
+        }
+        _segmentBytes += lines.Length;
+        _metrics.Written(records, path);
+        if (_segmentBytes >= _options.SegmentMaxBytes) detached = Detach();
+        else _syncRequests.Writer.TryWrite(true);
+        return true;
     }
 
     /// <summary>

@@ -192,14 +192,19 @@ internal sealed partial class UsageSpool : IAsyncDisposable
 
     internal static void Serialize(IReadOnlyList<UsageRecord> records, IBufferWriter<byte> output)
     {
-        using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
-        for (var i = 0; i < records.Count; i++)
-        {
-            JsonSerializer.Serialize(writer, records[i], UsageJsonContext.Default.UsageRecord);
-            writer.Flush();
-            output.Write("\n"u8);
-            writer.Reset(output);
-        }
+        using var writer = new Utf8JsonWriter(output, LineOptions);
+        for (var i = 0; i < records.Count; i++) WriteLine(writer, output, records[i]);
+    }
+
+    private static readonly JsonWriterOptions LineOptions = new() { SkipValidation = true };
+
+    /// <summary>One record as one NDJSON line; <paramref name="writer"/> is reset onto <paramref name="output"/> first.</summary>
+    private static void WriteLine(Utf8JsonWriter writer, IBufferWriter<byte> output, UsageRecord record)
+    {
+        writer.Reset(output);
+        JsonSerializer.Serialize(writer, record, UsageJsonContext.Default.UsageRecord);
+        writer.Flush();
+        output.Write("\n"u8);
     }
 
     /// <summary>Disposal without a stop (a host disposed directly) still drains the channel into the spool.</summary>
