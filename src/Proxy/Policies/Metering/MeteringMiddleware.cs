@@ -42,6 +42,10 @@ internal sealed partial class MeteringMiddleware(
         try
         {
             await next(context);
+            // Alone in flight (c=1) the server's send of the ended response is queued behind this
+            // thread: yield so that it goes out before the settlement runs on the same core. Under
+            // load another request is in flight and the yield would cost a thread-pool wake-up.
+            if (request.ResponseEnded && Volatile.Read(ref _inFlight) == 1) await Task.Yield();
         }
         catch
         {
