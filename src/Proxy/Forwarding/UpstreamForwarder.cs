@@ -142,18 +142,18 @@ internal sealed class UpstreamForwarder(
         }
     }
 
-    private async Task FinishAsync(HttpContext context, GatewayRequest request, GatewayTransformer transformer)
+    private Task FinishAsync(HttpContext context, GatewayRequest request, GatewayTransformer transformer)
     {
         if (transformer.Result == AttemptResult.ErrorRelayed)
         {
-            await CompleteResponseAsync(context, request);
-            return;
+            request.ResponseRelayed = true;
+            return Task.CompletedTask;
         }
         switch (transformer.Relay)
         {
             case RelayResult.Completed:
                 request.Complete(RelayOutcome.Completed);
-                await CompleteResponseAsync(context, request);
+                request.ResponseRelayed = true;
                 break;
             case RelayResult.ClientAborted:
                 request.Complete(RelayOutcome.ClientAborted);
@@ -164,26 +164,7 @@ internal sealed class UpstreamForwarder(
                 request.Complete(RelayOutcome.UpstreamDropped);
                 break;
         }
-    }
-
-    /// <summary>
-    /// Ends a fully relayed response now (HTTP/1.1's last chunk, HTTP/2's end of stream, the
-    /// trailers YARP copied) rather than when the pipeline returns: otherwise the last chunk waits
-    /// for metering (the usage record, the settlement, the metrics) and the client with it.
-    /// </summary>
-    private static async Task CompleteResponseAsync(HttpContext context, GatewayRequest request)
-    {
-        if (!context.Response.HasStarted || context.RequestAborted.IsCancellationRequested) return;
-        try
-        {
-            await context.Response.CompleteAsync();
-            request.ResponseEnded = true;
-        }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException)
-        {
-            // The client went away, or the server refuses to end the response early (a Content-Length
-            // the body did not meet): the server ends or aborts it when the pipeline returns, as before.
-        }
+        return Task.CompletedTask;
     }
 
     private static Task WriteFinalErrorAsync(HttpContext context, Failure failure, int status) => failure switch

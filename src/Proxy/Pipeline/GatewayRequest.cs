@@ -89,8 +89,11 @@ internal sealed partial class GatewayRequest(string requestId, long startTimesta
     /// <summary>How the exchange ended.</summary>
     public RelayOutcome Outcome { get; private set; }
 
-    /// <summary>True when the forwarder ended the response itself: the client has all of it.</summary>
-    public bool ResponseEnded { get; set; }
+    /// <summary>
+    /// True when the forwarder relayed the whole answer (the provider's, or its error answer) and
+    /// nothing more will be written: metering may end the response before the pipeline returns.
+    /// </summary>
+    public bool ResponseRelayed { get; set; }
 
     /// <summary>The gateway error code answered, or null.</summary>
     public string? ErrorCode { get; set; }

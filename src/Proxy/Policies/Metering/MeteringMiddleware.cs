@@ -42,10 +42,6 @@ internal sealed partial class MeteringMiddleware(
         try
         {
             await next(context);
-            // Alone in flight (c=1) the server's send of the ended response is queued behind this
-            // thread: yield so that it goes out before the settlement runs on the same core. Under
-            // load another request is in flight and the yield would cost a thread-pool wake-up.
-            if (request.ResponseEnded && Volatile.Read(ref _inFlight) == 1) await Task.Yield();
         }
         catch
         {
@@ -108,10 +104,8 @@ internal sealed partial class MeteringMiddleware(
             Estimated = estimated,
             Outcome = OutcomeName(outcome),
         };
-        spool.Submit(record, alone: Volatile.Read(ref _inFlight) == 1);
-        metrics.Recorded(record);
-
-        if (ticket.Reservation is { Admitted: true, Finished: false } reservation)
+        var reservation = ticket.Reservation is { Admitted: true, Finished: false } admitted ? admitted : null;
+        if (reservation is not null)
         {
             var moneyUnits = Money.ToUnits(cost);
             for (var i = 0; i < reservation.Count; i++)
@@ -123,9 +117,41 @@ internal sealed partial class MeteringMiddleware(
                     _ => 0,
                 };
             }
+            // Before the client has the end of its answer: a caller that waits for each answer
+            // never finds its own concurrency slot or token reservation still held.
             await counters.SettleAsync(reservation, CancellationToken.None);
-            if (request.Subscription is { } subscription) budgets.Settled(record, subscription.Id, reservation);
         }
+
+        var alone = Volatile.Read(ref _inFlight) == 1;
+        if (!faulted && request.ResponseRelayed) await EndResponseAsync(context, alone);
+        spool.Submit(record, alone);
+        metrics.Recorded(record);
+        if (reservation is not null && request.Subscription is { } subscription) budgets.Settled(record, subscription.Id, reservation);
+    }
+
+    /// <summary>
+    /// Ends a response the forwarder relayed whole (HTTP/1.1's last chunk, HTTP/2's end of stream,
+    /// the trailers YARP copied) once the reservation is settled, rather than when the pipeline
+    /// returns: the usage record, the metrics and the rest of the pipeline then run after the
+    /// client has its answer instead of holding back its last chunk.
+    /// </summary>
+    private static async Task EndResponseAsync(HttpContext context, bool alone)
+    {
+        if (!context.Response.HasStarted || context.RequestAborted.IsCancellationRequested) return;
+        try
+        {
+            await context.Response.CompleteAsync();
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or InvalidOperationException)
+        {
+            // The client went away, or the server refuses to end the response early (a Content-Length
+            // the body did not meet): the server ends or aborts it when the pipeline returns, as before.
+            return;
+        }
+        // Alone in flight (c=1) the server's send is queued behind this thread: yield so that it goes
+        // out before the rest runs on the same core. Under load another request is in flight, and
+        // the yield would cost a thread-pool wake-up per request.
+        if (alone) await Task.Yield();
     }
 
     private static TokenUsage Measure(GatewayRequest request, AdmissionTicket ticket, RequestMeter meter, RelayOutcome outcome, int status, out bool estimated)
