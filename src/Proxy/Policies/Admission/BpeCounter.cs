@@ -47,6 +47,7 @@ internal sealed partial class BpeCounter
     private readonly int _mask;
     private readonly uint _entryMask;
     private readonly Regex _pattern;
+    private readonly bool _asciiO200k; // the o200k_base pattern: ASCII text is cut by O200kAscii, not the regex
     private readonly string[] _specialTokens;
     private readonly ulong[] _pieceCache = new ulong[1 << CacheBits];
 
@@ -60,6 +61,7 @@ internal sealed partial class BpeCounter
         _bytes = bytes;
         _starts = starts;
         _pattern = pattern;
+        _asciiO200k = ReferenceEquals(pattern, O200kPattern());
         _specialTokens = specialTokens;
         var entries = ranks.Length;
         // Ranks are the line order in the published files: then the entry number is the rank.
@@ -86,6 +88,9 @@ internal sealed partial class BpeCounter
 
     /// <summary>Tokens in the vocabulary (special tokens not included).</summary>
     public int VocabularySize => _starts.Length - 1;
+
+    /// <summary>True when ASCII text is cut into pieces by <see cref="O200kAscii"/> instead of the regex (o200k_base).</summary>
+    internal bool CutsAsciiByHand => _asciiO200k;
 
     /// <summary>Bytes held for the vocabulary (token bytes, offsets, ranks if not the line order, table) and the piece cache.</summary>
     public long FootprintBytes => _bytes.Length + 4L * (_starts.Length + (_ranks?.Length ?? 0) + _table.Length) + 8L * _pieceCache.Length;
@@ -193,10 +198,23 @@ internal sealed partial class BpeCounter
 
     private int CountOrdinary(ReadOnlySpan<char> text)
     {
+        if (_asciiO200k && !text.ContainsAnyExcept(O200kAscii.Chars)) return CountAsciiO200k(text);
         var count = 0;
         foreach (var match in _pattern.EnumerateMatches(text))
         {
             count += CountPieceCached(text.Slice(match.Index, match.Length));
+        }
+        return count;
+    }
+
+    private int CountAsciiO200k(ReadOnlySpan<char> text)
+    {
+        var count = 0;
+        for (var at = 0; at < text.Length;)
+        {
+            var length = O200kAscii.Piece(text, at);
+            count += CountPieceCached(text.Slice(at, length));
+            at += length;
         }
         return count;
     }
@@ -453,6 +471,8 @@ internal sealed partial class BpeCounter
 
     // The encodings' published pre-tokenization patterns (tiktoken's openai_public.py, as
     // Microsoft.ML.Tokenizers writes them for .NET's regex engine).
+    internal static Regex O200kRegex => O200kPattern();
+
     [GeneratedRegex(@"[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]*[\p{Ll}\p{Lm}\p{Lo}\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?|[^\r\n\p{L}\p{N}]?[\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]+[\p{Ll}\p{Lm}\p{Lo}\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n/]*|\s*[\r\n]+|\s+(?!\S)|\s+")]
     private static partial Regex O200kPattern();
 
