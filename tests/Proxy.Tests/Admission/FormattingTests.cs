@@ -14,6 +14,16 @@ public sealed class FormattingTests
     [InlineData(60_000, "1m0s")]
     [InlineData(360_000, "6m0s")]
     [InlineData(3_723_000, "1h2m3s")]
+    [InlineData(999, "999ms")]
+    [InlineData(1, "1ms")]
+    [InlineData(12_050, "12.05s")]
+    [InlineData(12_005, "12.005s")]
+    [InlineData(59_999, "59.999s")]
+    [InlineData(61_500, "1m1.5s")]
+    [InlineData(600_010, "10m0.01s")]
+    [InlineData(3_600_000, "1h0m0s")]
+    [InlineData(3_600_007, "1h0m0.007s")]
+    [InlineData(90_061_250, "25h1m1.25s")]
     public void Durations_AreWrittenLikeOpenAI(int ms, string expected) =>
         Assert.Equal(expected, RateLimitHeaders.FormatDuration(TimeSpan.FromMilliseconds(ms)));
 

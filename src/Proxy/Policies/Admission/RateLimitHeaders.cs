@@ -66,10 +66,31 @@ internal static class RateLimitHeaders
         if (ms < 1000) return ms.ToString(CultureInfo.InvariantCulture) + "ms";
         var hours = ms / 3_600_000;
         var minutes = ms / 60_000 % 60;
-        var seconds = ms % 60_000 / 1000m;
-        var secondsText = seconds.ToString("0.###", CultureInfo.InvariantCulture) + "s";
-        if (hours > 0) return $"{hours}h{minutes}m{secondsText}";
-        if (minutes > 0) return $"{minutes}m{secondsText}";
-        return secondsText;
+        var seconds = ms % 60_000 / 1000;
+        var fraction = (int)(ms % 1000); // milliseconds, written as a decimal fraction without trailing zeros
+        var (digits, width) = fraction == 0 ? (0, 0) : fraction % 100 == 0 ? (fraction / 100, 1) : fraction % 10 == 0 ? (fraction / 10, 2) : (fraction, 3);
+        Span<char> text = stackalloc char[40];
+        var length = 0;
+        if (hours > 0) Append(text, ref length, hours, null, 'h');
+        if (hours > 0 || minutes > 0) Append(text, ref length, minutes, null, 'm');
+        if (width == 0)
+        {
+            Append(text, ref length, seconds, null, 's');
+        }
+        else
+        {
+            Append(text, ref length, seconds, null, '.');
+            Append(text, ref length, digits, Pad[width], 's');
+        }
+        return new string(text[..length]);
     }
+
+    private static void Append(Span<char> text, ref int length, long value, string? format, char suffix)
+    {
+        value.TryFormat(text[length..], out var written, format, CultureInfo.InvariantCulture);
+        length += written;
+        text[length++] = suffix;
+    }
+
+    private static readonly string[] Pad = ["", "0", "00", "000"];
 }
