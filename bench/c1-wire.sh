@@ -24,9 +24,7 @@ done
 command -v tcpdump >/dev/null || { echo "needs tcpdump (apt-get install tcpdump)" >&2; exit 2; }
 MOCK_PORT=19589; B_PORT=19581; C_PORT=19582
 start_mock_and_snapshot $MOCK_PORT
-env $READ_CONFIG_ONCE Logging__LogLevel__Default=Warning taskset -c 1 dotnet "$WORK/bin/PlainYarp/PlainYarp.dll" --urls "http://127.0.0.1:$B_PORT" \
-  --Destination "http://127.0.0.1:$MOCK_PORT" >"$OUT/b.log" 2>&1 &
-BP=$!; PIDS+=("$BP")
+start_plain_yarp b $B_PORT; BP=$PLAIN_PID
 start_proxy c $C_PORT "$CBIN" "$(dockerfile_env) $CENV" "$CARGS"; CP=$PROXY_PID
 wait_http "http://127.0.0.1:$B_PORT/health"; wait_http "http://127.0.0.1:$C_PORT/health"
 run_wrk() { WRK_BODY="$ROOT/bench/bodies/chat-1k.json" WRK_HEADERS="Authorization: Bearer $2|x-mock-output-tokens: 120" \

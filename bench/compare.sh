@@ -55,9 +55,7 @@ echo "start RSS KiB: X $(rss "$XP")  Y $(rss "$YP")"
 run_wrk() { WRK_BODY="$ROOT/$BODY" WRK_HEADERS="Authorization: Bearer $KEY|$KNOBS" taskset -c 0 wrk -t2 -c"$CONNS" -d"$2s" --latency -s "$ROOT/bench/wrk/post.lua" "http://127.0.0.1:$1/v1/chat/completions"; }
 if [ "$LATENCY" = 1 ]; then
   B_PORT=19281
-  env $READ_CONFIG_ONCE Logging__LogLevel__Default=Warning taskset -c 1 dotnet "$WORK/bin/PlainYarp/PlainYarp.dll" --urls "http://127.0.0.1:$B_PORT" \
-    --Destination "http://127.0.0.1:$MOCK_PORT" >"$OUT/b.log" 2>&1 &
-  PIDS+=($!)
+  start_plain_yarp b $B_PORT
   wait_http "http://127.0.0.1:$B_PORT/health" || true
   hdr_of() { [ "$1" = "$B_PORT" ] && echo "Authorization: Bearer mock-client-key" || echo "Authorization: Bearer $KEY"; }
   for p in $B_PORT $X_PORT $Y_PORT; do

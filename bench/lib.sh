@@ -46,6 +46,16 @@ start_proxy() {
   PROXY_PID=$!; PIDS+=("$PROXY_PID")
 }
 
+# start_plain_yarp NAME PORT [ENV]: arm B (bench/PlainYarp, reading its configuration once) on CPU 1
+# and PORT, forwarding to MockLlm at $MOCK_PORT, with extra environment ENV and its log in
+# $OUT/NAME.log; its PID in PLAIN_PID (and PIDS, so it is stopped on exit).
+start_plain_yarp() {
+  # shellcheck disable=SC2086 # the environment is a word list
+  env $READ_CONFIG_ONCE ${3:-} Logging__LogLevel__Default=Warning taskset -c 1 dotnet "$WORK/bin/PlainYarp/PlainYarp.dll" \
+    --urls "http://127.0.0.1:$2" --Destination "http://127.0.0.1:$MOCK_PORT" >"$OUT/$1.log" 2>&1 &
+  PLAIN_PID=$!; PIDS+=("$PLAIN_PID")
+}
+
 # MockLlm on CPU 0 at port $1, as bench/run.sh runs it, then the benchmark's 10,001-key snapshot
 # pointing at it: $OUT/snapshot.json, and its key in KEY.
 start_mock_and_snapshot() {

@@ -29,8 +29,7 @@ done
 MOCK_PORT=19189; C_PORT=19182
 start_mock_and_snapshot $MOCK_PORT
 if [ "$ARM" = B ]; then
-  env $READ_CONFIG_ONCE $EXTRA_ENV Logging__LogLevel__Default=Warning taskset -c 1 dotnet "$WORK/bin/PlainYarp/PlainYarp.dll" --urls "http://127.0.0.1:$C_PORT" --Destination "http://127.0.0.1:$MOCK_PORT" >"$OUT/target.log" 2>&1 &
-  TPID=$!; PIDS+=("$TPID")
+  start_plain_yarp target $C_PORT "$EXTRA_ENV"; TPID=$PLAIN_PID
 else
   start_proxy target $C_PORT "$WORK/bin/Proxy" "$(dockerfile_env) DOTNET_PerfMapEnabled=$([ "$TRACE" = perf ] && echo 1 || echo 0) $EXTRA_ENV" ""; TPID=$PROXY_PID
 fi

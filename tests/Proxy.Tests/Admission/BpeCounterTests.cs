@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text;
 using System.Text.RegularExpressions;
 using Gateway.Proxy.Policies.Admission;
+using Gateway.Proxy.Tests.Infrastructure;
 using Microsoft.ML.Tokenizers;
 
 namespace Gateway.Proxy.Tests.Admission;
@@ -123,7 +124,7 @@ public sealed class BpeCounterTests
     [InlineData("cl100k_base")]
     public void TheRepositorysDocumentsAndCode_CountAsTheReferenceDoes(string encoding)
     {
-        var root = RepositoryRoot();
+        var root = Repository.Root();
         var files = Directory.EnumerateFiles(Path.Combine(root, "docs"), "*.md", SearchOption.AllDirectories)
             .Concat(Directory.EnumerateFiles(Path.Combine(root, "src", "Proxy"), "*.cs", SearchOption.AllDirectories))
             .Append(Path.Combine(root, "README.md"))
@@ -319,15 +320,6 @@ public sealed class BpeCounterTests
         var escaped = new StringBuilder();
         foreach (var c in text) escaped.Append(c is < ' ' or > '~' ? $"\\u{(int)c:X4}" : c.ToString());
         return escaped.ToString();
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Portal.sln"))) return directory.FullName;
-        }
-        throw new InvalidOperationException($"Portal.sln not found above {AppContext.BaseDirectory}");
     }
 
     /// <summary>

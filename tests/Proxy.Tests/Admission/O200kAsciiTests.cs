@@ -1,5 +1,6 @@
 using System.Text;
 using Gateway.Proxy.Policies.Admission;
+using Gateway.Proxy.Tests.Infrastructure;
 
 namespace Gateway.Proxy.Tests.Admission;
 
@@ -59,7 +60,7 @@ public sealed class O200kAsciiTests
     [Fact]
     public void TheRepositorysDocuments_AreCutAsThePatternCutsThem()
     {
-        var root = RepositoryRoot();
+        var root = Repository.Root();
         var checkedLines = 0;
         foreach (var path in new[] { "README.md", "docs/benchmarks.notes.md", "src/Proxy/README.md", "src/Proxy/Policies/Admission/BpeCounter.cs" })
         {
@@ -89,7 +90,7 @@ public sealed class O200kAsciiTests
     private static List<string> PatternPieces(string text)
     {
         var pieces = new List<string>();
-        foreach (var match in BpeCounter.O200kRegex.EnumerateMatches(text)) pieces.Add(text.Substring(match.Index, match.Length));
+        foreach (var match in BpeCounter.O200kPattern().EnumerateMatches(text)) pieces.Add(text.Substring(match.Index, match.Length));
         return pieces;
     }
 
@@ -110,18 +111,9 @@ public sealed class O200kAsciiTests
     {
         for (var c = '\0'; c < 0x80; c++)
         {
-            if (!new[] { c }.AsSpan().ContainsAnyExcept(O200kAscii.Chars)) yield return c;
+            if (O200kAscii.Chars.Contains(c)) yield return c;
         }
     }
 
     private static string Show(string text) => text.Replace("\r", "\\r").Replace("\n", "\\n").Replace("\t", "\\t");
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Portal.sln"))) return directory.FullName;
-        }
-        throw new InvalidOperationException("The repository root was not found.");
-    }
 }

@@ -5,7 +5,7 @@ namespace Gateway.Proxy.Policies.Admission;
 /// <summary>
 /// The <c>o200k_base</c> pre-tokenization pattern, written out by hand for text made only of
 /// printable ASCII, tab, CR and LF (most prompts): the same pieces as the regex
-/// (<see cref="BpeCounter.O200kRegex"/>), at a fraction of its cost. On that alphabet the pattern's
+/// (<see cref="BpeCounter.O200kPattern"/>), at a fraction of its cost. On that alphabet the pattern's
 /// Unicode classes reduce to <c>[A-Z]</c> (upper), <c>[a-z]</c> (lower), <c>[0-9]</c>, the four
 /// whitespace characters and the rest (punctuation), and its alternatives, tried in order, to:
 /// <list type="number">
@@ -78,9 +78,11 @@ internal static class O200kAscii
     private static int Contraction(ReadOnlySpan<char> text, int at)
     {
         if (at + 1 >= text.Length || text[at] != '\'') return 0;
+        // Setting bit 0x20 lowers an ASCII capital; on this alphabet only the letter itself and its
+        // capital map to a given lowercase letter, so no other character can pass as one.
         var first = (char)(text[at + 1] | 0x20);
-        if (first is 's' or 't' or 'm' or 'd' && IsLetter(text[at + 1])) return 2;
-        if (at + 2 >= text.Length || !IsLetter(text[at + 1]) || !IsLetter(text[at + 2])) return 0;
+        if (first is 's' or 't' or 'm' or 'd') return 2;
+        if (at + 2 >= text.Length) return 0;
         var second = (char)(text[at + 2] | 0x20);
         return (first, second) is ('r', 'e') or ('v', 'e') or ('l', 'l') ? 3 : 0;
     }

@@ -67,30 +67,31 @@ internal static class RateLimitHeaders
         var hours = ms / 3_600_000;
         var minutes = ms / 60_000 % 60;
         var seconds = ms % 60_000 / 1000;
-        var fraction = (int)(ms % 1000); // milliseconds, written as a decimal fraction without trailing zeros
-        var (digits, width) = fraction == 0 ? (0, 0) : fraction % 100 == 0 ? (fraction / 100, 1) : fraction % 10 == 0 ? (fraction / 10, 2) : (fraction, 3);
+        var fraction = ms % 1000;
         Span<char> text = stackalloc char[40];
         var length = 0;
-        if (hours > 0) Append(text, ref length, hours, null, 'h');
-        if (hours > 0 || minutes > 0) Append(text, ref length, minutes, null, 'm');
-        if (width == 0)
+        if (hours > 0) Append(text, ref length, hours, 'h');
+        if (hours > 0 || minutes > 0) Append(text, ref length, minutes, 'm');
+        if (fraction == 0)
         {
-            Append(text, ref length, seconds, null, 's');
+            Append(text, ref length, seconds, 's');
         }
         else
         {
-            Append(text, ref length, seconds, null, '.');
-            Append(text, ref length, digits, Pad[width], 's');
+            // Milliseconds as a decimal fraction without trailing zeros: 12.5s, 12.05s, 12.005s.
+            Append(text, ref length, seconds, '.');
+            fraction.TryFormat(text[length..], out var written, "000", CultureInfo.InvariantCulture);
+            length += written;
+            while (text[length - 1] == '0') length--; // the fraction is not 0: a digit of it stops this
+            text[length++] = 's';
         }
         return new string(text[..length]);
     }
 
-    private static void Append(Span<char> text, ref int length, long value, string? format, char suffix)
+    private static void Append(Span<char> text, ref int length, long value, char suffix)
     {
-        value.TryFormat(text[length..], out var written, format, CultureInfo.InvariantCulture);
+        value.TryFormat(text[length..], out var written, provider: CultureInfo.InvariantCulture);
         length += written;
         text[length++] = suffix;
     }
-
-    private static readonly string[] Pad = ["", "0", "00", "000"];
 }
