@@ -25,10 +25,11 @@ internal static class JsonLoad
 
         if (warmup > 0)
         {
-            await RunPhaseAsync(client, url, body, headers, rate, concurrency, warmup, Results.NewHistogram(), ct);
+            await RunPhaseAsync(client, url, body, headers, rate, concurrency, warmup, Results.NewHistogram(), Results.NewHistogram(), ct);
         }
         var histogram = Results.NewHistogram();
-        var (sent, errors, elapsed) = await RunPhaseAsync(client, url, body, headers, rate, concurrency, duration, histogram, ct);
+        var lateness = Results.NewHistogram();
+        var (sent, errors, elapsed) = await RunPhaseAsync(client, url, body, headers, rate, concurrency, duration, histogram, lateness, ct);
 
         var result = new JsonObject
         {
@@ -41,13 +42,14 @@ internal static class JsonLoad
             ["rps"] = Math.Round(sent / elapsed, 1),
         };
         Results.AddPercentiles(result, "", histogram);
+        if (rate > 0) Results.AddPercentiles(result, "late_", lateness);
         Results.Emit(o, result);
         return 0;
     }
 
     private static async Task<(long Sent, long Errors, double Seconds)> RunPhaseAsync(
         HttpClient client, Uri url, byte[] body, List<(string, string)> headers, double rate, int concurrency, double seconds,
-        LongHistogram histogram, CancellationToken ct)
+        LongHistogram histogram, LongHistogram lateness, CancellationToken ct)
     {
         long sent = 0, errors = 0;
         var start = Stopwatch.GetTimestamp();
@@ -72,18 +74,8 @@ internal static class JsonLoad
 
         if (rate > 0)
         {
-            var interval = Stopwatch.Frequency / rate;
-            var inFlight = new List<Task>(capacity: 1024);
-            for (long i = 0; !ct.IsCancellationRequested; i++)
-            {
-                var due = start + (long)(i * interval);
-                if (due >= end) break;
-                await Clock.WaitUntilAsync(due, ct).ConfigureAwait(false);
-                inFlight.Add(OneAsync(due, (int)i));
-                sent++;
-                if (inFlight.Count >= 1024) inFlight.RemoveAll(t => t.IsCompleted);
-            }
-            await Task.WhenAll(inFlight).ConfigureAwait(false);
+            await Clock.PaceAsync(start, end, Stopwatch.Frequency / rate, (due, index) => OneAsync(due, index), lateness, ct).ConfigureAwait(false);
+            sent = lateness.TotalCount;
         }
         else
         {

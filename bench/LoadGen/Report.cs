@@ -130,6 +130,12 @@ internal static class Report
                 if (add50 is not null) chart[$"{arm} {Short(variant)} p50"] = add50.Value;
             }
             md.AppendLine();
+            var late50 = Arms.Select(arm => data.Median("F2", variant, arm, "late_p50_ms")).OfType<double>().ToList();
+            var late99 = Arms.Select(arm => data.Median("F2", variant, arm, "late_p99_ms")).OfType<double>().ToList();
+            if (late50.Count > 0)
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"- The load generator started its sends late by p50 {Fmt(late50.Min())}–{Fmt(late50.Max())} ms and p99 {Fmt(late99.Min())}–{Fmt(late99.Max())} ms (by arm): counted in every arm's latency, which runs from the scheduled time, so \"added\" takes out what arm A had of it");
+            }
             foreach (var gw in GatewayArms)
             {
                 var c50 = data.Median("F2", variant, gw, "p50_ms") - a50;

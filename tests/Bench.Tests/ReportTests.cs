@@ -91,6 +91,20 @@ public sealed class ReportTests : IDisposable
         Assert.Contains("| F2 | C added p99, c=1 sequential | 0.700 ms | ≤ 1 ms | ✅ met |", report);
     }
 
+    [Fact]
+    public void F2_TheOpenLoopsSendLateness_IsShownBesideItsTable()
+    {
+        var report = Render("""
+            {"mode":"json","figure":"F2","variant":"500 req/s open loop","arm":"A","round":"1","p50_ms":0.2,"p99_ms":1.1,"late_p50_ms":0.07,"late_p99_ms":0.4,"errors":0}
+            {"mode":"json","figure":"F2","variant":"500 req/s open loop","arm":"C","round":"1","p50_ms":0.6,"p99_ms":3.0,"late_p50_ms":0.09,"late_p99_ms":0.2,"errors":0}
+            {"mode":"json","figure":"F2","variant":"c=1 sequential","arm":"A","round":"1","p50_ms":0.1,"p99_ms":0.3,"errors":0}
+            {"mode":"json","figure":"F2","variant":"c=1 sequential","arm":"C","round":"1","p50_ms":0.35,"p99_ms":1.0,"errors":0}
+            """);
+
+        Assert.Contains("- The load generator started its sends late by p50 0.070–0.090 ms and p99 0.200–0.400 ms (by arm)", report);
+        Assert.Single(report.Split('\n'), line => line.StartsWith("- The load generator started", StringComparison.Ordinal)); // not for the closed loop
+    }
+
     private string Render(string jsonl)
     {
         var input = Path.Combine(_dir, "run.jsonl");
