@@ -105,6 +105,20 @@ public sealed class ReportTests : IDisposable
         Assert.Single(report.Split('\n'), line => line.StartsWith("- The load generator started", StringComparison.Ordinal)); // not for the closed loop
     }
 
+    [Fact]
+    public void F4_AnRssWithinRoundingOfTheTarget_IsShownWithTheDigitsThatDecide()
+    {
+        // 100 MB is 95.367 MiB: 95.40 is over it and 95.35 under, though both round to 95.4.
+        var report = Render("""
+            {"mode":"memory","figure":"F4","arm":"C","round":"1","start_rss_kib":77926,"idle_rss_kib":97690,"ws_rss_kib":180000,"ws_open":2000,"snapshot_keys":10001}
+            {"mode":"memory","figure":"F4","arm":"N","round":"1","start_rss_kib":54000,"idle_rss_kib":97638,"ws_rss_kib":120000,"ws_open":2000,"snapshot_keys":10001}
+            """);
+
+        Assert.Contains("| F4 | C idle RSS after the load figures | 95.40 MiB | ≤ 100 MB (95.37 MiB) | ❌ missed |", report);
+        Assert.Contains("| F4 | N idle RSS after the load figures | 95.35 MiB | ≤ 100 MB (95.37 MiB) | ✅ met |", report);
+        Assert.Contains("| F4 | C idle RSS at start (10001-key snapshot) | 76.1 MiB |", report);
+    }
+
     private string Render(string jsonl)
     {
         var input = Path.Combine(_dir, "run.jsonl");
