@@ -16,6 +16,7 @@ public sealed class MeteringTests : IAsyncLifetime
     private FakeUpstream _upstream = null!;
     private FakeUpstream _noUsage = null!;
     private ProxyHost _proxy = null!;
+    private Contracts.Snapshot.GatewaySnapshot _snapshot = null!;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -31,6 +32,7 @@ public sealed class MeteringTests : IAsyncLifetime
                 ? m with { Versions = [m.Versions[0] with { Deployments = [new("d-nousage", "nousage", "m")] }, m.Versions[1]] }
                 : m)],
         };
+        _snapshot = snapshot;
         _proxy = await ProxyHost.StartAsync(snapshot, Ledger.FastSettings());
     }
 
@@ -52,8 +54,14 @@ public sealed class MeteringTests : IAsyncLifetime
     [Fact]
     public async Task ARequestAloneInFlight_AppendsItsOwnRecord_WhileOneBesideAStream_LeavesItToTheWriter()
     {
+        // Segments sealed after a second, not 10 ms: the first record of each new segment goes to the
+        // writer (which opens it), so with the fast settings a slow machine sealed the segment between
+        // most of the requests below and left only one or two to append directly.
+        var settings = Ledger.FastSettings();
+        settings["Proxy:Usage:SegmentMaxAgeMs"] = "1000";
+        await using var proxy = await ProxyHost.StartAsync(_snapshot, settings);
         using var spooled = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(
-            _proxy.App.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), Telemetry.ProxyTelemetry.Name, "gateway.proxy.usage.spooled");
+            proxy.App.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), Telemetry.ProxyTelemetry.Name, "gateway.proxy.usage.spooled");
         long Spooled(string path) => spooled.GetMeasurementSnapshot().Where(m => Equals(m.Tags["gateway.usage.path"], path)).Sum(m => m.Value);
         async Task WaitForRecordsAsync(long count)
         {
@@ -65,7 +73,7 @@ public sealed class MeteringTests : IAsyncLifetime
         var alone = Enumerable.Range(0, 10).Select(_ => NewId()).ToList();
         foreach (var id in alone)
         {
-            using var response = await Send.PostAsync(_proxy, "/v1/chat/completions", Json.ChatBody("chat"), id);
+            using var response = await Send.PostAsync(proxy, "/v1/chat/completions", Json.ChatBody("chat"), id);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             await WaitForRecordsAsync(alone.IndexOf(id) + 1);
         }
@@ -75,12 +83,12 @@ public sealed class MeteringTests : IAsyncLifetime
         // Beside a stream held open upstream, no request is alone: the writer takes their records.
         var streamId = NewId();
         var gate = SmartUpstream.Gates.GetOrAdd(streamId, _ => new(TaskCreationOptions.RunContinuationsAsynchronously));
-        using var stream = await Send.PostAsync(_proxy, "/v1/chat/completions", Json.ChatBody("chat", stream: true), streamId, null, ("x-test-gate", streamId));
+        using var stream = await Send.PostAsync(proxy, "/v1/chat/completions", Json.ChatBody("chat", stream: true), streamId, null, ("x-test-gate", streamId));
         var directBefore = Spooled(SpoolPaths.Direct);
         var shared = Enumerable.Range(0, 5).Select(_ => NewId()).ToList();
         foreach (var id in shared)
         {
-            using var response = await Send.PostAsync(_proxy, "/v1/chat/completions", Json.ChatBody("chat"), id);
+            using var response = await Send.PostAsync(proxy, "/v1/chat/completions", Json.ChatBody("chat"), id);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             await WaitForRecordsAsync(alone.Count + shared.IndexOf(id) + 1);
         }
@@ -89,8 +97,8 @@ public sealed class MeteringTests : IAsyncLifetime
         Assert.EndsWith("data: [DONE]\n\n", await stream.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
 
         // Every record reaches the ledger once, whichever way it came.
-        foreach (var id in alone.Concat(shared).Append(streamId)) Assert.Equal(id, (await RecordAsync(id)).RequestId);
-        Assert.Equal(alone.Count + shared.Count + 1, Ledger.Read(_proxy.DataDirectory).Count);
+        foreach (var id in alone.Concat(shared).Append(streamId)) Assert.Equal(id, (await Ledger.WaitForAsync(proxy.DataDirectory, id)).RequestId);
+        Assert.Equal(alone.Count + shared.Count + 1, Ledger.Read(proxy.DataDirectory).Count);
     }
 
     [Fact]
