@@ -27,8 +27,7 @@ start_mock_and_snapshot $MOCK_PORT
 start_plain_yarp b $B_PORT; BP=$PLAIN_PID
 start_proxy c $C_PORT "$CBIN" "$(dockerfile_env) $CENV" "$CARGS"; CP=$PROXY_PID
 wait_http "http://127.0.0.1:$B_PORT/health"; wait_http "http://127.0.0.1:$C_PORT/health"
-run_wrk() { WRK_BODY="$ROOT/bench/bodies/chat-1k.json" WRK_HEADERS="Authorization: Bearer $2|x-mock-output-tokens: 120" \
-  taskset -c 0 wrk -t2 -c64 -d"$3s" -s "$ROOT/bench/wrk/post.lua" "http://127.0.0.1:$1/v1/chat/completions" >/dev/null; }
+run_wrk() { wrk_post "$1" bench/bodies/chat-1k.json "Authorization: Bearer $2|x-mock-output-tokens: 120" 64 "$3" >/dev/null; }
 kill -STOP "$CP"; run_wrk $B_PORT mock-client-key 30; kill -CONT "$CP"
 kill -STOP "$BP"; run_wrk $C_PORT "$KEY" 30; kill -CONT "$BP"
 for r in $(seq 1 "$ROUNDS"); do

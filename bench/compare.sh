@@ -52,14 +52,14 @@ for p in $X_PORT $Y_PORT; do curl -fsS -o /dev/null -H "Authorization: Bearer $K
 sleep 2
 rss() { awk '/VmRSS/{print $2}' "/proc/$1/status"; }
 echo "start RSS KiB: X $(rss "$XP")  Y $(rss "$YP")"
-run_wrk() { WRK_BODY="$ROOT/$BODY" WRK_HEADERS="Authorization: Bearer $KEY|$KNOBS" taskset -c 0 wrk -t2 -c"$CONNS" -d"$2s" --latency -s "$ROOT/bench/wrk/post.lua" "http://127.0.0.1:$1/v1/chat/completions"; }
+run_wrk() { wrk_post "$1" "$BODY" "Authorization: Bearer $KEY|$KNOBS" "$CONNS" "$2" --latency; }
 if [ "$LATENCY" = 1 ]; then
   B_PORT=19281
   start_plain_yarp b $B_PORT
   wait_http "http://127.0.0.1:$B_PORT/health" || true
   hdr_of() { [ "$1" = "$B_PORT" ] && echo "Authorization: Bearer mock-client-key" || echo "Authorization: Bearer $KEY"; }
   for p in $B_PORT $X_PORT $Y_PORT; do
-    WRK_BODY="$ROOT/$BODY" WRK_HEADERS="$(hdr_of $p)|$KNOBS" taskset -c 0 wrk -t2 -c32 -d"${WARM}s" -s "$ROOT/bench/wrk/post.lua" "http://127.0.0.1:$p/v1/chat/completions" >/dev/null
+    wrk_post "$p" "$BODY" "$(hdr_of $p)|$KNOBS" 32 "$WARM" >/dev/null
   done
   rm -f "$OUT/latency.jsonl"
   for r in $(seq 1 "$ROUNDS"); do

@@ -22,8 +22,7 @@ for variant in on off; do
   wait_http "http://127.0.0.1:$C_PORT/health" || true
   curl -fsS -o /dev/null -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' --data-binary @bench/bodies/chat-1k.json "http://127.0.0.1:$C_PORT/v1/chat/completions"
   sleep 3; start=$(rss "$pid")
-  WRK_BODY="$ROOT/bench/bodies/chat-1k.json" WRK_HEADERS="Authorization: Bearer $KEY|x-mock-output-tokens: 120" \
-    taskset -c 0 wrk -t2 -c64 -d25s -s "$ROOT/bench/wrk/post.lua" "http://127.0.0.1:$C_PORT/v1/chat/completions" >/dev/null
+  wrk_post $C_PORT bench/bodies/chat-1k.json "Authorization: Bearer $KEY|x-mock-output-tokens: 120" 64 25 >/dev/null
   taskset -c 0 dotnet "$WORK/bin/LoadGen/LoadGen.dll" sse --url "http://127.0.0.1:$C_PORT/v1/chat/completions" --body-file bench/bodies/chat-stream.json \
     --header "Authorization: Bearer $KEY" --header "x-mock-chunks: 64" --header "x-mock-chunk-delay-ms: 20" --header "x-mock-output-tokens: 128" \
     --concurrency 1000 --expect-chunks 66 --warmup 2 --duration 15 --out "$OUT/sse-$variant.jsonl" >/dev/null

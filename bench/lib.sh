@@ -1,4 +1,4 @@
-# Shared by the tuning scripts (compare.sh, profile.sh, idle-trim.sh, start-memory.sh), sourced
+# Shared by the tuning scripts (compare.sh, profile.sh, c1-wire.sh, idle-trim.sh, start-memory.sh), sourced
 # after they set ROOT, WORK and OUT: what they start is stopped by PID when they exit.
 # shellcheck shell=bash
 PIDS=()
@@ -54,6 +54,13 @@ start_plain_yarp() {
   env $READ_CONFIG_ONCE ${3:-} Logging__LogLevel__Default=Warning taskset -c 1 dotnet "$WORK/bin/PlainYarp/PlainYarp.dll" \
     --urls "http://127.0.0.1:$2" --Destination "http://127.0.0.1:$MOCK_PORT" >"$OUT/$1.log" 2>&1 &
   PLAIN_PID=$!; PIDS+=("$PLAIN_PID")
+}
+
+# wrk_post PORT BODY HEADERS CONNS SECS [WRK OPTION...]: wrk on CPU 0, two threads, CONNS connections
+# for SECS seconds, POSTing the file BODY (relative to the repository) to 127.0.0.1:PORT's chat
+# completions with HEADERS ("|"-separated, bench/wrk/post.lua).
+wrk_post() {
+  WRK_BODY="$ROOT/$2" WRK_HEADERS="$3" taskset -c 0 wrk -t2 -c"$4" -d"$5s" "${@:6}" -s "$ROOT/bench/wrk/post.lua" "http://127.0.0.1:$1/v1/chat/completions"
 }
 
 # MockLlm on CPU 0 at port $1, as bench/run.sh runs it, then the benchmark's 10,001-key snapshot

@@ -38,7 +38,7 @@ echo "start RSS: $(awk '/VmRSS/{print $2}' /proc/$TPID/status) KiB"
 BODY=bench/bodies/chat-1k.json; KNOBS="x-mock-output-tokens: 120"
 [ "$SSE" = 1 ] && { BODY=bench/bodies/chat-stream.json; KNOBS="x-mock-chunks: 64|x-mock-chunk-delay-ms: 20|x-mock-output-tokens: 128"; }
 AUTH="Bearer $KEY"; [ "$ARM" = B ] && AUTH="Bearer mock-client-key"
-run_wrk() { WRK_BODY="$ROOT/$BODY" WRK_HEADERS="Authorization: $AUTH|$KNOBS" taskset -c 0 wrk -t2 -c"$CONNS" -d"$1s" --latency -s "$ROOT/bench/wrk/post.lua" "http://127.0.0.1:$C_PORT/v1/chat/completions"; }
+run_wrk() { wrk_post "$C_PORT" "$BODY" "Authorization: $AUTH|$KNOBS" "$CONNS" "$1" --latency; }
 reset_tally "http://127.0.0.1:$MOCK_PORT"
 run_wrk "$WARM" >/dev/null   # warm-up (tiering, pools: the JIT takes 15-40 s under load to tier the hot code up)
 case "$TRACE" in
