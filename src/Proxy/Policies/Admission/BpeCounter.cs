@@ -47,7 +47,6 @@ internal sealed partial class BpeCounter
     private readonly int _mask;
     private readonly uint _entryMask;
     private readonly Regex _pattern;
-    private readonly bool _asciiO200k; // the o200k_base pattern: ASCII text is cut by O200kAscii, not the regex
     private readonly string[] _specialTokens;
     private readonly ulong[] _pieceCache = new ulong[1 << CacheBits];
 
@@ -61,7 +60,7 @@ internal sealed partial class BpeCounter
         _bytes = bytes;
         _starts = starts;
         _pattern = pattern;
-        _asciiO200k = ReferenceEquals(pattern, O200kPattern());
+        CutsAsciiByHand = ReferenceEquals(pattern, O200kPattern());
         _specialTokens = specialTokens;
         var entries = ranks.Length;
         // Ranks are the line order in the published files: then the entry number is the rank.
@@ -90,7 +89,7 @@ internal sealed partial class BpeCounter
     public int VocabularySize => _starts.Length - 1;
 
     /// <summary>True when ASCII text is cut into pieces by <see cref="O200kAscii"/> instead of the regex (o200k_base).</summary>
-    internal bool CutsAsciiByHand => _asciiO200k;
+    internal bool CutsAsciiByHand { get; }
 
     /// <summary>Bytes held for the vocabulary (token bytes, offsets, ranks if not the line order, table) and the piece cache.</summary>
     public long FootprintBytes => _bytes.Length + 4L * (_starts.Length + (_ranks?.Length ?? 0) + _table.Length) + 8L * _pieceCache.Length;
@@ -198,7 +197,7 @@ internal sealed partial class BpeCounter
 
     private int CountOrdinary(ReadOnlySpan<char> text)
     {
-        if (_asciiO200k && !text.ContainsAnyExcept(O200kAscii.Chars)) return CountAsciiO200k(text);
+        if (CutsAsciiByHand && !text.ContainsAnyExcept(O200kAscii.Chars)) return CountAsciiO200k(text);
         var count = 0;
         foreach (var match in _pattern.EnumerateMatches(text))
         {
