@@ -96,6 +96,14 @@ N_PUBLISH=$(dockerfile_publish src/Proxy/Dockerfile.aot)
 
 LOADGEN="dotnet $WORK/bin/LoadGen/LoadGen.dll"
 if [ "$REPORT_ONLY" = 0 ]; then
+# ---------- arm D's package, fetched while the build runs (it waits on the network, the build on the CPU) ----------
+PEER_INSTALL=""
+if [ "$PEER" = 1 ] && [ ! -f "$PEERS/node_modules/@portkey-ai/gateway/build/start-server.js" ]; then
+  log "installing @portkey-ai/gateway@1.15.2 into bench/.peers (beside the build)"
+  mkdir -p "$PEERS"
+  (cd "$PEERS" && npm install --no-audit --no-fund --loglevel=error @portkey-ai/gateway@1.15.2 >/dev/null) &
+  PEER_INSTALL=$!
+fi
 # ---------- build ----------
 # Skipped when nothing that goes into the binaries changed since the last build (a stamp of the
 # last commit touching them and of their uncommitted changes).
@@ -127,11 +135,7 @@ if [ "$AOT" = 1 ] && [ "$(cat "$WORK/bin/.stamp-aot" 2>/dev/null)" != "$STAMP" ]
   fi
 fi
 
-if [ "$PEER" = 1 ] && [ ! -f "$PEERS/node_modules/@portkey-ai/gateway/build/start-server.js" ]; then
-  log "installing @portkey-ai/gateway@1.15.2 into bench/.peers"
-  mkdir -p "$PEERS"
-  (cd "$PEERS" && npm install --no-audit --no-fund --loglevel=error @portkey-ai/gateway@1.15.2 >/dev/null) || { log "Portkey install failed: arm D skipped"; PEER=0; }
-fi
+if [ -n "$PEER_INSTALL" ] && ! wait "$PEER_INSTALL"; then log "Portkey install failed: arm D skipped"; PEER=0; fi
 
 # ---------- start the arms ----------
 log "starting MockLlm on CPU $CPU_LOAD"
