@@ -47,7 +47,7 @@ public sealed class RedisOutageTests
 
         // 2. Redis killed: every proxy notices and falls back.
         var watch = Stopwatch.StartNew();
-        world.Redis.Kill();
+        await world.Redis.KillAsync();
         await WaitUntilAsync(() => Enumerable.Range(0, ProxyCount).All(i => !world.Counters(i).IsAvailable), "a proxy never noticed Redis had gone");
         var noticed = watch.Elapsed;
         await SendAsync(outcomes, "outage", open, openClients, 60, "gpt-4o");

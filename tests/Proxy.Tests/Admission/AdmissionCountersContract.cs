@@ -13,7 +13,7 @@ public abstract class AdmissionCountersContract
     private static readonly DateTimeOffset Start = new(2026, 3, 10, 12, 0, 10, TimeSpan.Zero);
 
     /// <summary>New, empty counters on <paramref name="time"/>.</summary>
-    private protected abstract IAdmissionCounters Create(TimeProvider time);
+    private protected abstract Task<IAdmissionCounters> CreateAsync(TimeProvider time);
 
     /// <summary>The value of <paramref name="key"/> in its current window (0 when none).</summary>
     private protected abstract Task<long> PeekAsync(IAdmissionCounters counters, string key, CounterWindow window);
@@ -32,7 +32,7 @@ public abstract class AdmissionCountersContract
     [Fact]
     public async Task TwoHundredConcurrentReservations_AgainstALimitOfFifty_AdmitExactlyFifty()
     {
-        var counters = Create(new FakeTimeProvider(Start));
+        var counters = await CreateAsync(new FakeTimeProvider(Start));
         using var gate = new ManualResetEventSlim(false);
         var tasks = new Task<bool>[200];
         for (var i = 0; i < tasks.Length; i++)
@@ -59,7 +59,7 @@ public abstract class AdmissionCountersContract
     [Fact]
     public async Task AReservationIsAllOrNothing_ADeniedCheckLeavesTheOthersUntouched()
     {
-        var counters = Create(new FakeTimeProvider(Start));
+        var counters = await CreateAsync(new FakeTimeProvider(Start));
         var first = Reservation("a", 0, 0, Rpm("key", 10), Rpm("team", 1, CounterScope.Team));
         await counters.ReserveAsync(first, Ct);
         var second = Reservation("b", 0, 0, Rpm("key", 10), Rpm("team", 1, CounterScope.Team));
@@ -76,7 +76,7 @@ public abstract class AdmissionCountersContract
     [Fact]
     public async Task Settle_ReplacesTheReservedTokensWithTheActualOnes_AndFreesTheSlot()
     {
-        var counters = Create(new FakeTimeProvider(Start));
+        var counters = await CreateAsync(new FakeTimeProvider(Start));
         var r = Reservation("a", 100, 100, Tpm("t", 1000, 20), Concurrent("c", 5));
         await counters.ReserveAsync(r, Ct);
         Assert.Equal(120, await PeekAsync(counters, "t", CounterWindow.Minute));
@@ -93,7 +93,7 @@ public abstract class AdmissionCountersContract
     [Fact]
     public async Task Release_GivesBackTokensAndSlot_ButKeepsTheRequestCount()
     {
-        var counters = Create(new FakeTimeProvider(Start));
+        var counters = await CreateAsync(new FakeTimeProvider(Start));
         var r = Reservation("a", 50, 50, Rpm("m", 10), Tpm("t", 1000, 20), Concurrent("c", 5));
         await counters.ReserveAsync(r, Ct);
         await counters.ReleaseAsync(r, Ct);
@@ -107,7 +107,7 @@ public abstract class AdmissionCountersContract
     public async Task Window_RollsOverAtTheMinute_AndResetsAtTheWindowsEnd()
     {
         var time = new FakeTimeProvider(Start);
-        var counters = Create(time);
+        var counters = await CreateAsync(time);
         for (var i = 0; i < 3; i++) await counters.ReserveAsync(Reservation("a" + i, 0, 0, Rpm("m", 3)), Ct);
         var denied = Reservation("x", 0, 0, Rpm("m", 3));
         await counters.ReserveAsync(denied, Ct);
@@ -130,7 +130,7 @@ public abstract class AdmissionCountersContract
     public async Task SettleAfterTheWindowPassed_ChargesOnlyTheExcessToTheCurrentWindow()
     {
         var time = new FakeTimeProvider(Start);
-        var counters = Create(time);
+        var counters = await CreateAsync(time);
         var under = Reservation("a", 100, 100, Tpm("t", 10_000, 0));
         var over = Reservation("b", 100, 100, Tpm("t", 10_000, 0));
         await counters.ReserveAsync(under, Ct);
@@ -148,7 +148,7 @@ public abstract class AdmissionCountersContract
     [Fact]
     public async Task FlexibleUnits_AreClampedToWhatIsLeft_AndDeniedBelowTheMinimum()
     {
-        var counters = Create(new FakeTimeProvider(Start));
+        var counters = await CreateAsync(new FakeTimeProvider(Start));
         await counters.ReserveAsync(Reservation("a", 0, 0, Tpm("t", 1000, 900)), Ct);
 
         var clamped = Reservation("b", 1, 500, Tpm("t", 1000, 20));
@@ -166,7 +166,7 @@ public abstract class AdmissionCountersContract
     [Fact]
     public async Task FlexibleUnits_TakeTheTightestCheck_MoneyByItsPricePerUnit()
     {
-        var counters = Create(new FakeTimeProvider(Start));
+        var counters = await CreateAsync(new FakeTimeProvider(Start));
         var money = new CounterCheck("money", CounterKind.BudgetMoney, CounterScope.Subscription, CounterWindow.Month, 10_000, 1_000, 30);
         var r = Reservation("a", 1, 1000, Tpm("t", 5000, 10), money);
         await counters.ReserveAsync(r, Ct);
@@ -180,7 +180,7 @@ public abstract class AdmissionCountersContract
     public async Task Adjust_TouchesOnlyTheNamedWindow_AndNeverGoesBelowZero()
     {
         var time = new FakeTimeProvider(Start);
-        var counters = Create(time);
+        var counters = await CreateAsync(time);
         var month = new CounterCheck("b", CounterKind.BudgetTokens, CounterScope.Subscription, CounterWindow.Month, 1_000_000, 500, 0);
         var r = Reservation("a", 0, 0, month);
         await counters.ReserveAsync(r, Ct);
@@ -196,7 +196,7 @@ public abstract class AdmissionCountersContract
     [Fact]
     public async Task TwoRequestsWithTheSameLeaseId_HoldTwoSlots_AndEachFreesItsOwn()
     {
-        var counters = Create(new FakeTimeProvider(Start));
+        var counters = await CreateAsync(new FakeTimeProvider(Start));
         var first = Reservation("same-id", 0, 0, Concurrent("c", 2));
         var second = Reservation("same-id", 0, 0, Concurrent("c", 2));
         var third = Reservation("same-id", 0, 0, Concurrent("c", 2));
@@ -217,7 +217,7 @@ public abstract class AdmissionCountersContract
     public async Task ADeniedReservation_ReportsEveryChecksRemaining_AndTheirWindows()
     {
         var time = new FakeTimeProvider(Start);
-        var counters = Create(time);
+        var counters = await CreateAsync(time);
         await counters.ReserveAsync(Reservation("a", 10, 10, Rpm("m", 5), Tpm("t", 100, 50)), Ct);
         var denied = Reservation("b", 10, 10, Rpm("m", 5), Tpm("t", 100, 50));
         await counters.ReserveAsync(denied, Ct);

@@ -9,10 +9,10 @@ public sealed class RedisCountersContractTests(RedisServerFixture redis) : Admis
 {
     private readonly RedisCountersFactory _factory = new();
 
-    private protected override IAdmissionCounters Create(TimeProvider time)
+    private protected override async Task<IAdmissionCounters> CreateAsync(TimeProvider time)
     {
         var server = redis.Require();
-        var counters = _factory.Create(RedisCountersFactory.Options(server.Configuration, "t" + Guid.NewGuid().ToString("N")[..10] + ":"), time);
+        var counters = await _factory.CreateAsync(RedisCountersFactory.Options(server.Configuration, "t" + Guid.NewGuid().ToString("N")[..10] + ":"), time);
         Assert.True(counters.IsAvailable, "The counters did not connect to the test's redis-server.");
         return counters;
     }

@@ -41,13 +41,16 @@ internal sealed class RedisCountersFactory : IDisposable
             configure?.Invoke(o);
         });
 
-    public RedisAdmissionCounters Create(CountersOptions options, TimeProvider time, Func<int>? liveProxies = null, ILogger<RedisAdmissionCounters>? logger = null, string node = "test-node")
+    /// <summary>Counters started as the proxy starts them (<see cref="RedisCountersMaintenance"/>).</summary>
+    public async Task<RedisAdmissionCounters> CreateAsync(CountersOptions options, TimeProvider time, Func<int>? liveProxies = null, ILogger<RedisAdmissionCounters>? logger = null, string node = "test-node")
     {
         var wrapped = Microsoft.Extensions.Options.Options.Create(options);
         var connection = new RedisConnection(wrapped, node);
         _owned.Add(connection);
         var metrics = new RedisCountersMetrics(new ProxyTelemetry(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
-        return new RedisAdmissionCounters(connection, wrapped, liveProxies ?? (() => 1), node, metrics, time, logger ?? NullLogger<RedisAdmissionCounters>.Instance);
+        var counters = new RedisAdmissionCounters(connection, wrapped, liveProxies ?? (() => 1), node, metrics, time, logger ?? NullLogger<RedisAdmissionCounters>.Instance);
+        await counters.StartAsync();
+        return counters;
     }
 
     public void Dispose()

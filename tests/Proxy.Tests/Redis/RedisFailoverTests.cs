@@ -43,7 +43,7 @@ public sealed class RedisFailoverTests : IDisposable
     {
         var logger = new FakeLogger<RedisAdmissionCounters>();
         var fallback = Collect("gateway.proxy.counters.fallback");
-        var counters = _factory.Create(RedisCountersFactory.Nowhere(_prefix), new FakeTimeProvider(Start), () => 3, logger);
+        var counters = await _factory.CreateAsync(RedisCountersFactory.Nowhere(_prefix), new FakeTimeProvider(Start), () => 3, logger);
 
         Assert.False(counters.IsAvailable);
         var admitted = 0;
@@ -71,7 +71,7 @@ public sealed class RedisFailoverTests : IDisposable
     public async Task NoRedis_FailClosedPolicies_RefuseWithUnavailable_OthersFallBack()
     {
         var time = new FakeTimeProvider(Start);
-        var budgetsClosed = _factory.Create(RedisCountersFactory.Nowhere(_prefix), time);
+        var budgetsClosed = await _factory.CreateAsync(RedisCountersFactory.Nowhere(_prefix), time);
         var rateOnly = Reservation(0, 0, Rpm("team", 10));
         await budgetsClosed.ReserveAsync(rateOnly, Ct);
         Assert.True(rateOnly.Admitted);
@@ -80,10 +80,10 @@ public sealed class RedisFailoverTests : IDisposable
         Assert.Contains("budgets", refused.Message, StringComparison.Ordinal);
         Assert.False(budgeted.Admitted);
 
-        var allClosed = _factory.Create(RedisCountersFactory.Nowhere(_prefix, o => o.OnFailure.RateLimits = CounterFailureMode.FailClosed), time);
+        var allClosed = await _factory.CreateAsync(RedisCountersFactory.Nowhere(_prefix, o => o.OnFailure.RateLimits = CounterFailureMode.FailClosed), time);
         await Assert.ThrowsAsync<CountersUnavailableException>(() => allClosed.ReserveAsync(Reservation(0, 0, Rpm("team", 10)), Ct).AsTask());
 
-        var allOpen = _factory.Create(RedisCountersFactory.Nowhere(_prefix, o => o.OnFailure.Budgets = CounterFailureMode.FailOpen), time);
+        var allOpen = await _factory.CreateAsync(RedisCountersFactory.Nowhere(_prefix, o => o.OnFailure.Budgets = CounterFailureMode.FailOpen), time);
         var open = Reservation(10, 10, Budget("budget", 1000, 5));
         await allOpen.ReserveAsync(open, Ct);
         Assert.True(open.Admitted);
@@ -96,7 +96,7 @@ public sealed class RedisFailoverTests : IDisposable
         var logger = new FakeLogger<RedisAdmissionCounters>();
         var transitions = Collect("gateway.proxy.counters.redis.transitions");
         var replayed = Collect("gateway.proxy.counters.redis.replayed");
-        var counters = _factory.Create(RedisCountersFactory.Options(server.Configuration, _prefix, o => o.OnFailure.Budgets = CounterFailureMode.FailOpen), new FakeTimeProvider(Start), () => 2, logger);
+        var counters = await _factory.CreateAsync(RedisCountersFactory.Options(server.Configuration, _prefix, o => o.OnFailure.Budgets = CounterFailureMode.FailOpen), new FakeTimeProvider(Start), () => 2, logger);
         Assert.True(counters.IsAvailable);
 
         var inRedis = Reservation(100, 100, Tpm("tpm", 10_000, 20), Concurrent("slots", 5), Budget("budget", 1_000_000, 20));
@@ -104,7 +104,7 @@ public sealed class RedisFailoverTests : IDisposable
         Assert.True(inRedis.Admitted);
         Assert.Equal(120, await counters.PeekAsync("budget", CounterWindow.Month));
 
-        server.Kill();
+        await server.KillAsync();
         await Eventually.HoldsAsync(() => !counters.IsAvailable, TimeSpan.FromSeconds(20), "the counters notice Redis has gone");
 
         inRedis.Actual[0] = 37;
@@ -145,12 +145,12 @@ public sealed class RedisFailoverTests : IDisposable
     public async Task DuringAnOutage_ABudgetsShare_IsOfWhatWasLeftWhenRedisWasLastSeen()
     {
         await using var server = await RedisServer.StartNewAsync();
-        var counters = _factory.Create(RedisCountersFactory.Options(server.Configuration, _prefix, o => o.OnFailure.Budgets = CounterFailureMode.FailOpen), new FakeTimeProvider(Start), () => 2);
+        var counters = await _factory.CreateAsync(RedisCountersFactory.Options(server.Configuration, _prefix, o => o.OnFailure.Budgets = CounterFailureMode.FailOpen), new FakeTimeProvider(Start), () => 2);
         var spent = Reservation(0, 0, Budget("budget", 1000, 600));
         await counters.ReserveAsync(spent, Ct);
         Assert.Equal(400, spent.Remaining[0]);
 
-        server.Kill();
+        await server.KillAsync();
         await Eventually.HoldsAsync(() => !counters.IsAvailable, TimeSpan.FromSeconds(20), "the counters notice Redis has gone");
         var fits = Reservation(0, 0, Budget("budget", 1000, 150));
         await counters.ReserveAsync(fits, Ct);
@@ -168,8 +168,8 @@ public sealed class RedisFailoverTests : IDisposable
         await using var server = await RedisServer.StartNewAsync();
         var time = new FakeTimeProvider(Start);
         var options = RedisCountersFactory.Options(server.Configuration, _prefix, o => o.LeaseSeconds = 120);
-        var holder = _factory.Create(options, time, node: "proxy-a");
-        var other = _factory.Create(options, time, node: "proxy-b");
+        var holder = await _factory.CreateAsync(options, time, node: "proxy-a");
+        var other = await _factory.CreateAsync(options, time, node: "proxy-b");
 
         var held = Reservation(0, 0, Concurrent("slots", 1));
         await holder.ReserveAsync(held, Ct);
@@ -189,7 +189,7 @@ public sealed class RedisFailoverTests : IDisposable
     public async Task Keys_ExpireAMarginAfterTheirWindowEnds()
     {
         await using var server = await RedisServer.StartNewAsync();
-        var counters = _factory.Create(RedisCountersFactory.Options(server.Configuration, _prefix), new FakeTimeProvider(Start));
+        var counters = await _factory.CreateAsync(RedisCountersFactory.Options(server.Configuration, _prefix), new FakeTimeProvider(Start));
         await counters.ReserveAsync(Reservation(0, 0, Rpm("m", 10), Concurrent("c", 10), Budget("b", 1000, 1)), Ct);
 
         using var redis = await ConnectionMultiplexer.ConnectAsync(server.Configuration);

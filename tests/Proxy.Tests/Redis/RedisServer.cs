@@ -90,11 +90,16 @@ internal sealed class RedisServer : IAsyncDisposable
     }
 
     /// <summary>SIGKILL: the outage as a proxy sees it (connections reset).</summary>
-    public void Kill()
+    /// <remarks>
+    /// Waits for the exit asynchronously: with inline socket completions (the proxy image's setting,
+    /// under which this suite runs) a caller can be running on the socket engine's thread, and a
+    /// blocking wait there never sees the exit, which needs that thread to read the pipes' end.
+    /// </remarks>
+    public async Task KillAsync()
     {
         if (_process is null) return;
         if (!_process.HasExited) _process.Kill();
-        _process.WaitForExit();
+        await _process.WaitForExitAsync();
         _process.Dispose();
         _process = null;
     }
@@ -126,9 +131,9 @@ internal sealed class RedisServer : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
-        Kill();
+        await KillAsync();
         try
         {
             Directory.Delete(_directory, recursive: true);
@@ -136,6 +141,5 @@ internal sealed class RedisServer : IAsyncDisposable
         catch (IOException)
         {
         }
-        return ValueTask.CompletedTask;
     }
 }

@@ -16,9 +16,15 @@ internal sealed partial class RedisAdmissionCounters
     /// <summary>Concurrency leases held in Redis by requests in flight here.</summary>
     public int LiveLeases => _leases.Count;
 
-    private void InitialiseAvailability()
+    /// <summary>
+    /// Connects and, with Redis there, loads the scripts and switches to it; otherwise the counters
+    /// start on the fallback and maintenance recovers later. Run once, at the proxy's start.
+    /// </summary>
+    public async Task StartAsync()
     {
-        _downSince = _time.GetTimestamp();
+        if (_connection.Started) return;
+        await _connection.ConnectAsync();
+        _connection.Multiplexer.ConnectionFailed += (_, e) => MarkUnavailable("connection failed: " + e.FailureType);
         if (!_connection.Multiplexer.IsConnected)
         {
             LogStartedWithoutRedis(_connection.Endpoints);
@@ -26,7 +32,7 @@ internal sealed partial class RedisAdmissionCounters
         }
         try
         {
-            _connection.LoadScriptsAsync().GetAwaiter().GetResult();
+            await _connection.LoadScriptsAsync();
             Volatile.Write(ref _available, 1);
             LogConnected(_connection.Endpoints);
         }
@@ -57,6 +63,7 @@ internal sealed partial class RedisAdmissionCounters
         await _maintenance.WaitAsync();
         try
         {
+            if (!_connection.Started) return; // not started yet: nothing to recover or renew
             if (!IsAvailable && !await RecoverAsync()) return;
             if (!_pending.IsEmpty && !await FlushPendingAsync()) return;
             if (_time.GetTimestamp() >= Volatile.Read(ref _nextRenewal)) await RenewLeasesAsync();

@@ -57,8 +57,7 @@ internal sealed partial class RedisAdmissionCounters : IAdmissionCounters
         _memberPrefix = nodeId + "/" + Guid.NewGuid().ToString("N")[..8] + "/";
         _fallback = new LocalFallback(time, liveProxies);
         _metrics.Observe(this);
-        connection.Multiplexer.ConnectionFailed += (_, e) => MarkUnavailable("connection failed: " + e.FailureType);
-        InitialiseAvailability();
+        _downSince = time.GetTimestamp(); // unavailable (the fallback) until StartAsync has reached Redis
     }
 
     public async ValueTask ReserveAsync(CounterReservation reservation, CancellationToken cancellationToken)

@@ -7,10 +7,15 @@ namespace Gateway.Proxy.Counters.Redis;
 /// The process's one <see cref="ConnectionMultiplexer"/>, set up to fail fast: no connect abort
 /// at start (a proxy starts while Redis is down and falls back), no queueing of commands while
 /// disconnected (a call fails at once instead of adding latency), short timeouts, reconnect
-/// attempts every probe interval.
+/// attempts every probe interval. It connects in <see cref="ConnectAsync"/>, never by blocking a
+/// thread: with inline socket completions (the proxy image's setting) a blocking connect can run on
+/// the socket engine's own thread and then waits for the very thread it holds.
 /// </summary>
 internal sealed class RedisConnection : IDisposable
 {
+    private readonly ConfigurationOptions _config;
+    private ConnectionMultiplexer? _multiplexer;
+
     public RedisConnection(IOptions<CountersOptions> options, string nodeId)
     {
         var o = options.Value.Redis;
@@ -25,10 +30,16 @@ internal sealed class RedisConnection : IDisposable
         config.HeartbeatInterval = TimeSpan.FromMilliseconds(Math.Min(1000, o.ProbeIntervalMilliseconds));
         config.ClientName ??= "gateway-proxy-" + nodeId;
         Endpoints = string.Join(",", config.EndPoints.Select(e => e.ToString()));
-        Multiplexer = ConnectionMultiplexer.Connect(config);
+        _config = config;
     }
 
-    public ConnectionMultiplexer Multiplexer { get; }
+    /// <summary>Makes the multiplexer (once); with Redis down it returns disconnected and keeps retrying.</summary>
+    public async Task ConnectAsync() => _multiplexer ??= await ConnectionMultiplexer.ConnectAsync(_config);
+
+    /// <summary>True once <see cref="ConnectAsync"/> made the multiplexer.</summary>
+    public bool Started => _multiplexer is not null;
+
+    public ConnectionMultiplexer Multiplexer => _multiplexer ?? throw new InvalidOperationException("The Redis connection is used before ConnectAsync.");
 
     public IDatabase Database => Multiplexer.GetDatabase();
 
@@ -46,5 +57,5 @@ internal sealed class RedisConnection : IDisposable
         }
     }
 
-    public void Dispose() => Multiplexer.Dispose();
+    public void Dispose() => _multiplexer?.Dispose();
 }

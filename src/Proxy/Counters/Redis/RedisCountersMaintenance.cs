@@ -4,16 +4,21 @@ namespace Gateway.Proxy.Counters.Redis;
 
 /// <summary>
 /// With the Redis store, runs <see cref="RedisAdmissionCounters.MaintainAsync"/> every probe
-/// interval (recovery, replay, lease renewal); with the in-process store it does nothing.
+/// interval (recovery, replay, lease renewal), after connecting them at the start; with the
+/// in-process store it does nothing.
 /// </summary>
 internal sealed class RedisCountersMaintenance(IServiceProvider services, IOptions<CountersOptions> options, TimeProvider time) : BackgroundService
 {
     private RedisAdmissionCounters? _counters;
 
-    public override Task StartAsync(CancellationToken cancellationToken)
+    public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (options.Value.Store == CounterStore.Redis) _counters = services.GetRequiredService<RedisAdmissionCounters>();
-        return base.StartAsync(cancellationToken);
+        if (options.Value.Store == CounterStore.Redis)
+        {
+            _counters = services.GetRequiredService<RedisAdmissionCounters>();
+            await _counters.StartAsync();
+        }
+        await base.StartAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
