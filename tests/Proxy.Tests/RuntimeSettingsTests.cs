@@ -1,5 +1,8 @@
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
+using Gateway.Proxy.Tests.Infrastructure;
 
 namespace Gateway.Proxy.Tests;
 
@@ -37,5 +40,29 @@ public sealed class RuntimeSettingsTests
     {
         // Without ICU only the invariant culture exists; with it, en-US would be found.
         Assert.Throws<CultureNotFoundException>(() => new CultureInfo("en-US"));
+    }
+
+    [Fact]
+    public void ProxyImage_ShipsInlineSocketCompletions()
+    {
+        var dockerfile = File.ReadAllText(Path.Combine(Repository.Root(), "src", "Proxy", "Dockerfile"));
+        Assert.Contains(InlineSocketCompletions.Variable + "=1", dockerfile, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheseTests_RunWithInlineSocketCompletions_AsTheProxyImageShips()
+    {
+        // A receive that has to wait completes on the socket engine's thread, not the pool's.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, ((IPEndPoint)listener.LocalEndpoint).Port, TestContext.Current.CancellationToken);
+        using var server = await listener.AcceptTcpClientAsync(TestContext.Current.CancellationToken);
+        var buffer = new byte[1];
+        var receive = client.Client.ReceiveAsync(buffer, SocketFlags.None, TestContext.Current.CancellationToken);
+        Assert.False(receive.IsCompleted);
+        var continuation = receive.AsTask().ContinueWith(_ => Thread.CurrentThread.IsThreadPoolThread, TaskContinuationOptions.ExecuteSynchronously);
+        await server.Client.SendAsync(new byte[] { 1 }, SocketFlags.None, TestContext.Current.CancellationToken);
+        Assert.False(await continuation, "the receive's continuation ran on a thread-pool thread: inline socket completions are off");
     }
 }

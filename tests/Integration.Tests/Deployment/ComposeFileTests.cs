@@ -121,6 +121,9 @@ public sealed class ComposeFileTests
         // Tiering up without the single-CPU tenfold delay (the JIT build only: the native one has no tiers).
         Assert.Contains("DOTNET_TC_DelaySingleProcMultiplier=1", jit, StringComparison.Ordinal);
         Assert.DoesNotContain("TC_DelaySingleProcMultiplier", aot, StringComparison.Ordinal);
+        // Inline socket completions in both (the proxy must then never block a socket continuation).
+        Assert.Contains("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1", jit, StringComparison.Ordinal);
+        Assert.Contains("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1", aot, StringComparison.Ordinal);
     }
 
     private static Dictionary<string, string> EnvironmentOf(YamlMappingNode services, string service) => services.Map(service, "environment");
