@@ -91,9 +91,10 @@ internal sealed class RedisServer : IAsyncDisposable
 
     /// <summary>SIGKILL: the outage as a proxy sees it (connections reset).</summary>
     /// <remarks>
-    /// Waits for the exit asynchronously: with inline socket completions (the proxy image's setting,
-    /// under which this suite runs) a caller can be running on the socket engine's thread, and a
-    /// blocking wait there never sees the exit, which needs that thread to read the pipes' end.
+    /// Waits for the exit asynchronously. Under inline socket completions (the proxy image's setting;
+    /// Proxy.Tests run under it, Integration.Tests, which use this class too, do not) a caller can be
+    /// running on the socket engine's thread, and a blocking wait there never sees the exit, which
+    /// needs that thread to read the pipes' end.
     /// </remarks>
     public async Task KillAsync()
     {
