@@ -25,10 +25,11 @@ internal static class JsonLoad
 
         if (warmup > 0)
         {
-            await RunPhaseAsync(client, url, body, headers, rate, concurrency, warmup, Results.NewHistogram(), Results.NewHistogram(), ct);
+            await RunPhaseAsync(client, url, body, headers, rate, concurrency, warmup, Results.NewHistogram(), rate > 0 ? Results.NewHistogram() : null, ct);
         }
         var histogram = Results.NewHistogram();
-        var lateness = Results.NewHistogram();
+        // How late the open loop started each send; a closed loop sends when the last answer came.
+        var lateness = rate > 0 ? Results.NewHistogram() : null;
         var (sent, errors, elapsed) = await RunPhaseAsync(client, url, body, headers, rate, concurrency, duration, histogram, lateness, ct);
 
         var result = new JsonObject
@@ -42,14 +43,14 @@ internal static class JsonLoad
             ["rps"] = Math.Round(sent / elapsed, 1),
         };
         Results.AddPercentiles(result, "", histogram);
-        if (rate > 0) Results.AddPercentiles(result, "late_", lateness);
+        if (lateness is not null) Results.AddPercentiles(result, "late_", lateness);
         Results.Emit(o, result);
         return 0;
     }
 
     private static async Task<(long Sent, long Errors, double Seconds)> RunPhaseAsync(
         HttpClient client, Uri url, byte[] body, List<(string, string)> headers, double rate, int concurrency, double seconds,
-        LongHistogram histogram, LongHistogram lateness, CancellationToken ct)
+        LongHistogram histogram, LongHistogram? lateness, CancellationToken ct)
     {
         long sent = 0, errors = 0;
         var start = Stopwatch.GetTimestamp();
@@ -72,7 +73,7 @@ internal static class JsonLoad
             lock (gate) histogram.RecordValue(Math.Max(1, micros));
         }
 
-        if (rate > 0)
+        if (lateness is not null)
         {
             await Clock.PaceAsync(start, end, Stopwatch.Frequency / rate, (due, index) => OneAsync(due, index), lateness, ct).ConfigureAwait(false);
             sent = lateness.TotalCount;
