@@ -128,6 +128,44 @@ public sealed class SnapshotSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task Watch_PollsAnUnchangedFile_WithoutThrowing()
+    {
+        var path = Path.Combine(_dir.FullName, "snapshot.json");
+        await File.WriteAllBytesAsync(path, SnapshotJson.SerializeToUtf8Bytes(TestWorld.Snapshot("http://127.0.0.1:9", revision: 1)), TestContext.Current.CancellationToken);
+        var store = Compiled.Store();
+        var source = new FileSnapshotSource(store,
+            Options.Create(new ProxyOptions { Snapshot = new SnapshotFileOptions { File = path, PollSeconds = 0.05 } }),
+            TimeProvider.System, NullLogger<FileSnapshotSource>.Instance);
+        await source.LoadInitialAsync(TestContext.Current.CancellationToken);
+        // Exceptions thrown in this watch's flow only (the marker flows into its continuations; other
+        // tests running beside this one throw in flows of their own).
+        var inWatch = new AsyncLocal<bool>();
+        var thrown = new List<string>();
+        void OnFirstChance(object? sender, System.Runtime.ExceptionServices.FirstChanceExceptionEventArgs e)
+        {
+            if (inWatch.Value) lock (thrown) thrown.Add(e.Exception.GetType().Name);
+        }
+        AppDomain.CurrentDomain.FirstChanceException += OnFirstChance;
+        try
+        {
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+            inWatch.Value = true;
+            var watching = source.WatchAsync(stop.Token);
+            inWatch.Value = false;
+            await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken); // ~20 polls
+
+            lock (thrown) Assert.Empty(thrown);
+            await stop.CancelAsync();
+            await watching;
+            Assert.Equal(1, store.Current!.Revision);
+        }
+        finally
+        {
+            AppDomain.CurrentDomain.FirstChanceException -= OnFirstChance;
+        }
+    }
+
+    [Fact]
     public async Task LastKnownGood_IsWrittenAfterApply_AndReadBack()
     {
         var lkg = new LastKnownGood(Options.Create(new ProxyOptions { DataDirectory = _dir.FullName }), NullLogger<LastKnownGood>.Instance);

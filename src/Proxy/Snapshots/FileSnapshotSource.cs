@@ -62,22 +62,17 @@ internal sealed partial class FileSnapshotSource : ISnapshotSource
         }
         while (!cancellationToken.IsCancellationRequested)
         {
-            // Wake on a change notification or at the poll interval, whichever comes first.
-            var signaled = false;
-            using (var poll = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            // Wake on a change notification (true) or at the poll interval (false), whichever comes
+            // first. A timed wait, not a cancelled one: an idle proxy polls without throwing.
+            bool signaled;
+            try
             {
-                poll.CancelAfter(_poll);
-                try
-                {
-                    await changed.WaitAsync(poll.Token);
-                    signaled = true;
-                }
-                catch (OperationCanceledException)
-                {
-                    // the poll interval elapsed, or the source is stopping (checked below)
-                }
+                signaled = await changed.WaitAsync(_poll, cancellationToken);
             }
-            if (cancellationToken.IsCancellationRequested) break;
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
             try
             {
                 await ReloadAsync(force: false, cancellationToken, checkTimestamp: !signaled);
