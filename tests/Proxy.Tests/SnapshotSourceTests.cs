@@ -105,16 +105,23 @@ public sealed class SnapshotSourceTests : IDisposable
         Assert.Equal(1, store.Current!.Revision);
     }
 
-    [Fact]
-    public async Task Watch_AppliesAChangedFile()
+    /// <summary>A snapshot file at revision 1, loaded by a source that polls it every <paramref name="pollSeconds"/>.</summary>
+    private async Task<(string Path, SnapshotStore Store, FileSnapshotSource Source)> WatchedFileAsync(double pollSeconds)
     {
         var path = Path.Combine(_dir.FullName, "snapshot.json");
         await File.WriteAllBytesAsync(path, SnapshotJson.SerializeToUtf8Bytes(TestWorld.Snapshot("http://127.0.0.1:9", revision: 1)), TestContext.Current.CancellationToken);
         var store = Compiled.Store();
         var source = new FileSnapshotSource(store,
-            Options.Create(new ProxyOptions { Snapshot = new SnapshotFileOptions { File = path, PollSeconds = 0.1 } }),
+            Options.Create(new ProxyOptions { Snapshot = new SnapshotFileOptions { File = path, PollSeconds = pollSeconds } }),
             TimeProvider.System, NullLogger<FileSnapshotSource>.Instance);
         await source.LoadInitialAsync(TestContext.Current.CancellationToken);
+        return (path, store, source);
+    }
+
+    [Fact]
+    public async Task Watch_AppliesAChangedFile()
+    {
+        var (path, store, source) = await WatchedFileAsync(pollSeconds: 0.1);
         var applied = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
         store.Applied += s => applied.TrySetResult(s.Revision);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
@@ -130,13 +137,7 @@ public sealed class SnapshotSourceTests : IDisposable
     [Fact]
     public async Task Watch_PollsAnUnchangedFile_WithoutThrowing()
     {
-        var path = Path.Combine(_dir.FullName, "snapshot.json");
-        await File.WriteAllBytesAsync(path, SnapshotJson.SerializeToUtf8Bytes(TestWorld.Snapshot("http://127.0.0.1:9", revision: 1)), TestContext.Current.CancellationToken);
-        var store = Compiled.Store();
-        var source = new FileSnapshotSource(store,
-            Options.Create(new ProxyOptions { Snapshot = new SnapshotFileOptions { File = path, PollSeconds = 0.05 } }),
-            TimeProvider.System, NullLogger<FileSnapshotSource>.Instance);
-        await source.LoadInitialAsync(TestContext.Current.CancellationToken);
+        var (_, store, source) = await WatchedFileAsync(pollSeconds: 0.05);
         // Exceptions thrown in this watch's flow only (the marker flows into its continuations; other
         // tests running beside this one throw in flows of their own).
         var inWatch = new AsyncLocal<bool>();
