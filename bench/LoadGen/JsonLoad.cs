@@ -22,14 +22,15 @@ internal static class JsonLoad
         var warmup = o.Double("warmup", 5);
         var duration = o.Double("duration", 10);
         using var client = Http.CreateClient(rate > 0 ? 4096 : concurrency);
+        // How late the open loop started each send; a closed loop sends when the last answer came.
+        LongHistogram? NewLateness() => rate > 0 ? Results.NewHistogram() : null;
 
         if (warmup > 0)
         {
-            await RunPhaseAsync(client, url, body, headers, rate, concurrency, warmup, Results.NewHistogram(), rate > 0 ? Results.NewHistogram() : null, ct);
+            await RunPhaseAsync(client, url, body, headers, rate, concurrency, warmup, Results.NewHistogram(), NewLateness(), ct);
         }
         var histogram = Results.NewHistogram();
-        // How late the open loop started each send; a closed loop sends when the last answer came.
-        var lateness = rate > 0 ? Results.NewHistogram() : null;
+        var lateness = NewLateness();
         var (sent, errors, elapsed) = await RunPhaseAsync(client, url, body, headers, rate, concurrency, duration, histogram, lateness, ct);
 
         var result = new JsonObject
