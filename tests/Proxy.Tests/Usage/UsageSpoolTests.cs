@@ -110,11 +110,21 @@ public sealed class UsageSpoolTests
         var segment = Assert.Single(Directory.GetFiles(rig.SpoolDirectory));
 
         var direct = 0;
+        var queued = 1;
         for (var i = 1; i <= 20; i++)
         {
             var before = Spooled(spooled, SpoolPaths.Direct);
             rig.Spool.Submit(SpoolRig.Record("light-" + i), alone: true);
-            if (Spooled(spooled, SpoolPaths.Direct) == before) continue; // the file lock was busy (the syncer): it went to the writer
+            if (Spooled(spooled, SpoolPaths.Direct) == before)
+            {
+                // The file lock was busy (the syncer): it went to the writer. Each request here comes
+                // alone, after the last one's record is written: wait for the writer to take it, or
+                // the next one finds it queued (or the writer holding the file) and is not alone.
+                queued++;
+                for (var w = 0; Spooled(spooled, SpoolPaths.Channel) < queued && w < 500; w++) await Task.Delay(10, Ct);
+                Assert.Equal(queued, Spooled(spooled, SpoolPaths.Channel));
+                continue;
+            }
             direct++;
             // Appended by the time Submit returned: the line is in the file already.
             using var file = new FileStream(segment, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
