@@ -135,6 +135,7 @@ internal sealed partial class NdjsonLedgerShipper(IOptions<ProxyOptions> proxyOp
 
     private static void ReadIds(ReadOnlySpan<byte> data, bool skipFirstLine, HashSet<UsageRecordIdentity> ids)
     {
+        var lines = new UsageLineReader();
         if (skipFirstLine)
         {
             var first = data.IndexOf((byte)'\n');
@@ -148,7 +149,7 @@ internal sealed partial class NdjsonLedgerShipper(IOptions<ProxyOptions> proxyOp
             if (line.IsEmpty) continue;
             try
             {
-                if (JsonSerializer.Deserialize(line, UsageJsonContext.Default.UsageRecord) is { } record) ids.Add(UsageRecordIdentity.Of(record));
+                if (lines.Read(line) is { } record) ids.Add(UsageRecordIdentity.Of(record));
             }
             catch (JsonException)
             {

@@ -37,7 +37,8 @@ internal sealed class SpoolSegment : IDisposable
     /// </summary>
     public ReadOnlyMemory<byte> Lines => _clean && _bytes is not null ? _bytes.AsMemory(0, _length) : default;
 
-    public static SpoolSegment Read(string path)
+    /// <summary>Reads the segment at <paramref name="path"/>, its lines through <paramref name="lines"/>.</summary>
+    public static SpoolSegment Read(string path, UsageLineReader lines)
     {
         using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         var size = RandomAccess.GetLength(file);
@@ -52,7 +53,7 @@ internal sealed class SpoolSegment : IDisposable
                 if (read == 0) break;
                 length += read;
             }
-            return Parse(bytes, length);
+            return Parse(bytes, length, lines);
         }
         catch
         {
@@ -61,7 +62,7 @@ internal sealed class SpoolSegment : IDisposable
         }
     }
 
-    private static SpoolSegment Parse(byte[] bytes, int length)
+    private static SpoolSegment Parse(byte[] bytes, int length, UsageLineReader lines)
     {
         ReadOnlySpan<byte> rest = bytes.AsSpan(0, length);
         var records = new List<UsageRecord>(rest.Count((byte)'\n') + 1);
@@ -79,7 +80,7 @@ internal sealed class SpoolSegment : IDisposable
             }
             try
             {
-                if (JsonSerializer.Deserialize(line, UsageJsonContext.Default.UsageRecord) is { } record) records.Add(record);
+                if (lines.Read(line) is { } record) records.Add(record);
                 else badLines++;
             }
             catch (JsonException)

@@ -24,6 +24,7 @@ internal sealed partial class SpoolShipper(
     private readonly CancellationTokenSource _stopping = new();
     private readonly SemaphoreSlim _pass = new(1, 1);
     private readonly HashSet<string> _reportedBad = new(StringComparer.Ordinal);
+    private readonly UsageLineReader _lines = new(); // used inside a pass only
     private Task _loop = Task.CompletedTask;
     private int _failures;
 
@@ -115,7 +116,7 @@ internal sealed partial class SpoolShipper(
     {
         try
         {
-            return SpoolSegment.Read(path);
+            return SpoolSegment.Read(path, _lines);
         }
         catch (IOException ex)
         {

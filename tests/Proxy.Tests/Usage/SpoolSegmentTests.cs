@@ -23,7 +23,7 @@ public sealed class SpoolSegmentTests : IDisposable
     {
         var path = Path.Combine(_directory, "segment-" + Guid.NewGuid().ToString("N") + ".ndjson");
         File.WriteAllBytes(path, bytes);
-        return SpoolSegment.Read(path);
+        return SpoolSegment.Read(path, new UsageLineReader());
     }
 
     [Fact]
