@@ -59,12 +59,12 @@ public sealed class UsageLineReaderTests
         return buffer.WrittenSpan[..^1].ToArray(); // without the newline, as the segment reader passes it
     }
 
-    /// <summary>The serializer's answer for a line: the record, null, or the exception's type.</summary>
-    private static object? Serializer(byte[] line)
+    /// <summary>What a reading gave: the record, null, or the exception's type.</summary>
+    private static object? Outcome(Func<UsageRecord?> read)
     {
         try
         {
-            return JsonSerializer.Deserialize(line, UsageJsonContext.Default.UsageRecord);
+            return read();
         }
         catch (Exception ex)
         {
@@ -72,17 +72,9 @@ public sealed class UsageLineReaderTests
         }
     }
 
-    private static object? Reader(UsageLineReader reader, byte[] line)
-    {
-        try
-        {
-            return reader.Read(line);
-        }
-        catch (Exception ex)
-        {
-            return ex.GetType();
-        }
-    }
+    private static object? Serializer(byte[] line) => Outcome(() => JsonSerializer.Deserialize(line, UsageJsonContext.Default.UsageRecord));
+
+    private static object? Reader(UsageLineReader reader, byte[] line) => Outcome(() => reader.Read(line));
 
     [Fact]
     public void TheSpoolsOwnLines_AreReadInOnePass_AsTheSerializerReadsThem()
