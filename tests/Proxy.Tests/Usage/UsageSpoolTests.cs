@@ -102,11 +102,17 @@ public sealed class UsageSpoolTests
             ["Proxy:Usage:ShipIntervalMs"] = "60000",
         });
         using var spooled = rig.Collect("gateway.proxy.usage.spooled");
+        // Waits until the writer has taken `count` records in all, and checks that it has.
+        async Task TakenByTheWriter(int count)
+        {
+            for (var i = 0; Spooled(spooled, SpoolPaths.Channel) < count && i < 500; i++) await Task.Delay(10, Ct);
+            Assert.Equal(count, Spooled(spooled, SpoolPaths.Channel));
+        }
+
         await rig.StartAsync();
         // No segment is open yet: the first record goes to the writer, which opens one (a caller never creates a file).
         rig.Spool.Submit(SpoolRig.Record("light-0"), alone: true);
-        for (var i = 0; Spooled(spooled, SpoolPaths.Channel) < 1 && i < 500; i++) await Task.Delay(10, Ct);
-        Assert.Equal(1, Spooled(spooled, SpoolPaths.Channel));
+        await TakenByTheWriter(1);
         var segment = Assert.Single(Directory.GetFiles(rig.SpoolDirectory));
 
         var direct = 0;
@@ -120,9 +126,7 @@ public sealed class UsageSpoolTests
                 // The file lock was busy (the syncer): it went to the writer. Each request here comes
                 // alone, after the last one's record is written: wait for the writer to take it, or
                 // the next one finds it queued (or the writer holding the file) and is not alone.
-                queued++;
-                for (var w = 0; Spooled(spooled, SpoolPaths.Channel) < queued && w < 500; w++) await Task.Delay(10, Ct);
-                Assert.Equal(queued, Spooled(spooled, SpoolPaths.Channel));
+                await TakenByTheWriter(++queued);
                 continue;
             }
             direct++;
