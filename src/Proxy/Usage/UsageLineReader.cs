@@ -30,10 +30,6 @@ internal sealed class UsageLineReader
         "status"u8.ToArray(), "estimated"u8.ToArray(), "outcome"u8.ToArray(),
     ];
 
-    private const int Required =
-        (1 << RequestId) | (1 << Timestamp) | (1 << KeyId) | (1 << TeamId) | (1 << ModelAlias) | (1 << ModelVersion)
-        | (1 << Operation) | (1 << Currency) | (1 << Outcome);
-
     private const int RequestId = 0, Timestamp = 1, ProxyNode = 2, KeyId = 3, TeamId = 4, SubscriptionId = 5, ModelAlias = 6,
         ModelVersion = 7, DeploymentId = 8, ProviderId = 9, Operation = 10, Streamed = 11, InputTokens = 12,
         CachedInputTokens = 13, OutputTokens = 14, TotalTokens = 15, Cost = 16, Currency = 17, LatencyMs = 18,
@@ -108,12 +104,14 @@ internal sealed class UsageLineReader
                 TimeToFirstTokenMs => TryNullableDouble(ref reader, out ttft),
                 Status => reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out status),
                 Estimated => TryBool(ref reader, out estimated),
-                _ => TryString(ref reader, intern: true, out outcome),
+                Outcome => TryString(ref reader, intern: true, out outcome),
+                _ => false,
             };
             if (!ok) return null;
         }
         if (reader.TokenType != JsonTokenType.EndObject || reader.CurrentDepth != 0 || reader.Read()) return null;
-        if ((seen & Required) != Required || requestId is null || keyId is null || teamId is null || modelAlias is null
+        // The required members: the strings set and not null, the time present.
+        if ((seen & (1 << Timestamp)) == 0 || requestId is null || keyId is null || teamId is null || modelAlias is null
             || modelVersion is null || operation is null || currency is null || outcome is null)
             return null;
         return new UsageRecord
