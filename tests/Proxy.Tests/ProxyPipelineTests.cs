@@ -32,6 +32,38 @@ public sealed class ProxyPipelineTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task CallerAndProviderHeaders_ThatBelongToTheOtherSide_AreDropped_OthersPass()
+    {
+        var id = GatewayFixture.RequestId();
+        (string, string)[] callerOnly =
+        [
+            ("Cookie", "session=caller"), ("Accept-Encoding", "gzip"), ("api-key", TestWorld.Key), ("X-Api-Key", TestWorld.Key),
+            ("Forwarded", "for=10.0.0.1"), ("x-forwarded-for", "10.0.0.1"), ("X-Forwarded-Host", "caller.example"), ("X-Forwarded-Proto", "https"),
+            ("openai-organization", "org-caller"), ("OpenAI-Project", "proj-caller"), ("Anthropic-Version", "2023-01-01"), ("anthropic-beta", "tools"),
+        ];
+
+        using var response = await Send.PostAsync(Proxy, "/v1/chat/completions", Json.ChatBody("chat"), id, headers:
+            [.. callerOnly, ("x-test-provider-headers", "1"), ("x-caller-trace", "t-1")]);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var upstream = fixture.UpstreamRequest(id);
+        foreach (var (name, _) in callerOnly) Assert.True(upstream.Header(name) is null, $"{name} reached the upstream");
+        Assert.Equal("Bearer " + TestWorld.UpstreamSecret, upstream.Header("authorization"));
+        Assert.Equal(id, upstream.Header("x-request-id"));
+        Assert.Equal("t-1", upstream.Header("x-caller-trace"));
+        Assert.DoesNotContain(TestWorld.Key, string.Join(" ", upstream.Headers.Values), StringComparison.Ordinal);
+
+        foreach (var name in SmartUpstream.ProviderOnlyHeaders)
+        {
+            var values = response.Headers.TryGetValues(name, out var v) ? v.ToArray() : [];
+            Assert.DoesNotContain("from-upstream", values);
+        }
+        Assert.Equal(id, response.Header("x-request-id"));
+        Assert.Equal("42", response.Header("openai-processing-ms"));
+        Assert.Equal("chat-v1", response.Header("x-gateway-model-version"));
+    }
+
+    [Fact]
     public async Task Canary_RequestIdInTheCanaryShare_GoesToTheCanaryVersion()
     {
         var id = GatewayFixture.RequestId(canary: true);

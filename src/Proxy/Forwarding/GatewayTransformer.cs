@@ -22,14 +22,22 @@ internal sealed class GatewayTransformer(
     ResponseRelay relay,
     ErrorRelay errors) : HttpTransformer
 {
-    private static readonly string[] RemovedRequestHeaders =
+    // The caller's credentials, cookies, encodings, forwarding and OpenAI account headers never
+    // reach a provider: the gateway's own credential, request id and body replace them.
+    private static readonly string[] CallerOnlyHeaders =
     [
         HeaderNames.Authorization, "api-key", "x-api-key", HeaderNames.Cookie, HeaderNames.AcceptEncoding,
         GatewayHeaders.RequestId, "Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto",
         "OpenAI-Organization", "OpenAI-Project",
     ];
 
-    private static readonly string[] RemovedResponseHeaders =
+    private static readonly HeaderFilter CallerOnly = new(CallerOnlyHeaders);
+
+    /// <summary>For a provider that is not Anthropic, Anthropic's version headers go too.</summary>
+    private static readonly HeaderFilter CallerOnlyNotAnthropic = new([.. CallerOnlyHeaders, "anthropic-version", "anthropic-beta"]);
+
+    /// <summary>The provider's cookies, account, request id and rate-limit headers never reach the client (the gateway sends its own).</summary>
+    internal static readonly HeaderFilter ProviderOnly = new(
     [
         HeaderNames.SetCookie, "openai-organization", "openai-project", "request-id", GatewayHeaders.RequestId,
         "x-ratelimit-limit-requests", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests",
@@ -38,7 +46,7 @@ internal sealed class GatewayTransformer(
         "anthropic-ratelimit-tokens-limit", "anthropic-ratelimit-tokens-remaining", "anthropic-ratelimit-tokens-reset",
         "anthropic-ratelimit-input-tokens-limit", "anthropic-ratelimit-input-tokens-remaining", "anthropic-ratelimit-input-tokens-reset",
         "anthropic-ratelimit-output-tokens-limit", "anthropic-ratelimit-output-tokens-remaining", "anthropic-ratelimit-output-tokens-reset",
-    ];
+    ]);
 
     /// <summary>What happened on this attempt's response side.</summary>
     public AttemptResult Result { get; private set; }
@@ -54,17 +62,10 @@ internal sealed class GatewayTransformer(
         await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
         proxyRequest.RequestUri = plan.Url;
         proxyRequest.Headers.Host = null;
-        foreach (var name in RemovedRequestHeaders) proxyRequest.Headers.Remove(name);
         var anthropic = deployment.Provider.Kind == Contracts.Snapshot.ProviderKind.Anthropic;
-        if (anthropic)
-        {
-            if (!proxyRequest.Headers.Contains("anthropic-version")) proxyRequest.Headers.TryAddWithoutValidation("anthropic-version", ProviderAdapter.AnthropicVersion);
-        }
-        else
-        {
-            proxyRequest.Headers.Remove("anthropic-version");
-            proxyRequest.Headers.Remove("anthropic-beta");
-        }
+        (anthropic ? CallerOnly : CallerOnlyNotAnthropic).RemoveFrom(proxyRequest.Headers);
+        if (anthropic && !proxyRequest.Headers.Contains("anthropic-version"))
+            proxyRequest.Headers.TryAddWithoutValidation("anthropic-version", ProviderAdapter.AnthropicVersion);
         if (plan.AuthHeader is { } header) proxyRequest.Headers.TryAddWithoutValidation(header, plan.AuthValue);
         proxyRequest.Headers.TryAddWithoutValidation(GatewayHeaders.RequestId, request.RequestId);
         if (proxyRequest.Content is { } content && (plan.Translation != ResponseTranslation.None || content.Headers.ContentType is null))
@@ -94,7 +95,7 @@ internal sealed class GatewayTransformer(
 
         await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
         var headers = httpContext.Response.Headers;
-        foreach (var name in RemovedResponseHeaders) headers.Remove(name);
+        ProviderOnly.RemoveCopiesOf(proxyResponse.Headers, headers);
         if (plan.Translation != ResponseTranslation.None || plan.StripUsageChunk) headers.ContentLength = null;
 
         Result = AttemptResult.Relayed;

@@ -1,9 +1,11 @@
 using System.Buffers;
+using System.Net.Http.Headers;
 using Gateway.Proxy.Hosting;
 using Gateway.Proxy.Pipeline;
 using Gateway.Proxy.Providers;
 using Gateway.Proxy.Providers.Translation;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace Gateway.Proxy.Relay;
 
@@ -20,10 +22,27 @@ internal sealed partial class ResponseRelay(TimeProvider time, IOptions<ProxyOpt
 
     public Task<RelayResult> RelayAsync(HttpContext context, GatewayRequest request, UpstreamPlan plan, HttpResponseMessage response, Stream body, TimeSpan idle)
     {
-        var sse = string.Equals(response.Content.Headers.ContentType?.MediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase);
-        if (sse) return RelaySseAsync(context, request, plan, body, idle);
+        if (IsEventStream(response.Content.Headers)) return RelaySseAsync(context, request, plan, body, idle);
         if (plan.Translation != ResponseTranslation.None) return RelayTranslatedJsonAsync(context, request, plan, body, idle);
         return RelayJsonAsync(context, request, plan, body, idle);
+    }
+
+    /// <summary>
+    /// Whether the upstream's one <c>Content-Type</c> has the media type <c>text/event-stream</c>
+    /// (any case, any parameters), read as sent: <c>Content.Headers.ContentType</c> would parse it
+    /// into a new object on every response for the one comparison.
+    /// </summary>
+    internal static bool IsEventStream(HttpContentHeaders headers)
+    {
+        if (!headers.NonValidated.TryGetValues(HeaderNames.ContentType, out var values) || values.Count != 1) return false;
+        foreach (var value in values)
+        {
+            var mediaType = value.AsSpan();
+            var semicolon = mediaType.IndexOf(';');
+            if (semicolon >= 0) mediaType = mediaType[..semicolon];
+            return mediaType.Trim(" \t").Equals("text/event-stream", StringComparison.OrdinalIgnoreCase);
+        }
+        return false;
     }
 
     private async Task<RelayResult> RelayJsonAsync(HttpContext context, GatewayRequest request, UpstreamPlan plan, Stream body, TimeSpan idle)

@@ -11,7 +11,9 @@ namespace Gateway.Proxy.Tests.Infrastructure;
 /// request headers the proxy passes through (like MockLlm's knobs): <c>x-test-status</c> forces
 /// an error status, <c>x-test-gate</c> holds a stream after its first chunk until the test opens
 /// the gate, <c>x-test-hang</c> waits for the client to go away (and records that it did),
-/// <c>x-test-long-content: N</c> puts N more characters into a stream's second chunk (sent in pieces).
+/// <c>x-test-long-content: N</c> puts N more characters into a stream's second chunk (sent in pieces),
+/// <c>x-test-provider-headers</c> adds every header a provider may send that the gateway must not
+/// pass on (<see cref="ProviderOnlyHeaders"/>, in mixed case) and one it must (<c>openai-processing-ms</c>).
 /// </summary>
 internal static class SmartUpstream
 {
@@ -21,8 +23,25 @@ internal static class SmartUpstream
 
     public static Task<FakeUpstream> StartAsync() => FakeUpstream.StartAsync(HandleAsync);
 
+    /// <summary>Response headers that describe the provider account or session, never the caller's: the gateway drops them.</summary>
+    public static readonly string[] ProviderOnlyHeaders =
+    [
+        "Set-Cookie", "OpenAI-Organization", "openai-project", "Request-Id", "x-request-id",
+        "X-RateLimit-Limit-Requests", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests",
+        "x-ratelimit-limit-tokens", "X-RATELIMIT-REMAINING-TOKENS", "x-ratelimit-reset-tokens",
+        "anthropic-ratelimit-requests-limit", "anthropic-ratelimit-requests-remaining", "anthropic-ratelimit-requests-reset",
+        "Anthropic-RateLimit-Tokens-Limit", "anthropic-ratelimit-tokens-remaining", "anthropic-ratelimit-tokens-reset",
+        "anthropic-ratelimit-input-tokens-limit", "anthropic-ratelimit-input-tokens-remaining", "anthropic-ratelimit-input-tokens-reset",
+        "anthropic-ratelimit-output-tokens-limit", "anthropic-ratelimit-output-tokens-remaining", "anthropic-ratelimit-output-tokens-reset",
+    ];
+
     public static async Task HandleAsync(HttpContext context, RecordedRequest request)
     {
+        if (request.Header("x-test-provider-headers") is not null)
+        {
+            foreach (var name in ProviderOnlyHeaders) context.Response.Headers.Append(name, "from-upstream");
+            context.Response.Headers["openai-processing-ms"] = "42";
+        }
         if (request.Header("x-test-status") is { } forced)
         {
             var status = int.Parse(forced, System.Globalization.CultureInfo.InvariantCulture);

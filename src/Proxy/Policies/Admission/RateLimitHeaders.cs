@@ -13,20 +13,22 @@ namespace Gateway.Proxy.Policies.Admission;
 /// </summary>
 internal static class RateLimitHeaders
 {
-    private static readonly string[] UpstreamHeaders =
-    [
-        GatewayHeaders.LimitRequests, GatewayHeaders.RemainingRequests, GatewayHeaders.ResetRequests,
-        GatewayHeaders.LimitTokens, GatewayHeaders.RemainingTokens, GatewayHeaders.ResetTokens,
-    ];
-
+    /// <summary>Writes the headers for <paramref name="reservation"/>'s limits and removes any of them it has no limit for.</summary>
     public static void Apply(IHeaderDictionary headers, CounterReservation? reservation, DateTimeOffset now)
     {
-        foreach (var name in UpstreamHeaders) headers.Remove(name);
-        if (reservation is null) return;
-        var requests = Tightest(reservation, CounterKind.Requests);
-        if (requests >= 0) Write(headers, reservation, requests, now, GatewayHeaders.LimitRequests, GatewayHeaders.RemainingRequests, GatewayHeaders.ResetRequests);
-        var tokens = Tightest(reservation, CounterKind.Tokens);
-        if (tokens >= 0) Write(headers, reservation, tokens, now, GatewayHeaders.LimitTokens, GatewayHeaders.RemainingTokens, GatewayHeaders.ResetTokens);
+        var requests = reservation is null ? -1 : Tightest(reservation, CounterKind.Requests);
+        if (requests >= 0) Write(headers, reservation!, requests, now, GatewayHeaders.LimitRequests, GatewayHeaders.RemainingRequests, GatewayHeaders.ResetRequests);
+        else Remove(headers, GatewayHeaders.LimitRequests, GatewayHeaders.RemainingRequests, GatewayHeaders.ResetRequests);
+        var tokens = reservation is null ? -1 : Tightest(reservation, CounterKind.Tokens);
+        if (tokens >= 0) Write(headers, reservation!, tokens, now, GatewayHeaders.LimitTokens, GatewayHeaders.RemainingTokens, GatewayHeaders.ResetTokens);
+        else Remove(headers, GatewayHeaders.LimitTokens, GatewayHeaders.RemainingTokens, GatewayHeaders.ResetTokens);
+    }
+
+    private static void Remove(IHeaderDictionary headers, string limit, string remaining, string reset)
+    {
+        headers.Remove(limit);
+        headers.Remove(remaining);
+        headers.Remove(reset);
     }
 
     /// <summary>Seconds until the denied limit may admit the request: the window's end; 1 for concurrency.</summary>
