@@ -1,6 +1,10 @@
+using System.Net;
 using Gateway.Contracts.Keys;
+using Gateway.Contracts.Snapshot;
 using Gateway.Proxy.Policies.Authentication;
 using Gateway.Proxy.Tests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Proxy.Tests;
@@ -80,5 +84,91 @@ public sealed class AuthenticationTests
         context.Request.Headers.SecWebSocketProtocol = "realtime";
 
         Assert.True(PresentedCredential.Find(context.Request).IsEmpty);
+    }
+
+    private sealed class ConnectionState : IPersistentStateFeature
+    {
+        public IDictionary<object, object?> State { get; } = new Dictionary<object, object?>();
+    }
+
+    private static HttpContext OnOneConnection(ConnectionState connection)
+    {
+        var context = new DefaultHttpContext();
+        context.Features.Set<IPersistentStateFeature>(connection);
+        return context;
+    }
+
+    [Fact]
+    public void ConnectionCredential_IsReused_OnlyForTheSameHeaderString_TheSameSnapshot_AndBeforeExpiry()
+    {
+        var connection = new ConnectionState();
+        var header = "Bearer " + TestWorld.Key;
+        Assert.Equal(AuthenticationResult.Success, KeyAuthenticator.Authenticate(Snapshot, TestWorld.Key, TestWorld.Now, out var key));
+        Assert.Null(ConnectionCredential.Find(OnOneConnection(connection), header, Snapshot, TestWorld.Now));
+
+        ConnectionCredential.Remember(OnOneConnection(connection), header, Snapshot, key!);
+
+        Assert.Same(key, ConnectionCredential.Find(OnOneConnection(connection), header, Snapshot, TestWorld.Now));
+        // The same characters in another string: the full check, never a comparison of key material.
+        Assert.Null(ConnectionCredential.Find(OnOneConnection(connection), new string(header.AsSpan()), Snapshot, TestWorld.Now));
+        // Another snapshot may have revoked or removed the key.
+        Assert.Null(ConnectionCredential.Find(OnOneConnection(connection), header, Compiled.Of(TestWorld.Snapshot("http://127.0.0.1:9")), TestWorld.Now));
+        Assert.Null(ConnectionCredential.Find(OnOneConnection(connection), header, Snapshot, key!.ExpiresAt));
+        Assert.Null(ConnectionCredential.Find(OnOneConnection(new ConnectionState()), header, Snapshot, TestWorld.Now));
+        Assert.Null(ConnectionCredential.Find(OnOneConnection(connection), null, Snapshot, TestWorld.Now));
+    }
+
+    [Fact]
+    public void ConnectionCredential_WithoutConnectionState_RemembersNothing()
+    {
+        var context = new DefaultHttpContext();
+        Assert.Equal(AuthenticationResult.Success, KeyAuthenticator.Authenticate(Snapshot, TestWorld.Key, TestWorld.Now, out var key));
+
+        ConnectionCredential.Remember(context, "Bearer " + TestWorld.Key, Snapshot, key!);
+
+        Assert.Null(ConnectionCredential.Find(context, "Bearer " + TestWorld.Key, Snapshot, TestWorld.Now));
+    }
+
+    [Fact]
+    public async Task OneConnection_ReusesTheHeaderString_AndStillRefusesAWrongKey_AndARevokedOne()
+    {
+        await using var upstream = await SmartUpstream.StartAsync();
+        var seen = new List<string?>();
+        var snapshot = TestWorld.Snapshot(upstream.Url, canaryPercent: 0);
+        await using var proxy = await ProxyHost.StartAsync(snapshot, appendPolicies: app => app.Use((context, next) =>
+        {
+            lock (seen) seen.Add(context.Request.Headers.Authorization[0]);
+            return next(context);
+        }));
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 1 };
+        using var client = new HttpClient(handler) { BaseAddress = proxy.Address };
+
+        async Task<HttpStatusCode> Chat(string key)
+        {
+            using var message = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = new StringContent(Json.ChatBody("chat"), System.Text.Encoding.UTF8, "application/json") };
+            message.Headers.TryAddWithoutValidation("Authorization", "Bearer " + key);
+            using var response = await client.SendAsync(message, TestContext.Current.CancellationToken);
+            await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            return response.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await Chat(TestWorld.Key));
+        Assert.Equal(HttpStatusCode.OK, await Chat(TestWorld.Key));
+        // Kestrel handed the second request the first one's string: what the connection's credential keys on.
+        Assert.Equal(2, seen.Count);
+        Assert.Same(seen[0], seen[1]);
+
+        var wrong = ApiKeyFormat.Compose("testkey00001", "Xbcdefghijklmnopqrstuvwxyz0123456789ABCD");
+        Assert.Equal(HttpStatusCode.Unauthorized, await Chat(wrong));
+        Assert.Equal(HttpStatusCode.OK, await Chat(TestWorld.Key));
+        Assert.Equal(HttpStatusCode.OK, await Chat(TestWorld.Key));
+
+        var revoked = snapshot with
+        {
+            Revision = 2,
+            Keys = [.. snapshot.Keys.Select(k => k.KeyId == "testkey00001" ? k with { Status = KeyStatus.Revoked } : k)],
+        };
+        Assert.True(proxy.Store.TryApply(revoked, "test", out _));
+        Assert.Equal(HttpStatusCode.Unauthorized, await Chat(TestWorld.Key));
     }
 }

@@ -6,15 +6,26 @@ namespace Gateway.Proxy.Policies.Authentication;
 /// <summary>
 /// Policy 1: the caller's API key. Every refusal is the same 401 <c>invalid_api_key</c> (missing,
 /// malformed, unknown, wrong secret, revoked or expired), so the answer tells nothing about which ids exist.
+/// A connection that presents the same header value again, under the same snapshot, is not hashed
+/// again (<see cref="ConnectionCredential"/>).
 /// </summary>
 internal sealed class AuthenticationMiddleware(RequestDelegate next, TimeProvider time, AuthenticationLog log, AuthenticationMetrics metrics)
 {
     public Task InvokeAsync(HttpContext context)
     {
         var request = context.GetGatewayRequest();
-        var result = KeyAuthenticator.Authenticate(request.Snapshot!, PresentedCredential.Find(context.Request), time.GetUtcNow(), out var key);
+        var snapshot = request.Snapshot!;
+        var presented = PresentedCredential.Find(context.Request, out var source);
+        var now = time.GetUtcNow();
+        if (ConnectionCredential.Find(context, source, snapshot, now) is { } known)
+        {
+            request.Key = known;
+            return next(context);
+        }
+        var result = KeyAuthenticator.Authenticate(snapshot, presented, now, out var key);
         if (result == AuthenticationResult.Success)
         {
+            ConnectionCredential.Remember(context, source, snapshot, key!);
             request.Key = key;
             return next(context);
         }

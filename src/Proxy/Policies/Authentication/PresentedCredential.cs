@@ -9,19 +9,24 @@ internal static class PresentedCredential
     /// The key from <c>Authorization: Bearer</c>, <c>api-key</c>, <c>x-api-key</c> or the
     /// <c>openai-insecure-api-key.{key}</c> WebSocket subprotocol, in that order; empty when none.
     /// </summary>
-    public static ReadOnlySpan<char> Find(HttpRequest request)
+    public static ReadOnlySpan<char> Find(HttpRequest request) => Find(request, out _);
+
+    /// <summary>The key, and the header value it was found in (<paramref name="source"/>; null when there is no key).</summary>
+    public static ReadOnlySpan<char> Find(HttpRequest request, out string? source)
     {
         var headers = request.Headers;
         if (headers.Authorization is { Count: > 0 } authorization)
         {
-            var value = authorization[0].AsSpan().Trim();
+            source = authorization[0];
+            var value = source.AsSpan().Trim();
             if (value.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return value[7..].Trim();
             return value;
         }
-        if (headers[GatewayHeaders.ApiKey] is { Count: > 0 } apiKey) return apiKey[0].AsSpan().Trim();
-        if (headers[GatewayHeaders.AnthropicApiKey] is { Count: > 0 } xApiKey) return xApiKey[0].AsSpan().Trim();
+        if (headers[GatewayHeaders.ApiKey] is { Count: > 0 } apiKey) return (source = apiKey[0]).AsSpan().Trim();
+        if (headers[GatewayHeaders.AnthropicApiKey] is { Count: > 0 } xApiKey) return (source = xApiKey[0]).AsSpan().Trim();
         foreach (var protocols in headers.SecWebSocketProtocol)
         {
+            source = protocols;
             var rest = protocols.AsSpan();
             while (!rest.IsEmpty)
             {
@@ -32,6 +37,7 @@ internal static class PresentedCredential
                 rest = comma < 0 ? [] : rest[(comma + 1)..];
             }
         }
+        source = null;
         return [];
     }
 }
