@@ -63,7 +63,7 @@ internal sealed class GatewayEntryMiddleware(RequestDelegate next, SnapshotStore
         {
             { "gen_ai.operation.name", operation },
             { "gen_ai.response.model", version },
-            { "http.response.status_code", status },
+            { "http.response.status_code", ProxyTelemetry.StatusTag(status) },
             { "gateway.reason", reason },
         };
         telemetry.Requests.Add(1, tags);

@@ -34,6 +34,18 @@ internal sealed class ProxyTelemetry
 
     public Meter Meter { get; }
 
+    private static readonly object[] StatusCodes = [.. Enumerable.Range(0, 600).Select(static code => (object)code)];
+
+    private static readonly object True = true;
+
+    private static readonly object False = false;
+
+    /// <summary>An HTTP status as a tag value, boxed once for all requests (100–599), not once per request.</summary>
+    public static object StatusTag(int status) => (uint)status < (uint)StatusCodes.Length ? StatusCodes[status] : status;
+
+    /// <summary>A flag as a tag value, boxed once.</summary>
+    public static object FlagTag(bool value) => value ? True : False;
+
     public Counter<long> Requests { get; }
 
     public Histogram<double> Duration { get; }

@@ -25,6 +25,6 @@ internal sealed class MeteringMetrics(ProxyTelemetry telemetry)
         _tokenUsage.Record(record.InputTokens, version, new KeyValuePair<string, object?>("gen_ai.token.type", "input"));
         _tokenUsage.Record(record.OutputTokens, version, new KeyValuePair<string, object?>("gen_ai.token.type", "output"));
         _settled.Add(record.TotalTokens, version);
-        _records.Add(1, new KeyValuePair<string, object?>("gateway.usage.outcome", record.Outcome), new KeyValuePair<string, object?>("gateway.usage.estimated", record.Estimated));
+        _records.Add(1, new KeyValuePair<string, object?>("gateway.usage.outcome", record.Outcome), new KeyValuePair<string, object?>("gateway.usage.estimated", ProxyTelemetry.FlagTag(record.Estimated)));
     }
 }

@@ -15,39 +15,43 @@ internal sealed class ModelResolutionMiddleware(RequestDelegate next, IOptions<P
     private const int MaxModelNameLength = 256;
     private readonly long _bodyLimit = options.Value.MaxRequestBodyBytes;
 
-    public async Task InvokeAsync(HttpContext context)
+    // Not an async method: the rest of the pipeline is returned, not awaited, so a request whose
+    // body is already buffered (the common case) passes through without a state machine of its own.
+    public Task InvokeAsync(HttpContext context)
     {
         var request = context.GetGatewayRequest();
         var route = request.Route!;
-
-        if (route.Operation != GatewayOperation.Realtime)
-        {
-            var body = await RequestBodyReader.ReadAsync(context, _bodyLimit);
-            if (body is not { } bytes)
-            {
-                await GatewayErrorWriter.WriteAsync(context, GatewayErrorCodes.RequestTooLarge,
-                    $"The request body exceeds the gateway's limit of {_bodyLimit} bytes.");
-                return;
-            }
-            var jsonPart = InferenceHeaderLength(context, bytes.Length) is { } headerLength ? bytes[..headerLength] : bytes;
-            if (!RequestBodyInspector.TryInspect(jsonPart.Span, out var info, out var error))
-            {
-                await GatewayErrorWriter.WriteAsync(context, error.Code, error.Message, error.Param);
-                return;
-            }
-            request.SetBody(bytes, info);
-        }
-        else
+        if (route.Operation == GatewayOperation.Realtime)
         {
             request.SetBody(ReadOnlyMemory<byte>.Empty, RequestBodyInfo.Empty);
+            return Continue(context, request, route);
         }
+        var read = RequestBodyReader.ReadAsync(context, _bodyLimit);
+        return read.IsCompletedSuccessfully ? WithBody(context, request, route, read.Result) : WithBodyAsync(context, request, route, read);
+    }
 
-        if (Resolve(context, request, route) is { } failure)
+    private async Task WithBodyAsync(HttpContext context, GatewayRequest request, GatewayRoute route, ValueTask<ReadOnlyMemory<byte>?> read) =>
+        await WithBody(context, request, route, await read);
+
+    private Task WithBody(HttpContext context, GatewayRequest request, GatewayRoute route, ReadOnlyMemory<byte>? body)
+    {
+        if (body is not { } bytes)
         {
-            await GatewayErrorWriter.WriteAsync(context, failure.Code, failure.Message, failure.Param);
-            return;
+            return GatewayErrorWriter.WriteAsync(context, GatewayErrorCodes.RequestTooLarge,
+                $"The request body exceeds the gateway's limit of {_bodyLimit} bytes.");
         }
-        await next(context);
+        var jsonPart = InferenceHeaderLength(context, bytes.Length) is { } headerLength ? bytes[..headerLength] : bytes;
+        if (!RequestBodyInspector.TryInspect(jsonPart.Span, out var info, out var error))
+            return GatewayErrorWriter.WriteAsync(context, error.Code, error.Message, error.Param);
+        request.SetBody(bytes, info);
+        return Continue(context, request, route);
+    }
+
+    private Task Continue(HttpContext context, GatewayRequest request, GatewayRoute route)
+    {
+        if (Resolve(context, request, route) is { } failure)
+            return GatewayErrorWriter.WriteAsync(context, failure.Code, failure.Message, failure.Param);
+        return next(context);
     }
 
     /// <summary>Resolves the model into <paramref name="request"/>; the error to answer, or null.</summary>
