@@ -14,11 +14,12 @@ internal static class RequestBodyReader
     public static async ValueTask<ReadOnlyMemory<byte>?> ReadAsync(HttpContext context, long limit)
     {
         var request = context.Request;
-        if (request.ContentLength is { } declared && declared > limit) return null;
+        var declared = request.ContentLength;
+        if (declared > limit) return null;
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
             sizeFeature.MaxRequestBodySize = null; // the limit below answers in the documented error shape
 
-        var initial = (int)Math.Min(request.ContentLength ?? 16 * 1024, limit) + 1;
+        var initial = (int)Math.Min(declared ?? 16 * 1024, limit) + 1;
         var buffer = new PooledBuffer(initial);
         context.Response.RegisterForDispose(buffer);
         var length = 0;
@@ -29,6 +30,7 @@ internal static class RequestBodyReader
             if (read == 0) break;
             length += read;
             if (length > limit) return null;
+            if (length == declared) break; // all the declared bytes: no read just to be told the body ended
         }
         return buffer.Array.AsMemory(0, length);
     }

@@ -17,11 +17,20 @@ internal static class RateLimitHeaders
     public static void Apply(IHeaderDictionary headers, CounterReservation? reservation, DateTimeOffset now)
     {
         var requests = reservation is null ? -1 : Tightest(reservation, CounterKind.Requests);
-        if (requests >= 0) Write(headers, reservation!, requests, now, GatewayHeaders.LimitRequests, GatewayHeaders.RemainingRequests, GatewayHeaders.ResetRequests);
+        string? requestsReset = null;
+        if (requests >= 0) requestsReset = Write(headers, reservation!, requests, now, null, GatewayHeaders.LimitRequests, GatewayHeaders.RemainingRequests, GatewayHeaders.ResetRequests);
         else Remove(headers, GatewayHeaders.LimitRequests, GatewayHeaders.RemainingRequests, GatewayHeaders.ResetRequests);
         var tokens = reservation is null ? -1 : Tightest(reservation, CounterKind.Tokens);
-        if (tokens >= 0) Write(headers, reservation!, tokens, now, GatewayHeaders.LimitTokens, GatewayHeaders.RemainingTokens, GatewayHeaders.ResetTokens);
-        else Remove(headers, GatewayHeaders.LimitTokens, GatewayHeaders.RemainingTokens, GatewayHeaders.ResetTokens);
+        if (tokens >= 0)
+        {
+            // Both are usually per-minute windows that end together: one duration text for both.
+            var sameReset = requests >= 0 && reservation!.ResetsAt[tokens] == reservation.ResetsAt[requests] ? requestsReset : null;
+            Write(headers, reservation!, tokens, now, sameReset, GatewayHeaders.LimitTokens, GatewayHeaders.RemainingTokens, GatewayHeaders.ResetTokens);
+        }
+        else
+        {
+            Remove(headers, GatewayHeaders.LimitTokens, GatewayHeaders.RemainingTokens, GatewayHeaders.ResetTokens);
+        }
     }
 
     private static void Remove(IHeaderDictionary headers, string limit, string remaining, string reset)
@@ -53,11 +62,14 @@ internal static class RateLimitHeaders
         return best;
     }
 
-    private static void Write(IHeaderDictionary headers, CounterReservation reservation, int index, DateTimeOffset now, string limit, string remaining, string reset)
+    /// <summary>Writes one limit's three headers; returns the reset's text (<paramref name="resetText"/> when given).</summary>
+    private static string Write(IHeaderDictionary headers, CounterReservation reservation, int index, DateTimeOffset now, string? resetText, string limit, string remaining, string reset)
     {
         headers[limit] = reservation.Checks[index].Limit.ToString(CultureInfo.InvariantCulture);
         headers[remaining] = reservation.Remaining[index].ToString(CultureInfo.InvariantCulture);
-        headers[reset] = FormatDuration(reservation.ResetsAt[index] - now);
+        resetText ??= FormatDuration(reservation.ResetsAt[index] - now);
+        headers[reset] = resetText;
+        return resetText;
     }
 
     /// <summary>A duration the way OpenAI (Go) writes it: <c>250ms</c>, <c>1s</c>, <c>12.5s</c>, <c>6m0s</c>, <c>1h2m3s</c>.</summary>
