@@ -81,6 +81,21 @@ public sealed class LimitsAndBudgetsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AContentPartWhoseTypeIsNotAString_CountsItsText_InsteadOfFailingTheRequest()
+    {
+        var (proxy, _) = await AdmissionWorld.StartProxyAsync(AdmissionWorld.Snapshot(_upstream.Url,
+            keyLimits: new LimitSpec(TokensPerMinute: 100_000)));
+        await using var _ = proxy;
+        const string Body = """{"model":"chat","messages":[{"role":"user","content":[{"type":5,"text":"Hello"},{"type":{"x":1},"text":"there"}]}],"max_tokens":100}""";
+
+        var response = await Chat(proxy, Body);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        // 3 + (3 + "user" + "Hello" + "there") prompt tokens and the 100 output tokens reserved.
+        Assert.Equal((100_000 - 3 - 3 - 1 - 1 - 1 - 100).ToString(System.Globalization.CultureInfo.InvariantCulture), response.Header("x-ratelimit-remaining-tokens"));
+    }
+
+    [Fact]
     public async Task NoLimits_NoRateLimitHeaders_AndTheUpstreamsAreNotPassedOn()
     {
         var (proxy, _) = await AdmissionWorld.StartProxyAsync(AdmissionWorld.Snapshot(_upstream.Url));

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Gateway.Proxy.Pipeline;
 
@@ -12,7 +11,9 @@ namespace Gateway.Proxy.Policies.Admission;
 /// (Anthropic <c>tool_use</c>: name and input JSON; <c>tool_result</c>: its content), images 0;
 /// assistant <c>tool_calls</c> count their function names and arguments. Completions and
 /// embeddings count each string's tokens, and token-id arrays by their length. v2 inference and
-/// realtime sessions have no countable prompt (0).
+/// realtime sessions have no countable prompt (0). Read in one pass over the body (no document is
+/// built): where a property appears twice, the last one counts, as <see cref="JsonElement.TryGetProperty(string, out JsonElement)"/>
+/// has it; a body that is not valid JSON counts 0.
 /// </summary>
 internal static class PromptTokenEstimator
 {
@@ -20,22 +21,27 @@ internal static class PromptTokenEstimator
     private const int ReplyPriming = 3;
     private const int PerName = 1;
 
+    // Every helper below starts on a value's first token and leaves the reader on its last one (the
+    // value itself, or the end of the object or array), whatever the value turns out to be.
+
     public static long Count(GatewayOperation operation, ReadOnlyMemory<byte> body, BpeCounter tokenizer)
     {
         if (operation is GatewayOperation.Inference or GatewayOperation.Realtime or GatewayOperation.Models || body.IsEmpty) return 0;
-        if (body.Span.StartsWith("\xEF\xBB\xBF"u8)) body = body[3..];
+        var json = body.Span;
+        if (json.StartsWith("\xEF\xBB\xBF"u8)) json = json[3..];
+        var reader = new Utf8JsonReader(json);
         try
         {
-            using var document = JsonDocument.Parse(body);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object) return 0;
-            return operation switch
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return 0;
+            var total = operation switch
             {
-                GatewayOperation.Completions => CountInputs(root, "prompt"u8, tokenizer),
-                GatewayOperation.Embeddings => CountInputs(root, "input"u8, tokenizer),
-                GatewayOperation.Responses => CountResponses(root, tokenizer),
-                _ => CountChat(root, tokenizer),
+                GatewayOperation.Completions => CountInputs(ref reader, "prompt"u8, tokenizer),
+                GatewayOperation.Embeddings => CountInputs(ref reader, "input"u8, tokenizer),
+                GatewayOperation.Responses => CountResponses(ref reader, json, tokenizer),
+                _ => CountChat(ref reader, json, tokenizer),
             };
+            // Only white space may follow the object; anything else makes the reader throw.
+            return reader.Read() ? 0 : total;
         }
         catch (JsonException)
         {
@@ -43,124 +49,290 @@ internal static class PromptTokenEstimator
         }
     }
 
-    private static long CountChat(JsonElement root, BpeCounter tokenizer)
+    private static long CountChat(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, BpeCounter tokenizer)
     {
-        long total = ReplyPriming;
-        if (root.TryGetProperty("system"u8, out var system) && system.ValueKind != JsonValueKind.Null)
-            total += PerMessage + tokenizer.Count("system") + CountContent(system, tokenizer);
-        if (root.TryGetProperty("messages"u8, out var messages) && messages.ValueKind == JsonValueKind.Array)
+        long system = 0, messages = 0, tools = 0;
+        while (NextProperty(ref reader))
         {
-            foreach (var message in messages.EnumerateArray()) total += CountMessage(message, tokenizer);
+            if (reader.ValueTextEquals("system"u8))
+            {
+                reader.Read();
+                system = reader.TokenType == JsonTokenType.Null ? 0 : PerMessage + tokenizer.Count("system") + CountContent(ref reader, json, tokenizer);
+            }
+            else if (reader.ValueTextEquals("messages"u8))
+            {
+                reader.Read();
+                messages = CountMessages(ref reader, json, tokenizer);
+            }
+            else if (reader.ValueTextEquals("tools"u8))
+            {
+                reader.Read();
+                tools = CountRaw(ref reader, json, tokenizer);
+            }
+            else
+            {
+                SkipValue(ref reader);
+            }
         }
-        total += CountRaw(root, "tools"u8, tokenizer);
+        return ReplyPriming + system + messages + tools;
+    }
+
+    private static long CountResponses(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, BpeCounter tokenizer)
+    {
+        long instructions = 0, input = 0, tools = 0;
+        while (NextProperty(ref reader))
+        {
+            if (reader.ValueTextEquals("instructions"u8))
+            {
+                reader.Read();
+                instructions = reader.TokenType == JsonTokenType.String ? PerMessage + tokenizer.Count("system") + String(ref reader, tokenizer) : Skip(ref reader);
+            }
+            else if (reader.ValueTextEquals("input"u8))
+            {
+                reader.Read();
+                input = reader.TokenType == JsonTokenType.String ? PerMessage + tokenizer.Count("user") + String(ref reader, tokenizer) : CountMessages(ref reader, json, tokenizer);
+            }
+            else if (reader.ValueTextEquals("tools"u8))
+            {
+                reader.Read();
+                tools = CountRaw(ref reader, json, tokenizer);
+            }
+            else
+            {
+                SkipValue(ref reader);
+            }
+        }
+        return ReplyPriming + instructions + input + tools;
+    }
+
+    /// <summary>An array of messages (anything else counts 0).</summary>
+    private static long CountMessages(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, BpeCounter tokenizer)
+    {
+        if (reader.TokenType != JsonTokenType.StartArray) return Skip(ref reader);
+        long total = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray) total += CountMessage(ref reader, json, tokenizer);
         return total;
     }
 
-    private static long CountResponses(JsonElement root, BpeCounter tokenizer)
+    private static long CountMessage(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, BpeCounter tokenizer)
     {
-        long total = ReplyPriming;
-        if (root.TryGetProperty("instructions"u8, out var instructions) && instructions.ValueKind == JsonValueKind.String)
-            total += PerMessage + tokenizer.Count("system") + String(instructions, tokenizer);
-        if (root.TryGetProperty("input"u8, out var input))
+        if (reader.TokenType != JsonTokenType.StartObject) return Skip(ref reader);
+        long role = 0, content = 0, name = 0, calls = 0;
+        while (NextProperty(ref reader))
         {
-            if (input.ValueKind == JsonValueKind.String)
+            if (reader.ValueTextEquals("role"u8))
             {
-                total += PerMessage + tokenizer.Count("user") + String(input, tokenizer);
+                reader.Read();
+                role = StringOrNothing(ref reader, tokenizer);
             }
-            else if (input.ValueKind == JsonValueKind.Array)
+            else if (reader.ValueTextEquals("content"u8))
             {
-                foreach (var item in input.EnumerateArray()) total += CountMessage(item, tokenizer);
+                reader.Read();
+                content = CountContent(ref reader, json, tokenizer);
+            }
+            else if (reader.ValueTextEquals("name"u8))
+            {
+                reader.Read();
+                name = reader.TokenType == JsonTokenType.String ? String(ref reader, tokenizer) + PerName : Skip(ref reader);
+            }
+            else if (reader.ValueTextEquals("tool_calls"u8))
+            {
+                reader.Read();
+                calls = CountToolCalls(ref reader, tokenizer);
+            }
+            else
+            {
+                SkipValue(ref reader);
             }
         }
-        total += CountRaw(root, "tools"u8, tokenizer);
-        return total;
+        return PerMessage + role + content + name + calls;
     }
 
-    private static long CountMessage(JsonElement message, BpeCounter tokenizer)
+    /// <summary>An assistant's <c>tool_calls</c>: each function's name and arguments.</summary>
+    private static long CountToolCalls(ref Utf8JsonReader reader, BpeCounter tokenizer)
     {
-        if (message.ValueKind != JsonValueKind.Object) return 0;
-        long total = PerMessage;
-        if (message.TryGetProperty("role"u8, out var role) && role.ValueKind == JsonValueKind.String) total += String(role, tokenizer);
-        if (message.TryGetProperty("content"u8, out var content)) total += CountContent(content, tokenizer);
-        if (message.TryGetProperty("name"u8, out var name) && name.ValueKind == JsonValueKind.String) total += String(name, tokenizer) + PerName;
-        if (message.TryGetProperty("tool_calls"u8, out var calls) && calls.ValueKind == JsonValueKind.Array)
+        if (reader.TokenType != JsonTokenType.StartArray) return Skip(ref reader);
+        long total = 0;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            foreach (var call in calls.EnumerateArray())
+            if (reader.TokenType != JsonTokenType.StartObject)
             {
-                if (call.ValueKind == JsonValueKind.Object && call.TryGetProperty("function"u8, out var function) && function.ValueKind == JsonValueKind.Object)
+                reader.Skip();
+                continue;
+            }
+            long function = 0;
+            while (NextProperty(ref reader))
+            {
+                if (!reader.ValueTextEquals("function"u8))
                 {
-                    if (function.TryGetProperty("name"u8, out var fn) && fn.ValueKind == JsonValueKind.String) total += String(fn, tokenizer);
-                    if (function.TryGetProperty("arguments"u8, out var args) && args.ValueKind == JsonValueKind.String) total += String(args, tokenizer);
+                    SkipValue(ref reader);
+                    continue;
                 }
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.StartObject)
+                {
+                    function = Skip(ref reader);
+                    continue;
+                }
+                long name = 0, arguments = 0;
+                while (NextProperty(ref reader))
+                {
+                    if (reader.ValueTextEquals("name"u8))
+                    {
+                        reader.Read();
+                        name = StringOrNothing(ref reader, tokenizer);
+                    }
+                    else if (reader.ValueTextEquals("arguments"u8))
+                    {
+                        reader.Read();
+                        arguments = StringOrNothing(ref reader, tokenizer);
+                    }
+                    else
+                    {
+                        SkipValue(ref reader);
+                    }
+                }
+                function = name + arguments;
             }
+            total += function;
         }
         return total;
     }
 
     /// <summary>A content value: a string, or parts with <c>text</c> (tool use: name + input JSON; tool result: its content).</summary>
-    private static long CountContent(JsonElement content, BpeCounter tokenizer)
+    private static long CountContent(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, BpeCounter tokenizer)
     {
-        switch (content.ValueKind)
-        {
-            case JsonValueKind.String:
-                return String(content, tokenizer);
-            case JsonValueKind.Array:
-                long total = 0;
-                foreach (var part in content.EnumerateArray())
-                {
-                    if (part.ValueKind == JsonValueKind.String)
-                    {
-                        total += String(part, tokenizer);
-                        continue;
-                    }
-                    if (part.ValueKind != JsonValueKind.Object) continue;
-                    if (part.TryGetProperty("text"u8, out var text) && text.ValueKind == JsonValueKind.String) total += String(text, tokenizer);
-                    if (part.TryGetProperty("type"u8, out var type) && type.ValueEquals("tool_use"u8))
-                    {
-                        if (part.TryGetProperty("name"u8, out var name) && name.ValueKind == JsonValueKind.String) total += String(name, tokenizer);
-                        if (part.TryGetProperty("input"u8, out var input)) total += Raw(input, tokenizer);
-                    }
-                    else if (part.TryGetProperty("content"u8, out var nested))
-                    {
-                        total += CountContent(nested, tokenizer);
-                    }
-                }
-                return total;
-            default:
-                return 0;
-        }
-    }
-
-    /// <summary>Completions' <c>prompt</c>, embeddings' <c>input</c>: a string, strings, token ids, or arrays of token ids.</summary>
-    private static long CountInputs(JsonElement root, ReadOnlySpan<byte> property, BpeCounter tokenizer)
-    {
-        if (!root.TryGetProperty(property, out var input)) return 0;
-        if (input.ValueKind == JsonValueKind.String) return String(input, tokenizer);
-        if (input.ValueKind != JsonValueKind.Array) return 0;
+        if (reader.TokenType == JsonTokenType.String) return String(ref reader, tokenizer);
+        if (reader.TokenType != JsonTokenType.StartArray) return Skip(ref reader);
         long total = 0;
-        foreach (var item in input.EnumerateArray())
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
-            total += item.ValueKind switch
-            {
-                JsonValueKind.String => String(item, tokenizer),
-                JsonValueKind.Number => 1,
-                JsonValueKind.Array => item.GetArrayLength(),
-                _ => 0,
-            };
+            if (reader.TokenType == JsonTokenType.String) total += String(ref reader, tokenizer);
+            else if (reader.TokenType == JsonTokenType.StartObject) total += CountPart(ref reader, json, tokenizer);
+            else reader.Skip();
         }
         return total;
     }
 
-    private static long CountRaw(JsonElement root, ReadOnlySpan<byte> property, BpeCounter tokenizer) =>
-        root.TryGetProperty(property, out var value) && value.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined) ? Raw(value, tokenizer) : 0;
+    private static long CountPart(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, BpeCounter tokenizer)
+    {
+        long text = 0, name = 0, input = 0, nested = 0;
+        var toolUse = false;
+        while (NextProperty(ref reader))
+        {
+            if (reader.ValueTextEquals("text"u8))
+            {
+                reader.Read();
+                text = StringOrNothing(ref reader, tokenizer);
+            }
+            else if (reader.ValueTextEquals("type"u8))
+            {
+                reader.Read();
+                toolUse = reader.TokenType == JsonTokenType.String && reader.ValueTextEquals("tool_use"u8);
+                reader.Skip();
+            }
+            else if (reader.ValueTextEquals("name"u8))
+            {
+                reader.Read();
+                name = StringOrNothing(ref reader, tokenizer);
+            }
+            else if (reader.ValueTextEquals("input"u8))
+            {
+                reader.Read();
+                input = CountRaw(ref reader, json, tokenizer, countNull: true);
+            }
+            else if (reader.ValueTextEquals("content"u8))
+            {
+                reader.Read();
+                nested = CountContent(ref reader, json, tokenizer);
+            }
+            else
+            {
+                SkipValue(ref reader);
+            }
+        }
+        return text + (toolUse ? name + input : nested);
+    }
 
-    private static int Raw(JsonElement value, BpeCounter tokenizer) => tokenizer.CountUtf8(JsonMarshal.GetRawUtf8Value(value));
+    /// <summary>Completions' <c>prompt</c>, embeddings' <c>input</c>: a string, strings, token ids, or arrays of token ids.</summary>
+    private static long CountInputs(ref Utf8JsonReader reader, ReadOnlySpan<byte> property, BpeCounter tokenizer)
+    {
+        long total = 0;
+        while (NextProperty(ref reader))
+        {
+            if (!reader.ValueTextEquals(property))
+            {
+                SkipValue(ref reader);
+                continue;
+            }
+            reader.Read();
+            total = 0;
+            if (reader.TokenType == JsonTokenType.String)
+            {
+                total = String(ref reader, tokenizer);
+                continue;
+            }
+            if (reader.TokenType != JsonTokenType.StartArray)
+            {
+                reader.Skip();
+                continue;
+            }
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.String:
+                        total += String(ref reader, tokenizer);
+                        break;
+                    case JsonTokenType.Number:
+                        total += 1;
+                        break;
+                    case JsonTokenType.StartArray:
+                        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                        {
+                            total++;
+                            reader.Skip();
+                        }
+                        break;
+                    default:
+                        reader.Skip();
+                        break;
+                }
+            }
+        }
+        return total;
+    }
+
+    /// <summary>Moves to the next property name of the object the reader is in; false at its end.</summary>
+    private static bool NextProperty(ref Utf8JsonReader reader) => reader.Read() && reader.TokenType == JsonTokenType.PropertyName;
+
+    /// <summary>On a property name: skips its value.</summary>
+    private static void SkipValue(ref Utf8JsonReader reader)
+    {
+        reader.Read();
+        reader.Skip();
+    }
+
+    /// <summary>Skips the value; it counts nothing.</summary>
+    private static long Skip(ref Utf8JsonReader reader)
+    {
+        reader.Skip();
+        return 0;
+    }
+
+    /// <summary>The value's JSON text as sent, tokenized (null counts 0 unless <paramref name="countNull"/>).</summary>
+    private static long CountRaw(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, BpeCounter tokenizer, bool countNull = false)
+    {
+        if (reader.TokenType == JsonTokenType.Null && !countNull) return 0;
+        var start = (int)reader.TokenStartIndex;
+        reader.Skip();
+        return tokenizer.CountUtf8(json[start..(int)reader.BytesConsumed]);
+    }
+
+    private static long StringOrNothing(ref Utf8JsonReader reader, BpeCounter tokenizer) =>
+        reader.TokenType == JsonTokenType.String ? String(ref reader, tokenizer) : Skip(ref reader);
 
     /// <summary>A JSON string's tokens; unescaped without allocating unless it has escapes.</summary>
-    private static int String(JsonElement value, BpeCounter tokenizer)
-    {
-        var raw = JsonMarshal.GetRawUtf8Value(value);
-        if (raw.Length >= 2 && raw[1..^1].IndexOf((byte)'\\') < 0) return tokenizer.CountUtf8(raw[1..^1]);
-        return tokenizer.Count(value.GetString());
-    }
+    private static int String(ref Utf8JsonReader reader, BpeCounter tokenizer) =>
+        reader.ValueIsEscaped ? tokenizer.Count(reader.GetString()) : tokenizer.CountUtf8(reader.ValueSpan);
 }
