@@ -15,11 +15,6 @@ internal sealed class HeaderFilter
 
     public HeaderFilter(IEnumerable<string> names) => _names = names.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>The names, for tests and documentation.</summary>
-    public IReadOnlySet<string> Names => _names;
-
-    public bool Contains(string name) => _names.Contains(name);
-
     /// <summary>Removes from <paramref name="headers"/> every header whose name is in the set.</summary>
     public void RemoveFrom(HttpHeaders headers)
     {
