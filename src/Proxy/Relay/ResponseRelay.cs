@@ -35,14 +35,10 @@ internal sealed partial class ResponseRelay(TimeProvider time, IOptions<ProxyOpt
     internal static bool IsEventStream(HttpContentHeaders headers)
     {
         if (!headers.NonValidated.TryGetValues(HeaderNames.ContentType, out var values) || values.Count != 1) return false;
-        foreach (var value in values)
-        {
-            var mediaType = value.AsSpan();
-            var semicolon = mediaType.IndexOf(';');
-            if (semicolon >= 0) mediaType = mediaType[..semicolon];
-            return mediaType.Trim(" \t").Equals("text/event-stream", StringComparison.OrdinalIgnoreCase);
-        }
-        return false;
+        var mediaType = values.ToString().AsSpan(); // the one value itself
+        var semicolon = mediaType.IndexOf(';');
+        if (semicolon >= 0) mediaType = mediaType[..semicolon];
+        return mediaType.Trim(" \t").Equals("text/event-stream", StringComparison.OrdinalIgnoreCase);
     }
 
     private async Task<RelayResult> RelayJsonAsync(HttpContext context, GatewayRequest request, UpstreamPlan plan, Stream body, TimeSpan idle)

@@ -20,6 +20,12 @@ internal sealed class ProxyTelemetry
     /// <summary>The request-level instruments, tagged by operation, model version, status and reason: OpenTelemetry's default limit (2,000).</summary>
     public static readonly string[] WideInstruments = ["gateway.proxy.requests", "gateway.proxy.request.duration", "gen_ai.server.time_to_first_token"];
 
+    private static readonly object[] StatusCodes = [.. Enumerable.Range(0, 600).Select(static code => (object)code)];
+
+    private static readonly object True = true;
+
+    private static readonly object False = false;
+
     private static readonly double[] LatencyBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 
     public ProxyTelemetry(IMeterFactory meterFactory)
@@ -34,21 +40,15 @@ internal sealed class ProxyTelemetry
 
     public Meter Meter { get; }
 
-    private static readonly object[] StatusCodes = [.. Enumerable.Range(0, 600).Select(static code => (object)code)];
+    public Counter<long> Requests { get; }
 
-    private static readonly object True = true;
+    public Histogram<double> Duration { get; }
 
-    private static readonly object False = false;
+    public Histogram<double> TimeToFirstToken { get; }
 
     /// <summary>An HTTP status as a tag value, boxed once for all requests (100–599), not once per request.</summary>
     public static object StatusTag(int status) => (uint)status < (uint)StatusCodes.Length ? StatusCodes[status] : status;
 
     /// <summary>A flag as a tag value, boxed once.</summary>
     public static object FlagTag(bool value) => value ? True : False;
-
-    public Counter<long> Requests { get; }
-
-    public Histogram<double> Duration { get; }
-
-    public Histogram<double> TimeToFirstToken { get; }
 }

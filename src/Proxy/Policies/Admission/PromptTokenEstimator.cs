@@ -169,34 +169,36 @@ internal static class PromptTokenEstimator
                     continue;
                 }
                 reader.Read();
-                if (reader.TokenType != JsonTokenType.StartObject)
-                {
-                    function = Skip(ref reader);
-                    continue;
-                }
-                long name = 0, arguments = 0;
-                while (NextProperty(ref reader))
-                {
-                    if (reader.ValueTextEquals("name"u8))
-                    {
-                        reader.Read();
-                        name = StringOrNothing(ref reader, tokenizer);
-                    }
-                    else if (reader.ValueTextEquals("arguments"u8))
-                    {
-                        reader.Read();
-                        arguments = StringOrNothing(ref reader, tokenizer);
-                    }
-                    else
-                    {
-                        SkipValue(ref reader);
-                    }
-                }
-                function = name + arguments;
+                function = CountFunction(ref reader, tokenizer);
             }
             total += function;
         }
         return total;
+    }
+
+    /// <summary>A tool call's <c>function</c>: its name and arguments (anything but an object counts 0).</summary>
+    private static long CountFunction(ref Utf8JsonReader reader, BpeCounter tokenizer)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject) return Skip(ref reader);
+        long name = 0, arguments = 0;
+        while (NextProperty(ref reader))
+        {
+            if (reader.ValueTextEquals("name"u8))
+            {
+                reader.Read();
+                name = StringOrNothing(ref reader, tokenizer);
+            }
+            else if (reader.ValueTextEquals("arguments"u8))
+            {
+                reader.Read();
+                arguments = StringOrNothing(ref reader, tokenizer);
+            }
+            else
+            {
+                SkipValue(ref reader);
+            }
+        }
+        return name + arguments;
     }
 
     /// <summary>A content value: a string, or parts with <c>text</c> (tool use: name + input JSON; tool result: its content).</summary>
