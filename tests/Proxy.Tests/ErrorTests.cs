@@ -139,7 +139,7 @@ public sealed class ErrorTests(GatewayFixture fixture)
     public async Task HugeChunkedBody_Gets413()
     {
         var huge = new string('a', 9 * 1024 * 1024);
-        using var content = new PushStreamContent(huge);
+        using var content = new ChunkedContent(huge);
 
         using var response = await Proxy.Client.PostAsync("/v1/chat/completions", content, TestContext.Current.CancellationToken);
 
@@ -274,18 +274,5 @@ public sealed class ErrorTests(GatewayFixture fixture)
         using var response = await Send.PostAsync(Proxy, "/v1/chat/completions", deep);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-    }
-
-    /// <summary>Sends a body with chunked transfer encoding (no Content-Length).</summary>
-    private sealed class PushStreamContent(string text) : HttpContent
-    {
-        protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) =>
-            stream.WriteAsync(Encoding.UTF8.GetBytes(text)).AsTask();
-
-        protected override bool TryComputeLength(out long length)
-        {
-            length = 0;
-            return false;
-        }
     }
 }
