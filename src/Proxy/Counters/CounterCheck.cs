@@ -47,8 +47,13 @@ internal enum CounterWindow : byte
 /// </summary>
 internal readonly record struct CounterCheck(string Key, CounterKind Kind, CounterScope Scope, CounterWindow Window, long Limit, long Fixed, long PerUnit)
 {
-    /// <summary>What this check takes for <paramref name="units"/> flexible units.</summary>
-    public long AmountFor(long units) => Fixed + (PerUnit * units);
+    /// <summary>
+    /// What this check takes for <paramref name="units"/> flexible units; <see cref="long.MaxValue"/>
+    /// when that is more than a counter can hold (a request's own <c>max_tokens</c> at a money rate
+    /// can be), never a sum that overflowed.
+    /// </summary>
+    public long AmountFor(long units) =>
+        PerUnit > 0 && units > (long.MaxValue - Fixed) / PerUnit ? long.MaxValue : Fixed + (PerUnit * units);
 }
 
 /// <summary>Window arithmetic shared by every implementation (UTC, aligned to the minute or the month).</summary>

@@ -177,6 +177,27 @@ public abstract class AdmissionCountersContract
     }
 
     [Fact]
+    public async Task TheMostOutputTokensARequestIsCountedFor_ComeBackExact_WithAndWithoutAPerUnitCheck()
+    {
+        var counters = await CreateAsync(new FakeTimeProvider(Start));
+        const long Max = Policies.Admission.AdmissionPlanner.MaxCountedOutputTokens;
+
+        // No check limits the units (requests/min only): all of them are granted, as the exact whole number.
+        var unbounded = Reservation("big", Max, Max, Rpm("big-m", 10));
+        await counters.ReserveAsync(unbounded, Ct);
+        Assert.True(unbounded.Admitted);
+        Assert.Equal(Max, unbounded.Units);
+
+        // A money check at $600/M output (600,000 nano-units a token) clamps them to what fits, exactly.
+        var money = new CounterCheck("big-$", CounterKind.BudgetMoney, CounterScope.Subscription, CounterWindow.Month, 1_000_000_000_000, 7, 600_000);
+        var clamped = Reservation("big2", 1, Max, money);
+        await counters.ReserveAsync(clamped, Ct);
+        Assert.True(clamped.Admitted);
+        Assert.Equal((1_000_000_000_000 - 7) / 600_000, clamped.Units);
+        Assert.Equal(7 + (600_000 * clamped.Units), await PeekAsync(counters, "big-$", CounterWindow.Month));
+    }
+
+    [Fact]
     public async Task Adjust_TouchesOnlyTheNamedWindow_AndNeverGoesBelowZero()
     {
         var time = new FakeTimeProvider(Start);

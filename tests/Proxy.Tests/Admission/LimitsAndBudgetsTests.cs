@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Gateway.Contracts.Snapshot;
 using Gateway.Proxy.Counters;
+using Gateway.Proxy.Policies.Admission;
 using Gateway.Proxy.Tests.Infrastructure;
 
 namespace Gateway.Proxy.Tests.Admission;
@@ -93,6 +94,47 @@ public sealed class LimitsAndBudgetsTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         // 3 + (3 + "user" + "Hello" + "there") prompt tokens and the 100 output tokens reserved.
         Assert.Equal((100_000 - 3 - 3 - 1 - 1 - 1 - 100).ToString(System.Globalization.CultureInfo.InvariantCulture), response.Header("x-ratelimit-remaining-tokens"));
+    }
+
+    /// <summary>The snapshot with no output cap on any version, so a request's own max_tokens is what is reserved.</summary>
+    private static GatewaySnapshot Uncapped(GatewaySnapshot snapshot) =>
+        snapshot with { Models = [.. snapshot.Models.Select(m => m with { Versions = [.. m.Versions.Select(v => v with { MaxOutputTokens = null })] })] };
+
+    private static long FigureAfter(string text, string label)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(text, label + @" (-?[0-9.]+)");
+        Assert.True(match.Success, $"no '{label}' figure in: {text}");
+        return (long)decimal.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Theory]
+    [InlineData("9223372036854775807")]
+    [InlineData("10000000000000000")]
+    public async Task AMaxTokensBeyondAnyCounter_IsRefused_WithFiguresThatDidNotOverflow(string maxTokens)
+    {
+        var (proxy, _) = await AdmissionWorld.StartProxyAsync(Uncapped(AdmissionWorld.Snapshot(_upstream.Url,
+            keyLimits: new LimitSpec(TokensPerMinute: 100_000), budget: new BudgetSpec(MonthlyAmount: 100m, Currency: "USD"))));
+        await using var _ = proxy;
+        var body = $$"""{"model":"chat","messages":[{"role":"user","content":"Hello"}],"max_tokens":{{maxTokens}}}""";
+
+        var tokens = await Chat(proxy, body);
+
+        // Counted as 2^53 output tokens at most: prompt + that, not a sum that wrapped below zero.
+        Assert.Equal(HttpStatusCode.TooManyRequests, tokens.StatusCode);
+        var text = await tokens.TextAsync();
+        Assert.Contains("tokens per minute", text);
+        Assert.Equal(8 + AdmissionPlanner.MaxCountedOutputTokens, FigureAfter(text, "requested"));
+
+        // Without the tokens/min limit the money budget refuses it: 2^53 tokens at $2/M is beyond what a counter holds.
+        var (moneyOnly, _) = await AdmissionWorld.StartProxyAsync(Uncapped(AdmissionWorld.Snapshot(_upstream.Url,
+            budget: new BudgetSpec(MonthlyAmount: 100m, Currency: "USD"))));
+        await using var __ = moneyOnly;
+        var money = await Chat(moneyOnly, body);
+        Assert.Equal(HttpStatusCode.TooManyRequests, money.StatusCode);
+        var moneyText = await money.TextAsync();
+        Assert.Contains("spending budget", moneyText);
+        Assert.Equal(long.MaxValue / 1_000_000_000, FigureAfter(moneyText, "left,"));
+        Assert.Equal(0, proxy.Counters().Outstanding + moneyOnly.Counters().Outstanding);
     }
 
     [Fact]

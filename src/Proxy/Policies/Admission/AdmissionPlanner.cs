@@ -18,6 +18,13 @@ internal static class AdmissionPlanner
     /// <summary>The output reservation when neither the request, the subscription nor the version names a cap.</summary>
     public const long DefaultOutputTokens = 4096;
 
+    /// <summary>
+    /// The most output tokens a request is counted for, whatever its <c>max_tokens</c> says (2⁵³,
+    /// far beyond any model's output): the Redis counters' scripts compute in doubles, exact up to
+    /// here, and a reservation beyond it would come back from them as a wrong whole number.
+    /// </summary>
+    public const long MaxCountedOutputTokens = 1L << 53;
+
     private const int MaxChecks = 11;
 
     public static AdmissionTicket Plan(GatewayRequest request, DateTimeOffset now)
@@ -50,7 +57,7 @@ internal static class AdmissionPlanner
         if (operation is GatewayOperation.Embeddings or GatewayOperation.Inference or GatewayOperation.Models) return 0;
         var cap = Cap(request);
         if (operation != GatewayOperation.Realtime && request.BodyInfo.MaxTokens is { } requested)
-            return Math.Max(0, cap is { } c ? Math.Min(requested, c) : requested);
+            return Math.Clamp(cap is { } c ? Math.Min(requested, c) : requested, 0, MaxCountedOutputTokens);
         return cap ?? DefaultOutputTokens;
     }
 
