@@ -69,6 +69,7 @@ internal static partial class ControlPlaneApp
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.Use(PlainText.GuardAsync));
 
         app.MapDefaultEndpoints();
         app.MapOpenApi();

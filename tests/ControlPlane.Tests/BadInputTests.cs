@@ -61,6 +61,29 @@ public abstract class BadInputTests(ControlPlaneFixture fixture)
     }
 
     [Fact]
+    public async Task ControlCharacters_InABodyThePathOrTheQuery_Are400_NamingTheField()
+    {
+        fixture.Require();
+        using var admin = await fixture.ClientAsAsync("admin@demo.bank");
+        // PostgreSQL refused the NUL of this lookup, and the caller got a 500.
+        await (await admin.SendRawAsync(HttpMethod.Put, "/api/teams/team-risk/members", """{"email":"dev\u0000@demo.bank","role":"member"}""")).ValidationErrorAsync("email");
+        await (await admin.SendRawAsync(HttpMethod.Post, "/api/teams", """{"id":"t-bell","name":"Bell\u0007","costCentre":"CC-B"}""")).ValidationErrorAsync("name");
+        await (await admin.SendRawAsync(HttpMethod.Post, "/api/models", """
+            {"alias":"m-esc","kind":"chat","firstVersion":{"name":"v1","status":"ga","prices":{"inputPerMillion":1,"cachedInputPerMillion":1,"outputPerMillion":1,"currency":"USD"},
+             "deployments":[{"id":"d1","providerId":"mockllm-openai","upstreamModel":"x"},{"id":"d\u001b[31m","providerId":"mockllm-openai","upstreamModel":"x"}]}}
+            """)).ValidationErrorAsync("firstVersion.deployments[1].id");
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.Get("/api/teams/team%00demo")).StatusCode); // Kestrel's own refusal
+        await (await admin.Get("/api/teams/team%07demo")).ValidationErrorAsync("request");
+        await (await admin.Get("/api/keys?teamId=%01")).ValidationErrorAsync("request");
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.Get("/api/teams/t-bell")).StatusCode); // nothing was stored
+
+        // Tabs and line breaks are text.
+        var id = "t-tab-" + Guid.NewGuid().ToString("N")[..6];
+        var team = await (await admin.SendRawAsync(HttpMethod.Post, "/api/teams", $$"""{"id":"{{id}}","name":"Tab\there","costCentre":"CC-T"}""")).ReadAsync<TeamDto>(HttpStatusCode.Created);
+        Assert.Equal("Tab\there", team.Name);
+    }
+
+    [Fact]
     public async Task OversizedPayload_Is413Problem()
     {
         fixture.Require();

@@ -39,6 +39,8 @@ internal sealed partial class ApiExceptionHandler(IProblemDetailsService problem
                         .ToDictionary(n => string.IsNullOrEmpty(json.Path) || json.Path == "$" ? Camel(n) : $"{FieldOf(json.Path)}.{Camel(n)}", _ => new[] { "is required" }));
                 case JsonException json:
                     return (400, "The request body is invalid.", new() { [FieldOf(json.Path)] = [Describe(json)] });
+                case ControlCharacterException text:
+                    return (400, "The request body is invalid.", new() { [FieldOf("$." + text.Field)] = [PlainText.Rule] });
                 case DbUpdateConcurrencyException:
                     return (409, "Someone else changed this record first; reload it and try again.", null);
                 case DbUpdateException:
