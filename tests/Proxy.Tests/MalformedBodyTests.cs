@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Gateway.Contracts.Snapshot;
 using Gateway.Proxy.Counters;
 using Gateway.Proxy.Tests.Admission;
@@ -97,7 +96,7 @@ public sealed class MalformedBodyTests : IAsyncLifetime
             cases.Add((path, body, "none"));
             for (var i = 0; i < MutationsPerSeed; i++)
             {
-                var (mutated, mutation) = Mutate(body, random);
+                var (mutated, mutation) = Mutator.Mutate(body, random);
                 cases.Add((path, mutated, mutation));
             }
         }
@@ -171,104 +170,11 @@ public sealed class MalformedBodyTests : IAsyncLifetime
 
     private static string Cut(string text) => text.Length <= 300 ? text : text[..300] + "…";
 
-    // ---------- mutations ----------
-
-    private static readonly string[] Names =
+    /// <summary>Property names the mutations add: the ones the gateway reads, in every format.</summary>
+    private static readonly JsonMutator Mutator = new(
     [
         "model", "messages", "role", "content", "type", "text", "stream", "stream_options", "include_usage", "max_tokens",
         "max_completion_tokens", "max_output_tokens", "tools", "tool_choice", "tool_calls", "function", "name", "arguments",
         "input", "prompt", "system", "instructions", "n", "image_url", "url", "inputs", "data", "shape", "usage", "parameters",
-    ];
-
-    /// <summary>One random change to <paramref name="json"/>: mostly to its structure, sometimes to its text.</summary>
-    internal static (string Body, string Mutation) Mutate(string json, Random random)
-    {
-        switch (random.Next(10))
-        {
-            case 0:
-                var cut = random.Next(json.Length);
-                return (json[..cut], $"cut at {cut}");
-            case 1:
-                var at = random.Next(json.Length);
-                const string Characters = "{}[],:\"\\ x0-";
-                var inserted = Characters.Substring(random.Next(Characters.Length), 1);
-                return (json.Insert(at, inserted), $"'{inserted}' inserted at {at}");
-        }
-        var root = JsonNode.Parse(json)!;
-        var nodes = new List<JsonNode>();
-        Collect(root, nodes);
-        var target = nodes[random.Next(nodes.Count)];
-        string mutation;
-        switch (random.Next(4))
-        {
-            case 0 when target.Parent is not null:
-                mutation = $"{target.GetPath()} removed";
-                Remove(target);
-                break;
-            case 1 when target is JsonObject obj:
-                var name = Names[random.Next(Names.Length)];
-                obj[name] = RandomValue(random, 0);
-                mutation = $"{target.GetPath()}.{name} set to {obj[name]?.ToJsonString() ?? "null"}";
-                break;
-            case 2 when target is JsonArray array:
-                array.Add(RandomValue(random, 0));
-                mutation = $"{target.GetPath()} appended {array[^1]?.ToJsonString() ?? "null"}";
-                break;
-            default:
-                var value = RandomValue(random, 0);
-                mutation = $"{target.GetPath()} replaced by {value?.ToJsonString() ?? "null"}";
-                if (target.Parent is null) return (value?.ToJsonString() ?? "null", mutation);
-                Replace(target, value);
-                break;
-        }
-        return (root.ToJsonString(), mutation);
-    }
-
-    private static void Collect(JsonNode node, List<JsonNode> into)
-    {
-        into.Add(node);
-        if (node is JsonObject obj) foreach (var (_, child) in obj.ToList()) { if (child is not null) Collect(child, into); }
-        else if (node is JsonArray array) foreach (var child in array.ToList()) { if (child is not null) Collect(child, into); }
-    }
-
-    private static void Remove(JsonNode node)
-    {
-        if (node.Parent is JsonObject obj) obj.Remove(node.GetPropertyName());
-        else if (node.Parent is JsonArray array) array.RemoveAt(node.GetElementIndex());
-    }
-
-    private static void Replace(JsonNode node, JsonNode? value)
-    {
-        if (node.Parent is JsonObject obj) obj[node.GetPropertyName()] = value;
-        else if (node.Parent is JsonArray array) array[node.GetElementIndex()] = value;
-    }
-
-    private static JsonNode? RandomValue(Random random, int depth) => random.Next(depth > 2 ? 14 : 18) switch
-    {
-        0 => null,
-        1 => JsonValue.Create(true),
-        2 => JsonValue.Create(false),
-        3 => JsonValue.Create(0),
-        4 => JsonValue.Create(-1),
-        5 => JsonValue.Create(1.5),
-        6 => JsonValue.Create(1e308),
-        7 => JsonNode.Parse("123456789012345678901234567890"),
-        8 => JsonValue.Create(""),
-        9 => JsonValue.Create("x"),
-        10 => JsonValue.Create("\u0000\ud83d\ude00\"\\</script>"),
-        11 => JsonValue.Create(new string('a', random.Next(1, 5000))),
-        12 => JsonValue.Create(long.MaxValue),
-        13 => JsonValue.Create(int.MinValue),
-        14 => new JsonObject(),
-        15 => new JsonArray(),
-        16 => new JsonObject { [Names[random.Next(Names.Length)]] = RandomValue(random, depth + 1), [Names[random.Next(Names.Length)] + "_"] = RandomValue(random, depth + 1) },
-        _ => Nested(random.Next(2, 70)),
-    };
-
-    private static JsonNode Nested(int depth)
-    {
-        JsonNode node = new JsonArray();
-        for (var i = 1; i < depth; i++) node = i % 2 == 0 ? new JsonArray(node) : new JsonObject { ["content"] = node };
-        return node;
-    }
+    ]);
 }
