@@ -9,7 +9,8 @@ namespace Gateway.Proxy.Relay;
 /// <c>usage</c> object (at the top, or under <c>response</c>/<c>message</c> for Responses-API,
 /// Realtime and Anthropic events) and, when an observer wants it, the generated text (string
 /// deltas). Works incrementally on a JSON body split across reads, or on one SSE event at a time.
-/// Reports to the <see cref="GatewayRequest"/> as soon as a usage object closes.
+/// Reports to the <see cref="GatewayRequest"/> as soon as a usage object closes, unless what it
+/// says cannot be true (<see cref="UsageAccumulator.Plausible"/>): then metering estimates.
 /// </summary>
 internal sealed class ResponseScanner(GatewayRequest request, bool anthropicUsage, bool reportUsage = true) : IDisposable
 {
@@ -35,8 +36,8 @@ internal sealed class ResponseScanner(GatewayRequest request, bool anthropicUsag
     private int _choicesState; // 0 none, 1 choices array open and empty so far, 2 closed empty, 3 has elements
     private bool _usageInEvent;
 
-    /// <summary>The usage seen so far, if any.</summary>
-    public TokenUsage? Usage => _usage.Seen ? _usage.Current : null;
+    /// <summary>The usage seen so far, if any that can be true (<see cref="UsageAccumulator.Plausible"/>).</summary>
+    public TokenUsage? Usage => _usage.Seen && _usage.Plausible ? _usage.Current : null;
 
     /// <summary>Forgets the usage seen so far (Realtime: each <c>response.done</c> reports one response).</summary>
     public void ResetUsage() => _usage = new UsageAccumulator(anthropicUsage);
@@ -156,7 +157,7 @@ internal sealed class ResponseScanner(GatewayRequest request, bool anthropicUsag
                         _usageDepth = -1;
                         _inDetails = false;
                         _usageInEvent = true;
-                        if (reportUsage) request.ReportUsage(_usage.Current);
+                        if (reportUsage && _usage.Plausible) request.ReportUsage(_usage.Current);
                     }
                     else if (depth == _usageDepth) _inDetails = false;
                 }

@@ -7,6 +7,9 @@ namespace Gateway.Proxy.Relay;
 /// </summary>
 internal readonly record struct TokenUsage(long InputTokens, long CachedInputTokens, long OutputTokens)
 {
+    /// <summary>The most tokens a usage count may say (2⁵³, as many as a request is ever counted for), so that sums of counts cannot overflow.</summary>
+    public const long MaxPlausibleTokens = 1L << 53;
+
     public long TotalTokens => InputTokens + OutputTokens;
 }
 

@@ -10,12 +10,22 @@ internal struct UsageAccumulator(bool anthropic)
     private long _cached;
     private long _cacheCreation;
     private long _output;
+    private bool _outOfRange;
 
     public bool Seen { get; private set; }
+
+    /// <summary>
+    /// Whether the usage can be true: every count reported from 0 to <see cref="TokenUsage.MaxPlausibleTokens"/>
+    /// and the cached part at most the input. A provider's report that is not (a negative count, a
+    /// cached figure over the input, an input left out beside its cached part) is not metered as it
+    /// stands: the ledger would refuse the record, and the counters would be settled below what was used.
+    /// </summary>
+    public readonly bool Plausible => !_outOfRange && Current.CachedInputTokens <= Current.InputTokens;
 
     public void Set(UsageField field, long value)
     {
         Seen = true;
+        if (value is < 0 or > TokenUsage.MaxPlausibleTokens) _outOfRange = true;
         switch (field)
         {
             case UsageField.Input: _input = value; break;
