@@ -125,6 +125,49 @@ public sealed class SnapshotTests
         Assert.Contains("subscriptions[0].limits.requestsPerMinute", paths);
     }
 
+    [Theory]
+    [InlineData("providers", "providers[1]")]
+    [InlineData("models", "models[1]")]
+    [InlineData("versions", "models[0].versions[2]")]
+    [InlineData("deployments", "models[0].versions[0].deployments[1]")]
+    [InlineData("teams", "teams[1]")]
+    [InlineData("subscriptions", "subscriptions[1]")]
+    [InlineData("keys", "keys[1]")]
+    [InlineData("subscriptionIds", "keys[0].subscriptionIds[1]")]
+    public void Validate_NamesANullInAList_InsteadOfThrowing(string list, string path)
+    {
+        // JSON's nulls in a list pass the deserializer (its nullability checks are for properties, not elements).
+        var root = System.Text.Json.Nodes.JsonNode.Parse(SnapshotJson.SerializeToUtf8Bytes(Valid()))!;
+        var array = list switch
+        {
+            "versions" => root["models"]![0]!["versions"]!,
+            "deployments" => root["models"]![0]!["versions"]![0]!["deployments"]!,
+            "subscriptionIds" => root["keys"]![0]!["subscriptionIds"]!,
+            _ => root[list]!,
+        };
+        array.AsArray().Add(null);
+        var withNull = root.ToJsonString();
+        var snapshot = SnapshotJson.Deserialize(System.Text.Encoding.UTF8.GetBytes(withNull));
+
+        var errors = SnapshotValidator.Validate(snapshot);
+
+        Assert.Contains(errors, e => e.Path == path && e.Message == "must not be null");
+    }
+
+    [Theory]
+    [InlineData("gpt-4o\r\nX-Injected: 1")]
+    [InlineData("a\"b")]
+    [InlineData("")]
+    public void Validate_RejectsASuccessorThatIsNotAVersionName(string successor)
+    {
+        // The successor goes into a Link header and a URL: one with a line break or a quote made the request fail.
+        var s = Valid();
+        var model = s.Models[0];
+        var bad = s with { Models = [model with { Versions = [model.Versions[0] with { Successor = successor }, model.Versions[1]] }] };
+
+        Assert.Contains(SnapshotValidator.Validate(bad), e => e.Path == "models[0].versions[0].successor");
+    }
+
     [Fact]
     public void Signing_VerifiesOnlyTheExactBytes()
     {

@@ -15,6 +15,9 @@ public sealed record SnapshotValidationError(string Path, string Message)
 /// </summary>
 public static class SnapshotValidator
 {
+    // JSON's nulls in a list pass the deserializer's nullability checks (they apply to properties, not to elements).
+    private const string NotNull = "must not be null";
+
     public static IReadOnlyList<SnapshotValidationError> Validate(GatewaySnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
@@ -29,6 +32,11 @@ public static class SnapshotValidator
         {
             var p = snapshot.Providers[i];
             var path = $"providers[{i}]";
+            if (p is null)
+            {
+                Error(path, NotNull);
+                continue;
+            }
             if (!IsId(p.Id)) Error($"{path}.id", "must be a non-empty id of letters, digits, '-', '_' or '.'");
             else if (!providers.Add(p.Id)) Error($"{path}.id", $"duplicate provider id '{p.Id}'");
             if (!Enum.IsDefined(p.Kind)) Error($"{path}.kind", "unknown provider kind");
@@ -48,6 +56,11 @@ public static class SnapshotValidator
         {
             var m = snapshot.Models[i];
             var path = $"models[{i}]";
+            if (m is null)
+            {
+                Error(path, NotNull);
+                continue;
+            }
             if (!IsId(m.Alias)) Error($"{path}.alias", "must be a non-empty id of letters, digits, '-', '_' or '.'");
             else if (!aliases.TryAdd(m.Alias, m)) Error($"{path}.alias", $"duplicate model alias '{m.Alias}'");
             if (!Enum.IsDefined(m.Kind)) Error($"{path}.kind", "unknown model kind");
@@ -57,18 +70,29 @@ public static class SnapshotValidator
             {
                 var v = m.Versions[j];
                 var vpath = $"{path}.versions[{j}]";
+                if (v is null)
+                {
+                    Error(vpath, NotNull);
+                    continue;
+                }
                 if (!IsId(v.Name)) Error($"{vpath}.name", "must be a non-empty id");
                 else if (!versionNames.Add(v.Name) || !local.Add(v.Name)) Error($"{vpath}.name", $"duplicate version name '{v.Name}'");
                 else if (aliases.ContainsKey(v.Name) && v.Name != m.Alias) Error($"{vpath}.name", $"'{v.Name}' is also a model alias");
                 if (!Enum.IsDefined(v.Status)) Error($"{vpath}.status", "unknown status");
                 ValidatePrices(v.Prices, $"{vpath}.prices", Error);
                 if (v.MaxOutputTokens is <= 0) Error($"{vpath}.maxOutputTokens", "must be positive");
+                if (v.Successor is { } successor && !IsId(successor)) Error($"{vpath}.successor", "must be a version name (an id)");
                 if (v.Status != VersionStatus.Retired && v.Deployments.Count == 0)
                     Error($"{vpath}.deployments", "a version that serves must have at least one deployment");
                 for (var k = 0; k < v.Deployments.Count; k++)
                 {
                     var d = v.Deployments[k];
                     var dpath = $"{vpath}.deployments[{k}]";
+                    if (d is null)
+                    {
+                        Error(dpath, NotNull);
+                        continue;
+                    }
                     if (!IsId(d.Id)) Error($"{dpath}.id", "must be a non-empty id");
                     else if (!deploymentIds.Add(d.Id)) Error($"{dpath}.id", $"duplicate deployment id '{d.Id}'");
                     if (!providers.Contains(d.ProviderId)) Error($"{dpath}.providerId", $"unknown provider '{d.ProviderId}'");
@@ -91,6 +115,11 @@ public static class SnapshotValidator
         {
             var t = snapshot.Teams[i];
             var path = $"teams[{i}]";
+            if (t is null)
+            {
+                Error(path, NotNull);
+                continue;
+            }
             if (!IsId(t.Id)) Error($"{path}.id", "must be a non-empty id");
             else if (!teams.Add(t.Id)) Error($"{path}.id", $"duplicate team id '{t.Id}'");
             if (string.IsNullOrWhiteSpace(t.CostCentre)) Error($"{path}.costCentre", "must not be empty");
@@ -102,6 +131,11 @@ public static class SnapshotValidator
         {
             var s = snapshot.Subscriptions[i];
             var path = $"subscriptions[{i}]";
+            if (s is null)
+            {
+                Error(path, NotNull);
+                continue;
+            }
             if (!IsId(s.Id)) Error($"{path}.id", "must be a non-empty id");
             else if (!subscriptions.TryAdd(s.Id, s)) Error($"{path}.id", $"duplicate subscription id '{s.Id}'");
             if (!teams.Contains(s.TeamId)) Error($"{path}.teamId", $"unknown team '{s.TeamId}'");
@@ -130,6 +164,11 @@ public static class SnapshotValidator
         {
             var k = snapshot.Keys[i];
             var path = $"keys[{i}]";
+            if (k is null)
+            {
+                Error(path, NotNull);
+                continue;
+            }
             if (!ApiKeyFormat.IsValidKeyId(k.KeyId)) Error($"{path}.keyId", $"must be {ApiKeyFormat.KeyIdLength} characters of a-z and 0-9");
             else if (!keyIds.Add(k.KeyId)) Error($"{path}.keyId", $"duplicate key id '{k.KeyId}'");
             if (!ApiKeyFormat.IsValidHashHex(k.Hash)) Error($"{path}.hash", "must be 64 lowercase hex characters (SHA-256)");
@@ -139,7 +178,8 @@ public static class SnapshotValidator
             for (var j = 0; j < k.SubscriptionIds.Count; j++)
             {
                 var sid = k.SubscriptionIds[j];
-                if (!subscriptions.TryGetValue(sid, out var sub)) Error($"{path}.subscriptionIds[{j}]", $"unknown subscription '{sid}'");
+                if (sid is null) Error($"{path}.subscriptionIds[{j}]", NotNull);
+                else if (!subscriptions.TryGetValue(sid, out var sub)) Error($"{path}.subscriptionIds[{j}]", $"unknown subscription '{sid}'");
                 else if (sub.TeamId != k.TeamId) Error($"{path}.subscriptionIds[{j}]", $"subscription '{sid}' belongs to another team");
             }
         }
