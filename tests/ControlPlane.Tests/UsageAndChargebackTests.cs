@@ -22,6 +22,33 @@ public abstract class UsageAndChargebackTests(ControlPlaneFixture fixture)
     }
 
     [Fact]
+    public async Task Ship_RecordsThatWouldBreakTheLedger_AreQuarantined_AndTheBatchStillCommits()
+    {
+        // Each of these once made the whole batch fail, for ever (the proxy ships an unacknowledged batch again):
+        // PostgreSQL refuses a NUL in text, and the hourly rollup's checked sum of two counts of long.MaxValue overflowed.
+        fixture.Require();
+        var (team, _) = await NewTeamAsync();
+        var at = DateTimeOffset.UtcNow.AddMinutes(-5);
+        var nul = Record(team, at, 0.5m) with { ModelAlias = "gpt-4o\0" };
+        var huge = Record(team, at, 0.5m, input: long.MaxValue);
+        var atTheLimit = Record(team, at, 0.5m, input: 1L << 40, output: 1L << 40);
+        var batch = Batch(Record(team, at, 0.25m), nul, huge, huge with { RequestId = huge.RequestId + "-2" }, atTheLimit, atTheLimit with { RequestId = atTheLimit.RequestId + "-2" });
+        batch.NodeId = "node\0with a nul";
+
+        var acks = await ShipAsync(fixture, batch, batch);
+
+        Assert.Equal((3, 0, 3), (acks[0].Inserted, acks[0].Duplicates, acks[0].Rejected));
+        Assert.Equal((0, 3, 3), (acks[1].Inserted, acks[1].Duplicates, acks[1].Rejected));
+        var quarantined = await fixture.DbAsync(db => db.UsageQuarantine.AsNoTracking().Where(q => q.BatchId == batch.BatchId).ToListAsync(Api.Ct));
+        Assert.Contains(quarantined, q => q.Reason.Contains("control characters", StringComparison.Ordinal));
+        Assert.Contains(quarantined, q => q.Reason.Contains("2^40", StringComparison.Ordinal));
+        Assert.All(quarantined, q => Assert.Equal("node?with a nul", q.NodeId));
+        var rollups = await fixture.DbAsync(db => db.UsageHourly.AsNoTracking().Where(h => h.TeamId == team).ToListAsync(Api.Ct));
+        Assert.Equal(3, rollups.Sum(h => h.Requests));
+        Assert.Equal(100 + (2L << 40), rollups.Sum(h => h.InputTokens));
+    }
+
+    [Fact]
     public async Task Ship_ReplayedBatch_IsANoOp_AndMalformedRecordsAreQuarantined()
     {
         fixture.Require();

@@ -50,7 +50,7 @@ public sealed class ResponseScannerTests
     [InlineData("""{"usage":{"prompt_tokens":11,"completion_tokens":-1}}""", false)]
     [InlineData("""{"usage":{"prompt_tokens":11,"completion_tokens":7,"prompt_tokens_details":{"cached_tokens":12}}}""", false)]
     [InlineData("""{"usage":{"completion_tokens":7,"prompt_tokens_details":{"cached_tokens":3}}}""", false)] // the input left out beside its cached part
-    [InlineData("""{"usage":{"prompt_tokens":9007199254740993,"completion_tokens":7}}""", false)] // over 2^53
+    [InlineData("""{"usage":{"prompt_tokens":1099511627777,"completion_tokens":7}}""", false)] // over 2^40
     [InlineData("""{"usage":{"input_tokens":9223372036854775807,"cache_read_input_tokens":9223372036854775807,"output_tokens":1}}""", true)] // would overflow summed
     public void UsageThatCannotBeTrue_IsNotReported(string json, bool anthropic)
     {
@@ -70,10 +70,10 @@ public sealed class ResponseScannerTests
         var (request, recorder) = Observed();
         using var scanner = new ResponseScanner(request, anthropicUsage: false);
 
-        scanner.FeedJson("""{"usage":{"prompt_tokens":9007199254740992,"completion_tokens":0,"prompt_tokens_details":{"cached_tokens":9007199254740992}}}"""u8);
+        scanner.FeedJson("""{"usage":{"prompt_tokens":1099511627776,"completion_tokens":0,"prompt_tokens_details":{"cached_tokens":1099511627776}}}"""u8);
 
-        Assert.Equal(new TokenUsage(1L << 53, 1L << 53, 0), Assert.Single(recorder.Usage));
-        Assert.Equal(new TokenUsage(1L << 53, 1L << 53, 0), scanner.Usage);
+        Assert.Equal(new TokenUsage(1L << 40, 1L << 40, 0), Assert.Single(recorder.Usage));
+        Assert.Equal(new TokenUsage(1L << 40, 1L << 40, 0), scanner.Usage);
     }
 
     [Fact]

@@ -7,8 +7,8 @@ namespace Gateway.Proxy.Relay;
 /// </summary>
 internal readonly record struct TokenUsage(long InputTokens, long CachedInputTokens, long OutputTokens)
 {
-    /// <summary>The most tokens a usage count may say (2⁵³, as many as a request is ever counted for), so that sums of counts cannot overflow.</summary>
-    public const long MaxPlausibleTokens = 1L << 53;
+    /// <summary>The most tokens a usage count may say (2⁴⁰, about a trillion: no request comes near), as the control plane's ledger takes at most; sums of such counts cannot overflow.</summary>
+    public const long MaxPlausibleTokens = 1L << 40;
 
     public long TotalTokens => InputTokens + OutputTokens;
 }

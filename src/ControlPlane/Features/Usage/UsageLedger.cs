@@ -31,6 +31,13 @@ internal sealed class UsageLedger(GatewayDbContext db, TimeProvider time)
 {
     private const int Chunk = 500;
 
+    /// <summary>
+    /// The most tokens a record may count (2⁴⁰, about a trillion: no request comes near; the proxy
+    /// does not take a provider's report above it either), so that no sum of them in a rollup or a
+    /// report can overflow.
+    /// </summary>
+    private const long MaxTokens = 1L << 40;
+
     public async Task<IngestResult> IngestAsync(UsageBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
@@ -170,7 +177,9 @@ internal sealed class UsageLedger(GatewayDbContext db, TimeProvider time)
             return (null, $"unreadable field: {e.Message}");
         }
         string? reason = null;
-        if (string.IsNullOrWhiteSpace(r.RequestId) || r.RequestId.Length > 128) reason = "request_id must be 1-128 characters";
+        if (HasControlCharacters(r.RequestId, r.ProxyNode, r.KeyId, r.TeamId, r.SubscriptionId, r.ModelAlias, r.ModelVersion, r.DeploymentId, r.ProviderId, r.Operation, r.Outcome, r.Currency))
+            reason = "text fields may not contain control characters";
+        else if (string.IsNullOrWhiteSpace(r.RequestId) || r.RequestId.Length > 128) reason = "request_id must be 1-128 characters";
         else if (string.IsNullOrWhiteSpace(r.KeyId) || r.KeyId.Length > 64) reason = "key_id must be 1-64 characters";
         else if (string.IsNullOrWhiteSpace(r.TeamId) || r.TeamId.Length > 128) reason = "team_id must be 1-128 characters";
         else if (string.IsNullOrWhiteSpace(r.ModelAlias) || r.ModelAlias.Length > 128) reason = "model_alias must be 1-128 characters";
@@ -178,7 +187,8 @@ internal sealed class UsageLedger(GatewayDbContext db, TimeProvider time)
         else if (r.Operation.Length is 0 or > 32) reason = "operation must be 1-32 characters";
         else if (r.Outcome.Length is 0 or > 32) reason = "outcome must be 1-32 characters";
         else if (r.Currency is not { Length: 3 } || !r.Currency.All(char.IsAsciiLetterUpper)) reason = "currency must be an ISO 4217 code";
-        else if (r.InputTokens < 0 || r.CachedInputTokens < 0 || r.OutputTokens < 0 || r.CachedInputTokens > r.InputTokens) reason = "token counts must be zero or positive (cached ≤ input)";
+        else if (r.InputTokens is < 0 or > MaxTokens || r.CachedInputTokens < 0 || r.OutputTokens is < 0 or > MaxTokens || r.CachedInputTokens > r.InputTokens)
+            reason = "token counts must be from 0 to 2^40 (cached ≤ input)";
         else if (r.Cost < 0 || !Money.FitsLedger(r.Cost)) reason = $"cost must be zero or positive with at most {Money.LedgerScale} decimals";
         else if (r.Timestamp < new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero)) reason = "timestamp is missing";
         else if ((r.SubscriptionId?.Length ?? 0) > 128 || (r.DeploymentId?.Length ?? 0) > 128 || (r.ProviderId?.Length ?? 0) > 128 || (r.ProxyNode?.Length ?? 0) > 128)
@@ -196,5 +206,25 @@ internal sealed class UsageLedger(GatewayDbContext db, TimeProvider time)
         Status = r.Status, Estimated = r.Estimated, Outcome = r.Outcome, BillingPeriod = billingPeriod, IngestedAt = now,
     };
 
-    private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
+    /// <summary>
+    /// The batch's own id and node as stored beside a quarantined record: cut to the column and with any
+    /// control character shown as '?' (PostgreSQL refuses a NUL; the batch is a proxy's, not ours to trust).
+    /// </summary>
+    private static string Truncate(string value, int max)
+    {
+        var cut = value.Length <= max ? value : value[..max];
+        return PlainText.HasControlCharacters(cut) ? string.Create(cut.Length, cut, static (span, text) =>
+        {
+            for (var i = 0; i < text.Length; i++) span[i] = PlainText.HasControlCharacters(text.AsSpan(i, 1)) ? '?' : text[i];
+        }) : cut;
+    }
+
+    private static bool HasControlCharacters(params ReadOnlySpan<string?> values)
+    {
+        foreach (var value in values)
+        {
+            if (value is not null && PlainText.HasControlCharacters(value)) return true;
+        }
+        return false;
+    }
 }
