@@ -64,7 +64,7 @@ internal static class UsageEndpoints
         var page = PageRequest.From(q.Page, q.PageSize, q.Sort, q.Order, SummarySortNames, v);
         var grouping = QueryEnums.Parse<UsageGrouping>(v, "groupBy", q.GroupBy) ?? UsageGrouping.Team;
         var to = q.To ?? time.GetUtcNow().AddHours(1);
-        var from = q.From ?? to.AddDays(-31);
+        var from = q.From ?? (to > DateTimeOffset.MinValue.AddDays(31) ? to.AddDays(-31) : DateTimeOffset.MinValue); // a 'to' in year 1 has no 31 days before it
         if (to <= from) v.Error("to", "must be after from");
         if (v.Failed) return v.Problem();
 
