@@ -79,6 +79,26 @@ public abstract class MalformedUsageBatchTests(ControlPlaneFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task AHeartbeatWithControlCharacters_IsStoredReadable_AndABadNodeIsRefused()
+    {
+        // PostgreSQL refused the NUL of a host name, and the heartbeat failed.
+        fixture.Require();
+        var node = "fz-node-" + Guid.NewGuid().ToString("N")[..6];
+        using var channel = fixture.Channel(await fixture.ProxyTokenAsync());
+        var feed = new SnapshotFeed.SnapshotFeedClient(channel);
+
+        var reply = await feed.HeartbeatAsync(new ProxyHeartbeat { NodeId = node, AppliedRevision = 1, HostName = "host\0name\u001b", Version = "1.0\u0007" + new string('v', 100) }, cancellationToken: Ct);
+        var refused = await Assert.ThrowsAsync<Grpc.Core.RpcException>(async () => await feed.HeartbeatAsync(new ProxyHeartbeat { NodeId = "node\0" }, cancellationToken: Ct));
+
+        Assert.True(reply.LiveProxies >= 1);
+        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, refused.StatusCode);
+        using var admin = await fixture.ClientAsAsync("admin@demo.bank");
+        var proxies = await (await admin.Get("/api/proxies?pageSize=200")).ReadAsync<PagedResult<ProxyNodeDto>>();
+        var seen = Assert.Single(proxies.Items, p => p.NodeId == node);
+        Assert.Equal(("host?name?", "1.0?" + new string('v', 60)), (seen.HostName, seen.Version));
+    }
+
     /// <summary>One field of the record set to a value no proxy should send.</summary>
     private static void Mutate(UsageRecordMessage m, Random random)
     {

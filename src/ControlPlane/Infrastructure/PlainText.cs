@@ -21,6 +21,21 @@ internal static class PlainText
     public static bool HasControlCharacters(ReadOnlySpan<char> text) => text.ContainsAny(Refused);
 
     /// <summary>
+    /// Text a proxy sent about itself (its node, host name, version, a batch's id), kept as far as it
+    /// goes: cut to <paramref name="max"/> characters, any control character shown as '?'. Such text
+    /// is the proxy's, not ours to refuse, and PostgreSQL refuses a NUL.
+    /// </summary>
+    public static string Printable(string value, int max)
+    {
+        var cut = value.Length <= max ? value : value[..max];
+        if (!HasControlCharacters(cut)) return cut;
+        return string.Create(cut.Length, cut, static (span, text) =>
+        {
+            for (var i = 0; i < text.Length; i++) span[i] = Refused.Contains(text[i]) ? '?' : text[i];
+        });
+    }
+
+    /// <summary>
     /// The admin API's guard, after authorization: a 400 problem naming the path and query, or the
     /// body's field, that has a control character. Only JSON bodies are read (buffered, then rewound
     /// for the endpoint); a raw control character is not valid JSON anyway, so only escaped ones

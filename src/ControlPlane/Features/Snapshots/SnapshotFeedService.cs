@@ -65,8 +65,8 @@ internal sealed partial class SnapshotFeedService(
         {
             node.AppliedRevision = request.AppliedRevision;
             node.PendingUsageRecords = request.PendingUsageRecords;
-            node.HostName = Truncate(request.HostName, 256);
-            node.Version = Truncate(request.Version, 64);
+            node.HostName = PlainText.Printable(request.HostName, 256);
+            node.Version = PlainText.Printable(request.Version, 64);
         }, context.CancellationToken);
         return new HeartbeatReply { LiveProxies = live };
     }
@@ -86,8 +86,6 @@ internal sealed partial class SnapshotFeedService(
         if (!SnapshotValidator.IsId(nodeId))
             throw new RpcException(new Status(StatusCode.InvalidArgument, "node_id must be 1-128 characters of letters, digits, '-', '_', '.', ':' or '/'"));
     }
-
-    private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
 
     [LoggerMessage(EventId = 310, Level = LogLevel.Information, Message = "Proxy {NodeId} is watching the snapshot feed (holds revision {Revision})")]
     private static partial void LogWatching(ILogger logger, string nodeId, long revision);

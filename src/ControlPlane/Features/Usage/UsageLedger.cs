@@ -69,7 +69,7 @@ internal sealed class UsageLedger(GatewayDbContext db, TimeProvider time)
                 rejected++;
                 db.UsageQuarantine.Add(new UsageQuarantine
                 {
-                    BatchId = Truncate(batch.BatchId, 256), NodeId = Truncate(batch.NodeId, 128), Reason = reason!,
+                    BatchId = PlainText.Printable(batch.BatchId, 256), NodeId = PlainText.Printable(batch.NodeId, 128), Reason = reason!,
                     Payload = JsonFormatter.Default.Format(message), ReceivedAt = now,
                 });
             }
@@ -111,7 +111,7 @@ internal sealed class UsageLedger(GatewayDbContext db, TimeProvider time)
                     rejected++;
                     db.UsageQuarantine.Add(new UsageQuarantine
                     {
-                        BatchId = Truncate(batch.BatchId, 256), NodeId = Truncate(batch.NodeId, 128), ReceivedAt = now,
+                        BatchId = PlainText.Printable(batch.BatchId, 256), NodeId = PlainText.Printable(batch.NodeId, 128), ReceivedAt = now,
                         Reason = $"request_id {record.RequestId} and {MaxDerivations} ids derived from it are held by other requests",
                         Payload = JsonFormatter.Default.Format(record.ToMessage()),
                     });
@@ -205,19 +205,6 @@ internal sealed class UsageLedger(GatewayDbContext db, TimeProvider time)
         LatencyMs = double.IsFinite(r.LatencyMs) ? r.LatencyMs : 0, TimeToFirstTokenMs = r.TimeToFirstTokenMs is { } t && double.IsFinite(t) ? t : null,
         Status = r.Status, Estimated = r.Estimated, Outcome = r.Outcome, BillingPeriod = billingPeriod, IngestedAt = now,
     };
-
-    /// <summary>
-    /// The batch's own id and node as stored beside a quarantined record: cut to the column and with any
-    /// control character shown as '?' (PostgreSQL refuses a NUL; the batch is a proxy's, not ours to trust).
-    /// </summary>
-    private static string Truncate(string value, int max)
-    {
-        var cut = value.Length <= max ? value : value[..max];
-        return PlainText.HasControlCharacters(cut) ? string.Create(cut.Length, cut, static (span, text) =>
-        {
-            for (var i = 0; i < text.Length; i++) span[i] = PlainText.HasControlCharacters(text.AsSpan(i, 1)) ? '?' : text[i];
-        }) : cut;
-    }
 
     private static bool HasControlCharacters(params ReadOnlySpan<string?> values)
     {
