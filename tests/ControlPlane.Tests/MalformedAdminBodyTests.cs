@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using System.Text.Json;
 using Gateway.Contracts.Admin;
 using Gateway.ControlPlane.Tests.Infrastructure;
 using Gateway.Testing;
@@ -73,7 +72,7 @@ public abstract class MalformedAdminBodyTests(ControlPlaneFixture fixture)
         var approver = clients["approver@demo.bank"];
         try
         {
-            var random = new Random(int.TryParse(Environment.GetEnvironmentVariable("FUZZ_SEED"), out var seed) ? seed : 20261128);
+            var random = new Random(JsonMutator.Seed);
             var expires = DateTimeOffset.UtcNow.AddDays(30).ToString("O", CultureInfo.InvariantCulture);
             var period = DateTimeOffset.UtcNow.ToString("yyyy-MM", CultureInfo.InvariantCulture);
             var run = Guid.NewGuid().ToString("N")[..6];
@@ -117,7 +116,7 @@ public abstract class MalformedAdminBodyTests(ControlPlaneFixture fixture)
             {
                 using var response = await clients[c.User].SendRawAsync(new HttpMethod(c.Method), c.Path, c.Body);
                 var text = await response.Content.ReadAsStringAsync(ct);
-                if (Problem(response, text) is { } problem) failures.Enqueue($"{c.Method} {c.Path} [{c.Mutation}] {Cut(c.Body)} → {(int)response.StatusCode}: {problem}: {Cut(text)}");
+                if (Api.ProblemShapeError(response, text) is { } problem) failures.Enqueue($"{c.Method} {c.Path} [{c.Mutation}] {Cut(c.Body)} → {(int)response.StatusCode}: {problem}: {Cut(text)}");
             });
             Assert.True(failures.IsEmpty, $"{failures.Count} of {fuzzed.Count} calls were mishandled:\n" + string.Join("\n", failures.Take(15)));
 
@@ -171,25 +170,6 @@ public abstract class MalformedAdminBodyTests(ControlPlaneFixture fixture)
         (await (await dev.PostJsonAsync("/api/keys", new CreateApiKeyRequest(Contracts.Demo.DemoCatalog.TeamId, "fuzz-rotate", DateTimeOffset.Parse(expires, CultureInfo.InvariantCulture))))
             .ReadAsync<CreatedApiKeyDto>(HttpStatusCode.Created)).Details.KeyId;
 
-    /// <summary>What is wrong with an answer, or null: a 5xx, or an error that is not a ProblemDetails with its status.</summary>
-    private static string? Problem(HttpResponseMessage response, string text)
-    {
-        var status = (int)response.StatusCode;
-        if (status >= 500) return "a 5xx";
-        if (status < 400) return null;
-        if (response.Content.Headers.ContentType?.MediaType != "application/problem+json") return $"not a problem ({response.Content.Headers.ContentType})";
-        try
-        {
-            var root = JsonDocument.Parse(text).RootElement;
-            if (!root.TryGetProperty("status", out var s) || s.ValueKind != JsonValueKind.Number || s.GetInt32() != status) return "no status in the problem";
-            if (!root.TryGetProperty("title", out var title) || title.ValueKind != JsonValueKind.String) return "no title in the problem";
-        }
-        catch (JsonException)
-        {
-            return "not JSON";
-        }
-        return null;
-    }
 
     private static string Cut(string text) => text.Length <= 300 ? text : text[..300] + "…";
 }

@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
-using System.Net;
 using System.Reflection;
-using System.Text.Json;
 using Gateway.Contracts.Admin;
 using Gateway.ControlPlane.Tests.Infrastructure;
+using Gateway.Testing;
 
 namespace Gateway.ControlPlane.Tests;
 
@@ -53,7 +52,7 @@ public abstract class MalformedQueryTests(ControlPlaneFixture fixture)
     public async Task OddQueryStrings_OnEveryList_GetAPageOrAProblem()
     {
         fixture.Require();
-        var random = new Random(int.TryParse(Environment.GetEnvironmentVariable("FUZZ_SEED"), out var seed) ? seed : 20261128);
+        var random = new Random(JsonMutator.Seed);
         var clients = new Dictionary<string, HttpClient>();
         foreach (var user in Lists.Select(l => l.User).Distinct()) clients[user] = await fixture.ClientAsAsync(user);
         try
@@ -74,30 +73,13 @@ public abstract class MalformedQueryTests(ControlPlaneFixture fixture)
             {
                 using var response = await clients[draw.User].GetAsync(new Uri(draw.Url, UriKind.Relative), ct);
                 var text = await response.Content.ReadAsStringAsync(ct);
-                if (Problem(response, text) is { } problem) failures.Enqueue($"{draw.User} GET {(draw.Url.Length > 200 ? draw.Url[..200] + "…" : draw.Url)} → {(int)response.StatusCode}: {problem}: {(text.Length > 300 ? text[..300] : text)}");
+                if (Api.ProblemShapeError(response, text) is { } problem) failures.Enqueue($"{draw.User} GET {(draw.Url.Length > 200 ? draw.Url[..200] + "…" : draw.Url)} → {(int)response.StatusCode}: {problem}: {(text.Length > 300 ? text[..300] : text)}");
             });
             Assert.True(failures.IsEmpty, $"{failures.Count} of {draws.Count} lists were mishandled:\n" + string.Join("\n", failures.Take(15)));
         }
         finally
         {
             foreach (var client in clients.Values) client.Dispose();
-        }
-    }
-
-    private static string? Problem(HttpResponseMessage response, string text)
-    {
-        var status = (int)response.StatusCode;
-        if (status >= 500) return "a 5xx";
-        if (status < 400) return null;
-        if (response.Content.Headers.ContentType?.MediaType != "application/problem+json") return $"not a problem ({response.Content.Headers.ContentType})";
-        try
-        {
-            var root = JsonDocument.Parse(text).RootElement;
-            return root.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.Number && s.GetInt32() == status ? null : "no status in the problem";
-        }
-        catch (JsonException)
-        {
-            return "not JSON";
         }
     }
 }

@@ -4,6 +4,7 @@ using Gateway.Contracts.Admin;
 using Gateway.Contracts.Grpc;
 using Gateway.Contracts.Usage;
 using Gateway.ControlPlane.Tests.Infrastructure;
+using Gateway.Testing;
 using Google.Protobuf.WellKnownTypes;
 
 namespace Gateway.ControlPlane.Tests;
@@ -35,7 +36,7 @@ public abstract class MalformedUsageBatchTests(ControlPlaneFixture fixture)
     public async Task MutatedRecordsAndBatches_AreAcknowledged_EachRecordCountedOnce_AndTheLedgerStillReads()
     {
         fixture.Require();
-        var random = new Random(int.TryParse(Environment.GetEnvironmentVariable("FUZZ_SEED"), out var seed) ? seed : 20261128);
+        var random = new Random(JsonMutator.Seed);
         var run = Guid.NewGuid().ToString("N")[..6];
         var batches = new List<(UsageBatch Batch, List<string> ValidIds)>();
         for (var b = 0; b < Batches; b++)

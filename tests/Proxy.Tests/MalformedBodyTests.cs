@@ -2,16 +2,9 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using Gateway.Contracts.Snapshot;
-using Gateway.Proxy.Counters;
-using Gateway.Proxy.Tests.Admission;
 using Gateway.Proxy.Tests.Infrastructure;
-using Gateway.Proxy.Tests.Usage;
 using Gateway.Testing;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Testing;
 
 namespace Gateway.Proxy.Tests;
 
@@ -79,18 +72,10 @@ public sealed class MalformedBodyTests : IAsyncLifetime
     [Fact]
     public async Task MutatedBodies_GetTheUpstreamsAnswerOrADocumentedError_AndLeaveNoStateBehind()
     {
-        var snapshot = TestWorld.Snapshot(_upstream.Url, canaryPercent: 0);
-        snapshot = snapshot with
-        {
-            Keys = [snapshot.Keys[0] with { Limits = new LimitSpec(RequestsPerMinute: 1_000_000, TokensPerMinute: 2_000_000_000, MaxConcurrent: 1000) }, .. snapshot.Keys.Skip(1)],
-            Subscriptions = [.. snapshot.Subscriptions.Select(s => s with { Budget = new BudgetSpec(MonthlyTokens: 1_000_000_000_000, MonthlyAmount: 1_000_000_000m, Currency: "USD") })],
-        };
-        await using var proxy = await ProxyHost.StartAsync(snapshot, configure: builder => builder.Logging.AddFakeLogging());
-
-        var logs = proxy.App.Services.GetRequiredService<FakeLogCollector>();
-        logs.Clear(); // start-up's own (the snapshot is applied after the host started)
+        var (proxy, logs) = await Fuzzing.StartAsync(Fuzzing.EveryPolicy(TestWorld.Snapshot(_upstream.Url, canaryPercent: 0)));
+        await using var _ = proxy;
         var cases = new List<(string Path, string Body, string Mutation)>();
-        var random = new Random(int.TryParse(Environment.GetEnvironmentVariable("FUZZ_SEED"), out var seed) ? seed : 20261128);
+        var random = new Random(JsonMutator.Seed);
         foreach (var (path, body) in Seeds)
         {
             cases.Add((path, body, "none"));
@@ -126,19 +111,13 @@ public sealed class MalformedBodyTests : IAsyncLifetime
         // The unmutated seeds all go through: the harness itself works.
         for (var i = 0; i < Seeds.Length; i++) Assert.Equal(HttpStatusCode.OK, answered[$"fuzz-{i * (MutationsPerSeed + 1):D5}"]);
 
-        await proxy.SettledAsync();
-        Assert.Equal(0, ((InProcessCounters)proxy.App.Services.GetRequiredService<IAdmissionCounters>()).Outstanding);
-
         var reached = _upstream.Requests.Select(r => r.Header("x-request-id")).Where(id => id is not null && id.StartsWith("fuzz-", StringComparison.Ordinal)).ToHashSet();
         Assert.True(reached.Count > cases.Count / 4, $"only {reached.Count} of {cases.Count} requests reached the upstream: the mutations reject too much to test the relay");
-        await Eventually.HoldsAsync(() => Ledger.Read(proxy.DataDirectory).Count >= reached.Count, TimeSpan.FromSeconds(30), "the ledger holds a record per request that reached the upstream");
-        var recorded = Ledger.Read(proxy.DataDirectory).GroupBy(r => r.RequestId).ToDictionary(g => g.Key, g => g.Count());
-        Assert.DoesNotContain(recorded, r => r.Value > 1); // counted twice
-        Assert.DoesNotContain(reached, id => !recorded.ContainsKey(id!)); // lost
-        Assert.DoesNotContain(recorded.Keys, id => !reached.Contains(id)); // recorded without reaching a provider
+        var recorded = (await Fuzzing.LedgerAsync(proxy, reached.Count)).Select(r => r.RequestId).ToHashSet();
+        Assert.DoesNotContain(reached, id => !recorded.Contains(id!)); // lost
+        Assert.DoesNotContain(recorded, id => !reached.Contains(id)); // recorded without reaching a provider
 
-        var errors = logs.GetSnapshot().Where(l => l.Level >= LogLevel.Error).ToList();
-        Assert.True(errors.Count == 0, "the proxy logged errors:\n" + string.Join("\n", errors.Take(10).Select(e => $"{e.Category}: {e.Message} {e.Exception}")));
+        Fuzzing.AssertNoErrorsLogged(logs);
     }
 
     /// <summary>What is wrong with an answer, or null: a gateway 5xx, an error not in the documented shape, a 200 that is not what was asked.</summary>

@@ -1,15 +1,9 @@
 using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text;
-using Gateway.Contracts.Snapshot;
-using Gateway.Proxy.Tests.Admission;
 using Gateway.Proxy.Tests.Infrastructure;
-using Gateway.Proxy.Tests.Usage;
 using Gateway.Testing;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Testing;
 
 namespace Gateway.Proxy.Tests;
 
@@ -38,7 +32,7 @@ public sealed class MalformedRealtimeTests : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _seed = int.TryParse(Environment.GetEnvironmentVariable("FUZZ_SEED"), out var seed) ? seed : 20261128;
+        _seed = JsonMutator.Seed;
         _upstream = await FakeUpstream.StartAsync(ProviderAsync);
     }
 
@@ -90,15 +84,8 @@ public sealed class MalformedRealtimeTests : IAsyncLifetime
     [Fact]
     public async Task MisbehavingSessions_AreEachOneSoundRecord_ExactWhenClosedCleanly()
     {
-        var snapshot = TestWorld.Snapshot(_upstream.Url, canaryPercent: 0);
-        snapshot = snapshot with
-        {
-            Keys = [snapshot.Keys[0] with { Limits = new LimitSpec(RequestsPerMinute: 1_000_000, TokensPerMinute: 2_000_000_000, MaxConcurrent: 100) }, .. snapshot.Keys.Skip(1)],
-            Subscriptions = [.. snapshot.Subscriptions.Select(s => s with { Budget = new BudgetSpec(MonthlyTokens: 1_000_000_000_000, MonthlyAmount: 1_000_000_000m, Currency: "USD") })],
-        };
-        await using var proxy = await ProxyHost.StartAsync(snapshot, configure: builder => builder.Logging.AddFakeLogging());
-        var logs = proxy.App.Services.GetRequiredService<FakeLogCollector>();
-        logs.Clear(); // start-up's own (the snapshot is applied after the host started)
+        var (proxy, logs) = await Fuzzing.StartAsync(Fuzzing.EveryPolicy(TestWorld.Snapshot(_upstream.Url, canaryPercent: 0)));
+        await using var _ = proxy;
 
         var endings = new ConcurrentDictionary<string, string>();
         await Parallel.ForEachAsync(Enumerable.Range(0, Sessions), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = Ct }, async (index, ct) =>
@@ -107,11 +94,7 @@ public sealed class MalformedRealtimeTests : IAsyncLifetime
             endings[id] = await SessionAsync(proxy, id, new Random(_seed + index), ct);
         });
 
-        await proxy.SettledAsync();
-        await Eventually.HoldsAsync(() => Ledger.Read(proxy.DataDirectory).Count >= Sessions, TimeSpan.FromSeconds(30), "a ledger record per session");
-        var records = Ledger.Read(proxy.DataDirectory);
-        Assert.Equal(Sessions, records.Count);
-        Assert.Equal(Sessions, records.Select(r => r.RequestId).Distinct().Count());
+        var records = await Fuzzing.LedgerAsync(proxy, Sessions);
         foreach (var r in records)
         {
             var (done, mutated) = _sent[r.RequestId];
@@ -121,8 +104,7 @@ public sealed class MalformedRealtimeTests : IAsyncLifetime
             if (!mutated && ending == "closed") Assert.True((r.InputTokens, r.CachedInputTokens, r.OutputTokens) == (4L * done, 1L * done, 2L * done), what);
             if (!mutated) Assert.True(r.InputTokens <= 4L * done && r.OutputTokens <= 2L * done + 1, what);
         }
-        var errors = logs.GetSnapshot().Where(l => l.Level >= LogLevel.Error).ToList();
-        Assert.True(errors.Count == 0, "the proxy logged errors:\n" + string.Join("\n", errors.Take(10).Select(e => $"{e.Category}: {e.Message} {e.Exception}")));
+        Fuzzing.AssertNoErrorsLogged(logs);
     }
 
     /// <summary>One session: a few messages of random kinds, each answered before the next, then a random ending.</summary>

@@ -64,7 +64,7 @@ public sealed class MalformedSnapshotTests : IAsyncLifetime
         valid = valid with { Subscriptions = [.. valid.Subscriptions.Select(s => s with { Budget = new BudgetSpec(1_000_000_000, 1_000_000m, "USD") })] };
         var json = Encoding.UTF8.GetString(SnapshotJson.SerializeToUtf8Bytes(valid));
         await using var proxy = await ProxyHost.StartAsync(valid);
-        var random = new Random(int.TryParse(Environment.GetEnvironmentVariable("FUZZ_SEED"), out var seed) ? seed : 20261128);
+        var random = new Random(JsonMutator.Seed);
 
         var failures = new ConcurrentQueue<string>();
         int unreadable = 0, refused = 0, applied = 0;

@@ -10,6 +10,9 @@ namespace Gateway.Testing;
 /// </summary>
 internal sealed class JsonMutator(IReadOnlyList<string> names)
 {
+    /// <summary>The seed of the tests' random sequences: the same on every run, another with <c>FUZZ_SEED=n</c> to explore.</summary>
+    public static int Seed => int.TryParse(Environment.GetEnvironmentVariable("FUZZ_SEED"), out var seed) ? seed : 20261128;
+
     /// <summary>One change to <paramref name="json"/>, and what it was.</summary>
     public (string Body, string Mutation) Mutate(string json, Random random)
     {

@@ -29,6 +29,29 @@ public static class Api
         return problem;
     }
 
+    /// <summary>
+    /// What is wrong with an answer of the admin API, or null: a 5xx, or an error that is not a
+    /// ProblemDetails (<c>application/problem+json</c>) carrying its status and a title.
+    /// </summary>
+    public static string? ProblemShapeError(HttpResponseMessage response, string text)
+    {
+        var status = (int)response.StatusCode;
+        if (status >= 500) return "a 5xx";
+        if (status < 400) return null;
+        if (response.Content.Headers.ContentType?.MediaType != "application/problem+json") return $"not a problem ({response.Content.Headers.ContentType})";
+        try
+        {
+            var root = JsonDocument.Parse(text).RootElement;
+            if (!root.TryGetProperty("status", out var s) || s.ValueKind != JsonValueKind.Number || s.GetInt32() != status) return "no status in the problem";
+            if (!root.TryGetProperty("title", out var title) || title.ValueKind != JsonValueKind.String) return "no title in the problem";
+        }
+        catch (JsonException)
+        {
+            return "not JSON";
+        }
+        return null;
+    }
+
     /// <summary>Asserts a 400 validation problem naming <paramref name="field"/>.</summary>
     public static async Task ValidationErrorAsync(this HttpResponseMessage response, string field)
     {
