@@ -110,7 +110,9 @@ public sealed class MalformedHeadersTests : IAsyncLifetime
         var azure = random.Next(4) == 0;
         var path = azure
             ? "/openai/deployments/azure-chat/chat/completions" + Pick("?api-version=2024-10-21", "", "?api-version=", "?api-version=x%20y", "?api-version=%00", "?api-version=" + new string('9', 3000), "?api-version=a&api-version=b")
-            : Pick("/v1/chat/completions", "/v1/chat/completions?x=1", "/v1/chat/completions/", "/V1/Chat/Completions", "/v1/chat//completions", "/v1/messages", "/v1/embeddings", "/v1/nope");
+            : Pick("/v1/chat/completions", "/v1/chat/completions?x=1", "/v1/chat/completions/", "/V1/Chat/Completions", "/v1/chat//completions", "/v1/messages", "/v1/embeddings", "/v1/nope",
+                "/v1/models", "/v1/models/chat", "/v1/models/chat-v1", "/v1/models/%2e%2e", "/v1/models/chat%2Fv1", "/v1/models/" + new string('m', 3000), "/v1/models/%07",
+                "/v2/models/scorer/infer", "/v2/models/%20/infer", "/v1/realtime?model=voice", "/v1/realtime?model=");
         return new Draw(
             Method: random.Next(5) == 0 ? Pick("GET", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS") : "POST",
             Path: path,
