@@ -105,6 +105,11 @@ internal sealed partial class GatewayRequest(string requestId, long startTimesta
         _observers = _observers is null ? [observer] : [.. _observers, observer];
     }
 
+    /// <summary>True once the provider reported usage that cannot be true (not taken: metering estimates, and says so).</summary>
+    public bool ImplausibleUsage { get; private set; }
+
+    internal void ReportImplausibleUsage() => ImplausibleUsage = true;
+
     /// <summary>True when some observer wants the relayed text (the relay only extracts it then).</summary>
     public bool WantsText => _observers is not null;
 

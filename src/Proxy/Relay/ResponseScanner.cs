@@ -157,7 +157,8 @@ internal sealed class ResponseScanner(GatewayRequest request, bool anthropicUsag
                         _usageDepth = -1;
                         _inDetails = false;
                         _usageInEvent = true;
-                        if (reportUsage && _usage.Plausible) request.ReportUsage(_usage.Current);
+                        if (!_usage.Plausible) request.ReportImplausibleUsage();
+                        else if (reportUsage) request.ReportUsage(_usage.Current);
                     }
                     else if (depth == _usageDepth) _inDetails = false;
                 }

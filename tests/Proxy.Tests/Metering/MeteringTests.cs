@@ -102,6 +102,29 @@ public sealed class MeteringTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UsageThatCannotBeTrue_IsEstimated_Counted_AndLoggedWithItsProvider()
+    {
+        await using var liar = await FakeUpstream.JsonAsync("""{"id":"c","object":"chat.completion","created":1,"model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"Hello brave new world"},"finish_reason":"stop"}],"usage":{"prompt_tokens":11,"completion_tokens":-7,"total_tokens":4}}""");
+        var snapshot = _snapshot with { Providers = [.. _snapshot.Providers.Select(p => p.Id == "openai" ? p with { BaseUrl = liar.Url } : p)] };
+        await using var proxy = await ProxyHost.StartAsync(snapshot, Ledger.FastSettings(), builder => Microsoft.Extensions.Logging.FakeLoggerBuilderExtensions.AddFakeLogging(builder.Logging));
+        using var implausible = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(
+            proxy.App.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), Telemetry.ProxyTelemetry.Name, "gateway.proxy.usage.implausible");
+        var id = NewId();
+
+        var response = await Send.PostAsync(proxy, "/v1/chat/completions", """{"model":"chat","messages":[{"role":"user","content":"Hi"}]}""", id);
+        var record = await Ledger.WaitForAsync(proxy.DataDirectory, id);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode); // the answer itself is relayed as it came
+        Assert.True(record.Estimated);
+        Assert.Equal((Tokens("Hello brave new world"), 0L), (record.OutputTokens, record.CachedInputTokens));
+        Assert.True(record.InputTokens > 0);
+        var measurement = Assert.Single(implausible.GetMeasurementSnapshot());
+        Assert.Equal(("openai", 1L), (measurement.Tags["gateway.provider"], measurement.Value));
+        var warning = Assert.Single(proxy.App.Services.GetRequiredService<Microsoft.Extensions.Logging.Testing.FakeLogCollector>().GetSnapshot(), l => l.Id.Id == 8002);
+        Assert.Contains(id, warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task JsonAnswer_IsRecordedWithTheProvidersUsage_AndPricedWithCachedInputApart()
     {
         var id = NewId();

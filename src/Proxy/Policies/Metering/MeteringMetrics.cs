@@ -19,6 +19,11 @@ internal sealed class MeteringMetrics(ProxyTelemetry telemetry)
     private readonly Counter<long> _records = telemetry.Meter.CreateCounter<long>(
         "gateway.proxy.usage.records", "{record}", "Usage records produced, by outcome and whether they are estimated");
 
+    private readonly Counter<long> _implausible = telemetry.Meter.CreateCounter<long>(
+        "gateway.proxy.usage.implausible", "{request}", "Requests whose provider reported usage that cannot be true (metered as an estimate), by provider");
+
+    public void Implausible(string? providerId) => _implausible.Add(1, new KeyValuePair<string, object?>("gateway.provider", providerId));
+
     public void Recorded(UsageRecord record)
     {
         var version = new KeyValuePair<string, object?>("gen_ai.response.model", record.ModelVersion);

@@ -126,6 +126,11 @@ internal sealed partial class MeteringMiddleware(
         if (!faulted && request.ResponseRelayed) await EndResponseAsync(context, alone);
         spool.Submit(record, alone);
         metrics.Recorded(record);
+        if (request.ImplausibleUsage)
+        {
+            metrics.Implausible(record.ProviderId);
+            LogImplausibleUsage(request.RequestId, record.ProviderId, estimated);
+        }
         if (reservation is not null && request.Subscription is { } subscription) budgets.Settled(record, subscription.Id, reservation);
     }
 
@@ -181,6 +186,9 @@ internal sealed partial class MeteringMiddleware(
         RelayOutcome.UpstreamError => UsageOutcomes.UpstreamError,
         _ => UsageOutcomes.Completed,
     };
+
+    [LoggerMessage(EventId = 8002, Level = LogLevel.Warning, Message = "Request {RequestId}: provider {ProviderId} reported usage that cannot be true (a negative or huge count, or a cached part over the input); not taken (record estimated: {Estimated})")]
+    private partial void LogImplausibleUsage(string requestId, string? providerId, bool estimated);
 
     [LoggerMessage(EventId = 8001, Level = LogLevel.Error, Message = "Request {RequestId}: metering failed")]
     private partial void LogSettleFailed(Exception exception, string requestId);
