@@ -170,7 +170,6 @@ public abstract class MalformedAdminBodyTests(ControlPlaneFixture fixture)
         (await (await dev.PostJsonAsync("/api/keys", new CreateApiKeyRequest(Contracts.Demo.DemoCatalog.TeamId, "fuzz-rotate", DateTimeOffset.Parse(expires, CultureInfo.InvariantCulture))))
             .ReadAsync<CreatedApiKeyDto>(HttpStatusCode.Created)).Details.KeyId;
 
-
     private static string Cut(string text) => text.Length <= 300 ? text : text[..300] + "…";
 }
 
