@@ -49,6 +49,28 @@ public abstract class UsageAndChargebackTests(ControlPlaneFixture fixture)
     }
 
     [Fact]
+    public async Task Ship_ABatchTheDatabaseRefusesWhole_IsTakenRecordByRecord_AndOnlyWhatItCannotHoldIsQuarantined()
+    {
+        // On SQLite an hour's rollup holds at most 9,223,372 (pico-unit integers): two costs of 5,000,000 in one
+        // hour made the whole batch fail, for ever. PostgreSQL's decimals hold them.
+        fixture.Require();
+        var (team, _) = await NewTeamAsync();
+        var at = DateTimeOffset.UtcNow.AddMinutes(-5);
+        var batch = Batch(Record(team, at, 0.25m), Record(team, at, 5_000_000m), Record(team, at, 5_000_000m));
+
+        var acks = await ShipAsync(fixture, batch, Batch(Record(team, at.AddHours(-2), 0.5m)));
+
+        var sqlite = fixture.Provider == Data.DatabaseProvider.Sqlite;
+        Assert.Equal(sqlite ? (2, 0, 1) : (3, 0, 0), (acks[0].Inserted, acks[0].Duplicates, acks[0].Rejected));
+        Assert.Equal((1, 0, 0), (acks[1].Inserted, acks[1].Duplicates, acks[1].Rejected)); // the next batch is not held back
+        var quarantined = await fixture.DbAsync(db => db.UsageQuarantine.AsNoTracking().Where(q => q.BatchId == batch.BatchId).ToListAsync(Api.Ct));
+        Assert.Equal(sqlite ? 1 : 0, quarantined.Count);
+        Assert.All(quarantined, q => Assert.StartsWith("the database could not store it", q.Reason, StringComparison.Ordinal));
+        var ledger = await fixture.DbAsync(db => db.UsageEntries.AsNoTracking().Where(u => u.TeamId == team).ToListAsync(Api.Ct));
+        Assert.Equal(sqlite ? 5_000_000.75m : 10_000_000.75m, ledger.Sum(u => u.Cost));
+    }
+
+    [Fact]
     public async Task Ship_ReplayedBatch_IsANoOp_AndMalformedRecordsAreQuarantined()
     {
         fixture.Require();

@@ -41,6 +41,51 @@ internal sealed class UsageLedger(GatewayDbContext db, TimeProvider time)
     public async Task<IngestResult> IngestAsync(UsageBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        try
+        {
+            return await IngestWithRetryAsync(batch, cancellationToken);
+        }
+        catch (DbUpdateException) when (batch.Records.Count > 1)
+        {
+            // The database refused the batch as a whole, for a value no check above foresaw (on SQLite, an
+            // hour's rollup past what its integers hold). Unacknowledged, the proxy would ship it again for
+            // ever and every later batch would wait behind it: one record at a time instead, so that only
+            // the record the database cannot hold is quarantined.
+            db.ChangeTracker.Clear();
+            return await IngestOneByOneAsync(batch, cancellationToken);
+        }
+    }
+
+    private async Task<IngestResult> IngestOneByOneAsync(UsageBatch batch, CancellationToken cancellationToken)
+    {
+        int inserted = 0, duplicates = 0, rejected = 0;
+        foreach (var message in batch.Records)
+        {
+            var single = new UsageBatch { BatchId = batch.BatchId, NodeId = batch.NodeId };
+            single.Records.Add(message);
+            try
+            {
+                var result = await IngestWithRetryAsync(single, cancellationToken);
+                (inserted, duplicates, rejected) = (inserted + result.Inserted, duplicates + result.Duplicates, rejected + result.Rejected);
+            }
+            catch (DbUpdateException e)
+            {
+                db.ChangeTracker.Clear();
+                var reason = PlainText.Printable($"the database could not store it: {e.InnerException?.Message ?? e.Message}", 1000);
+                db.UsageQuarantine.Add(new UsageQuarantine
+                {
+                    BatchId = PlainText.Printable(batch.BatchId, 256), NodeId = PlainText.Printable(batch.NodeId, 128), Reason = reason,
+                    Payload = JsonFormatter.Default.Format(message), ReceivedAt = AuditChain.Truncate(time.GetUtcNow()),
+                });
+                await db.SaveChangesAsync(cancellationToken);
+                rejected++;
+            }
+        }
+        return new IngestResult(inserted, duplicates, rejected);
+    }
+
+    private async Task<IngestResult> IngestWithRetryAsync(UsageBatch batch, CancellationToken cancellationToken)
+    {
         for (var attempt = 0; ; attempt++)
         {
             try
