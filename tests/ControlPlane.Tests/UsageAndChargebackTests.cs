@@ -5,6 +5,7 @@ using Gateway.Contracts.Usage;
 using Gateway.ControlPlane.Features.Usage;
 using Gateway.ControlPlane.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using static Gateway.ControlPlane.Tests.Infrastructure.UsageShipping;
 
 namespace Gateway.ControlPlane.Tests;
@@ -68,6 +69,44 @@ public abstract class UsageAndChargebackTests(ControlPlaneFixture fixture)
         Assert.All(quarantined, q => Assert.StartsWith("the database could not store it", q.Reason, StringComparison.Ordinal));
         var ledger = await fixture.DbAsync(db => db.UsageEntries.AsNoTracking().Where(u => u.TeamId == team).ToListAsync(Api.Ct));
         Assert.Equal(sqlite ? 5_000_000.75m : 10_000_000.75m, ledger.Sum(u => u.Cost));
+    }
+
+    [Fact]
+    public async Task AMonthPastWhatSqliteSumsHold_StillReachesTheSnapshot_TheSummaryAndTheStatement()
+    {
+        // On SQLite, SUM over pico-unit integers failed past 9,223,372: the summary and the statements answered 500,
+        // and the month's usage per subscription stopped every snapshot from being compiled (a revocation included).
+        fixture.Require();
+        using var admin = await fixture.ClientAsAsync("admin@demo.bank");
+        using var dev = await fixture.ClientAsAsync("dev@demo.bank");
+        using var approver = await fixture.ClientAsAsync("approver@demo.bank");
+        using var finance = await fixture.ClientAsAsync("finance@demo.bank");
+        var (team, cc) = await NewTeamAsync();
+        await (await admin.PutJsonAsync($"/api/teams/{team}/members", new AddTeamMemberRequest("dev@demo.bank"))).ReadAsync<TeamMemberDto>();
+        var request = await (await dev.PostJsonAsync("/api/access-requests", new CreateAccessRequest(team, "gpt-4o-mini", "A big month")))
+            .ReadAsync<AccessRequestDto>(HttpStatusCode.Created);
+        var sub = (await (await approver.PostJsonAsync($"/api/access-requests/{request.Id}/approve", new ApproveAccessRequest()))
+            .ReadAsync<AccessRequestDto>()).ResultSubscriptionId!;
+        var at = DateTimeOffset.UtcNow.AddMinutes(-5);
+        var monthStart = new DateTimeOffset(at.Year, at.Month, 1, 0, 0, 0, TimeSpan.Zero);
+        var other = at.AddHours(-1) >= monthStart ? at.AddHours(-1) : at.AddHours(1); // another hour of the same month
+
+        var acks = await ShipAsync(fixture, Batch(Record(team, at, 5_000_000m, subscriptionId: sub), Record(team, other, 5_000_000m, subscriptionId: sub)));
+        var change = "team-" + Guid.NewGuid().ToString("N")[..8];
+        await (await admin.PostJsonAsync("/api/teams", new CreateTeamRequest(change, "After a big month", "CC-" + change[5..]))).ReadAsync<TeamDto>(HttpStatusCode.Created);
+
+        Assert.Equal((2, 0, 0), (acks[0].Inserted, acks[0].Duplicates, acks[0].Rejected));
+        var hub = fixture.App.Services.GetRequiredService<Features.Snapshots.SnapshotHub>();
+        await Gateway.Testing.Eventually.HoldsAsync(() => hub.Current?.Snapshot.Teams.Any(t => t.Id == change) == true, TimeSpan.FromSeconds(30), "the change after the big month is compiled into a snapshot");
+        Assert.Equal(10_000_000m, hub.Current!.Snapshot.Subscriptions.Single(x => x.Id == sub).Usage?.Amount);
+        Assert.Equal(10_000_000m, (await (await dev.Get($"/api/subscriptions/{sub}")).ReadAsync<SubscriptionDto>()).Usage?.Amount);
+        var summary = await (await finance.Get($"/api/usage/summary?groupBy=team&teamId={team}")).ReadAsync<PagedResult<UsageSummaryRow>>();
+        Assert.Equal(10_000_000m, Assert.Single(summary.Items).Cost);
+        var byDay = await (await finance.Get($"/api/usage/summary?groupBy=month&teamId={team}")).ReadAsync<PagedResult<UsageSummaryRow>>();
+        Assert.Equal(10_000_000m, Assert.Single(byDay.Items).Cost);
+        var statement = await (await finance.Get($"/api/statements/{at:yyyy-MM}")).ReadAsync<StatementDto>();
+        Assert.Equal(10_000_000m, statement.CostCentres.Single(c => c.CostCentre == cc).UsageCost);
+        Assert.Equal(HttpStatusCode.OK, (await finance.Get("/api/statements")).StatusCode);
     }
 
     [Fact]

@@ -31,17 +31,18 @@ internal static partial class ChargebackEndpoints
         return new StatementDto(period, closed is not null, closed?.ClosedAt, closed?.ClosedBy, centres, [.. adjustments.Select(ToDto)], totals);
     }
 
-    /// <summary>The ledger's lines of a month: cost centre × team × model version × currency, summed in SQL.</summary>
+    /// <summary>The ledger's lines of a month: cost centre × team × model version × currency, summed in SQL (in memory on SQLite: <see cref="SqliteSums"/>).</summary>
     internal static async Task<List<StatementLine>> LedgerLinesAsync(GatewayDbContext db, string period, CancellationToken ct)
     {
         var rows = await db.UsageEntries.Where(u => u.BillingPeriod == period)
-            .GroupBy(u => new { u.CostCentre, u.TeamId, u.ModelVersion, u.Currency })
-            .Select(g => new
-            {
-                g.Key.CostCentre, g.Key.TeamId, g.Key.ModelVersion, g.Key.Currency, Requests = g.LongCount(),
-                Input = g.Sum(u => u.InputTokens), Cached = g.Sum(u => u.CachedInputTokens), Output = g.Sum(u => u.OutputTokens), Cost = g.Sum(u => u.Cost),
-            })
-            .ToListAsync(ct);
+            .Select(u => new { u.CostCentre, u.TeamId, u.ModelVersion, u.Currency, u.InputTokens, u.CachedInputTokens, u.OutputTokens, u.Cost })
+            .AggregateAsync(db, q => q
+                .GroupBy(u => new { u.CostCentre, u.TeamId, u.ModelVersion, u.Currency })
+                .Select(g => new
+                {
+                    g.Key.CostCentre, g.Key.TeamId, g.Key.ModelVersion, g.Key.Currency, Requests = g.LongCount(),
+                    Input = g.Sum(u => u.InputTokens), Cached = g.Sum(u => u.CachedInputTokens), Output = g.Sum(u => u.OutputTokens), Cost = g.Sum(u => u.Cost),
+                }), ct);
         return [.. rows.Select(r => new StatementLine
         {
             Period = period, CostCentre = r.CostCentre, TeamId = r.TeamId, ModelVersion = r.ModelVersion, Currency = r.Currency,

@@ -32,10 +32,10 @@ internal static partial class ChargebackEndpoints
         var v = new Validation();
         var page = PageRequest.From(q.Page, q.PageSize, q.Sort, q.Order, PeriodSortNames, v, SortOrder.Desc);
         if (v.Failed) return v.Problem();
-        var usage = await db.UsageEntries.GroupBy(u => new { u.BillingPeriod, u.Currency })
-            .Select(g => new { g.Key.BillingPeriod, g.Key.Currency, Cost = g.Sum(u => u.Cost) }).ToListAsync(ct);
-        var adjustments = await db.Adjustments.GroupBy(a => new { a.Period, a.Currency })
-            .Select(g => new { g.Key.Period, g.Key.Currency, Amount = g.Sum(a => a.Amount) }).ToListAsync(ct);
+        var usage = await db.UsageEntries.Select(u => new { u.BillingPeriod, u.Currency, u.Cost }).AggregateAsync(db, q => q
+            .GroupBy(u => new { u.BillingPeriod, u.Currency }).Select(g => new { g.Key.BillingPeriod, g.Key.Currency, Cost = g.Sum(u => u.Cost) }), ct);
+        var adjustments = await db.Adjustments.Select(a => new { a.Period, a.Currency, a.Amount }).AggregateAsync(db, q => q
+            .GroupBy(a => new { a.Period, a.Currency }).Select(g => new { g.Key.Period, g.Key.Currency, Amount = g.Sum(a => a.Amount) }), ct);
         var closed = await db.ClosedPeriods.ToDictionaryAsync(p => p.Period, ct);
         var periods = usage.Select(u => u.BillingPeriod).Concat(adjustments.Select(a => a.Period)).Concat(closed.Keys).Distinct(StringComparer.Ordinal);
         var rows = periods.Select(p => new StatementPeriodDto(p, closed.ContainsKey(p), closed.GetValueOrDefault(p)?.ClosedAt,

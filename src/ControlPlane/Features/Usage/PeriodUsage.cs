@@ -17,10 +17,10 @@ internal static class PeriodUsage
         var end = start.AddMonths(1);
         var query = db.UsageHourly.Where(h => h.HourStart >= start && h.HourStart < end && h.SubscriptionId != "");
         if (subscriptionIds is not null) query = query.Where(h => subscriptionIds.Contains(h.SubscriptionId));
-        var rows = await query
+        // Summed in memory on SQLite (SqliteSums): its SUM failing here stopped every snapshot from being compiled.
+        var rows = await query.Select(h => new { h.SubscriptionId, h.InputTokens, h.OutputTokens, h.Cost }).AggregateAsync(db, q => q
             .GroupBy(h => h.SubscriptionId)
-            .Select(g => new { Id = g.Key, Tokens = g.Sum(h => h.InputTokens + h.OutputTokens), Amount = g.Sum(h => h.Cost) })
-            .ToListAsync(cancellationToken);
+            .Select(g => new { Id = g.Key, Tokens = g.Sum(h => h.InputTokens + h.OutputTokens), Amount = g.Sum(h => h.Cost) }), cancellationToken);
         return rows.ToDictionary(r => r.Id, r => new PeriodUsageSpec(period, r.Tokens, r.Amount), StringComparer.Ordinal);
     }
 }

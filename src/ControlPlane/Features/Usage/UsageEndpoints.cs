@@ -79,13 +79,13 @@ internal static class UsageEndpoints
         if (!string.IsNullOrWhiteSpace(q.ModelVersion)) query = query.Where(h => h.ModelVersion == q.ModelVersion);
 
         var rows = grouping is UsageGrouping.Day or UsageGrouping.Month
-            ? await ByTimeAsync(query, grouping == UsageGrouping.Day ? "yyyy-MM-dd" : "yyyy-MM", ct)
-            : await ByKeyAsync(query, grouping, ct);
+            ? await ByTimeAsync(db, query, grouping == UsageGrouping.Day ? "yyyy-MM-dd" : "yyyy-MM", ct)
+            : await ByKeyAsync(db, query, grouping, ct);
         return TypedResults.Ok(rows.ToPage(page, SummarySorts));
     }
 
-    /// <summary>Groups in SQL by the chosen column (a CASE on a parameter) and currency.</summary>
-    private static async Task<List<UsageSummaryRow>> ByKeyAsync(IQueryable<UsageHourly> query, UsageGrouping grouping, CancellationToken ct)
+    /// <summary>Groups in SQL by the chosen column (a CASE on a parameter) and currency (in memory on SQLite: <see cref="SqliteSums"/>).</summary>
+    private static async Task<List<UsageSummaryRow>> ByKeyAsync(GatewayDbContext db, IQueryable<UsageHourly> query, UsageGrouping grouping, CancellationToken ct)
     {
         var g = (int)grouping;
         var rows = await query
@@ -94,24 +94,24 @@ internal static class UsageEndpoints
                 Key = g == (int)UsageGrouping.Team ? h.TeamId : g == (int)UsageGrouping.CostCentre ? h.CostCentre : g == (int)UsageGrouping.ModelVersion ? h.ModelVersion : h.SubscriptionId,
                 h.Currency, h.Requests, h.InputTokens, h.CachedInputTokens, h.OutputTokens, h.Cost,
             })
-            .GroupBy(h => new { h.Key, h.Currency })
-            .Select(x => new
-            {
-                x.Key.Key, x.Key.Currency, Requests = x.Sum(h => h.Requests), Input = x.Sum(h => h.InputTokens),
-                Cached = x.Sum(h => h.CachedInputTokens), Output = x.Sum(h => h.OutputTokens), Cost = x.Sum(h => h.Cost),
-            })
-            .ToListAsync(ct);
+            .AggregateAsync(db, q => q
+                .GroupBy(h => new { h.Key, h.Currency })
+                .Select(x => new
+                {
+                    x.Key.Key, x.Key.Currency, Requests = x.Sum(h => h.Requests), Input = x.Sum(h => h.InputTokens),
+                    Cached = x.Sum(h => h.CachedInputTokens), Output = x.Sum(h => h.OutputTokens), Cost = x.Sum(h => h.Cost),
+                }), ct);
         return [.. rows.Select(r => new UsageSummaryRow(r.Key, r.Currency, r.Requests, r.Input, r.Cached, r.Output, r.Input + r.Output, r.Cost))];
     }
 
     /// <summary>Day and month groups: summed per hour in SQL, then folded by calendar day or month.</summary>
-    private static async Task<List<UsageSummaryRow>> ByTimeAsync(IQueryable<UsageHourly> query, string format, CancellationToken ct)
+    private static async Task<List<UsageSummaryRow>> ByTimeAsync(GatewayDbContext db, IQueryable<UsageHourly> query, string format, CancellationToken ct)
     {
-        var hourly = await query.GroupBy(h => new { h.HourStart, h.Currency }).Select(g => new
+        var hourly = await query.AggregateAsync(db, q => q.GroupBy(h => new { h.HourStart, h.Currency }).Select(g => new
         {
             g.Key.HourStart, g.Key.Currency, Requests = g.Sum(h => h.Requests), Input = g.Sum(h => h.InputTokens),
             Cached = g.Sum(h => h.CachedInputTokens), Output = g.Sum(h => h.OutputTokens), Cost = g.Sum(h => h.Cost),
-        }).ToListAsync(ct);
+        }), ct);
         return [.. hourly.GroupBy(h => (Key: h.HourStart.ToString(format, CultureInfo.InvariantCulture), h.Currency)).Select(g => new UsageSummaryRow(
             g.Key.Key, g.Key.Currency, g.Sum(h => h.Requests), g.Sum(h => h.Input), g.Sum(h => h.Cached), g.Sum(h => h.Output),
             g.Sum(h => h.Input + h.Output), g.Sum(h => h.Cost)))];
