@@ -72,11 +72,7 @@ internal sealed class UsageLedger(GatewayDbContext db, TimeProvider time)
             {
                 db.ChangeTracker.Clear();
                 var reason = PlainText.Printable($"the database could not store it: {e.InnerException?.Message ?? e.Message}", 1000);
-                db.UsageQuarantine.Add(new UsageQuarantine
-                {
-                    BatchId = PlainText.Printable(batch.BatchId, 256), NodeId = PlainText.Printable(batch.NodeId, 128), Reason = reason,
-                    Payload = JsonFormatter.Default.Format(message), ReceivedAt = AuditChain.Truncate(time.GetUtcNow()),
-                });
+                Quarantine(batch, message, reason, AuditChain.Truncate(time.GetUtcNow()));
                 await db.SaveChangesAsync(cancellationToken);
                 rejected++;
             }
@@ -112,11 +108,7 @@ internal sealed class UsageLedger(GatewayDbContext db, TimeProvider time)
             if (record is null)
             {
                 rejected++;
-                db.UsageQuarantine.Add(new UsageQuarantine
-                {
-                    BatchId = PlainText.Printable(batch.BatchId, 256), NodeId = PlainText.Printable(batch.NodeId, 128), Reason = reason!,
-                    Payload = JsonFormatter.Default.Format(message), ReceivedAt = now,
-                });
+                Quarantine(batch, message, reason!, now);
             }
             else valid.Add(record);
         }
@@ -154,12 +146,7 @@ internal sealed class UsageLedger(GatewayDbContext db, TimeProvider time)
                 if (round == MaxDerivations)
                 {
                     rejected++;
-                    db.UsageQuarantine.Add(new UsageQuarantine
-                    {
-                        BatchId = PlainText.Printable(batch.BatchId, 256), NodeId = PlainText.Printable(batch.NodeId, 128), ReceivedAt = now,
-                        Reason = $"request_id {record.RequestId} and {MaxDerivations} ids derived from it are held by other requests",
-                        Payload = JsonFormatter.Default.Format(record.ToMessage()),
-                    });
+                    Quarantine(batch, record.ToMessage(), $"request_id {record.RequestId} and {MaxDerivations} ids derived from it are held by other requests", now);
                     break;
                 }
                 id = DerivedId(identity, round);
@@ -250,6 +237,17 @@ internal sealed class UsageLedger(GatewayDbContext db, TimeProvider time)
         LatencyMs = double.IsFinite(r.LatencyMs) ? r.LatencyMs : 0, TimeToFirstTokenMs = r.TimeToFirstTokenMs is { } t && double.IsFinite(t) ? t : null,
         Status = r.Status, Estimated = r.Estimated, Outcome = r.Outcome, BillingPeriod = billingPeriod, IngestedAt = now,
     };
+
+    /// <summary>
+    /// Keeps <paramref name="message"/> out of the ledger with its reason (saved with the change in
+    /// progress). The batch's id and node are the proxy's own text: stored printable.
+    /// </summary>
+    private void Quarantine(UsageBatch batch, UsageRecordMessage message, string reason, DateTimeOffset now) =>
+        db.UsageQuarantine.Add(new UsageQuarantine
+        {
+            BatchId = PlainText.Printable(batch.BatchId, 256), NodeId = PlainText.Printable(batch.NodeId, 128), Reason = reason,
+            Payload = JsonFormatter.Default.Format(message), ReceivedAt = now,
+        });
 
     private static bool HasControlCharacters(params ReadOnlySpan<string?> values)
     {
