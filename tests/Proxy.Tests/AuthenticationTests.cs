@@ -74,7 +74,7 @@ public sealed class AuthenticationTests
         var context = new DefaultHttpContext();
         context.Request.Headers[header] = string.Format(System.Globalization.CultureInfo.InvariantCulture, format, DemoKeys.Key);
 
-        Assert.Equal(DemoKeys.Key, PresentedCredential.Find(context.Request).ToString());
+        Assert.Equal(DemoKeys.Key, PresentedCredential.Find(context.Request, out _).ToString());
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public sealed class AuthenticationTests
         var context = new DefaultHttpContext();
         context.Request.Headers.SecWebSocketProtocol = "realtime";
 
-        Assert.True(PresentedCredential.Find(context.Request).IsEmpty);
+        Assert.True(PresentedCredential.Find(context.Request, out _).IsEmpty);
     }
 
     private sealed class ConnectionState : IPersistentStateFeature

@@ -8,10 +8,8 @@ internal static class PresentedCredential
     /// <summary>
     /// The key from <c>Authorization: Bearer</c>, <c>api-key</c>, <c>x-api-key</c> or the
     /// <c>openai-insecure-api-key.{key}</c> WebSocket subprotocol, in that order; empty when none.
+    /// <paramref name="source"/> is the header value it was found in (null when there is no key).
     /// </summary>
-    public static ReadOnlySpan<char> Find(HttpRequest request) => Find(request, out _);
-
-    /// <summary>The key, and the header value it was found in (<paramref name="source"/>; null when there is no key).</summary>
     public static ReadOnlySpan<char> Find(HttpRequest request, out string? source)
     {
         var headers = request.Headers;
