@@ -65,84 +65,76 @@ public abstract class MalformedAdminBodyTests(ControlPlaneFixture fixture)
     public async Task MutatedAdminBodies_GetASuccessOrAProblem_AndLeaveTheStateReadable()
     {
         fixture.Require();
-        var clients = new Dictionary<string, HttpClient>();
-        foreach (var user in Seeds.Select(s => s.User).Append("admin@demo.bank").Distinct()) clients[user] = await fixture.ClientAsAsync(user);
+        using var clients = await UserClients.SignInAsync(fixture, Seeds.Select(s => s.User).Append("admin@demo.bank"));
         var admin = clients["admin@demo.bank"];
         var dev = clients["dev@demo.bank"];
         var approver = clients["approver@demo.bank"];
-        try
-        {
-            var random = new Random(JsonMutator.Seed);
-            var expires = DateTimeOffset.UtcNow.AddDays(30).ToString("O", CultureInfo.InvariantCulture);
-            var period = DateTimeOffset.UtcNow.ToString("yyyy-MM", CultureInfo.InvariantCulture);
-            var run = Guid.NewGuid().ToString("N")[..6];
+        var random = new Random(JsonMutator.Seed);
+        var expires = DateTimeOffset.UtcNow.AddDays(30).ToString("O", CultureInfo.InvariantCulture);
+        var period = DateTimeOffset.UtcNow.ToString("yyyy-MM", CultureInfo.InvariantCulture);
+        var run = Guid.NewGuid().ToString("N")[..6];
 
-            // What the placeholders name is made first, with valid calls, so the mutations meet real state.
-            var cases = new List<(string User, string Method, string Path, string Body, string Mutation)>();
-            var n = 0;
-            foreach (var (user, method, path, body) in Seeds)
+        // What the placeholders name is made first, with valid calls, so the mutations meet real state.
+        var cases = new List<(string User, string Method, string Path, string Body, string Mutation)>();
+        var n = 0;
+        foreach (var (user, method, path, body) in Seeds)
+        {
+            for (var i = 0; i <= MutationsPerSeed; i++)
             {
-                for (var i = 0; i <= MutationsPerSeed; i++)
+                var id = $"{run}{n++}";
+                var fill = new Dictionary<string, string> { ["{n}"] = id, ["{expires}"] = expires, ["{period}"] = period };
+                var template = path + body;
+                if (template.Contains("{team}") || template.Contains("{request}") || template.Contains("{subscription}")) fill["{team}"] = await TeamAsync(admin, "fz-t-" + id);
+                if (template.Contains("{request}") || template.Contains("{subscription}")) fill["{request}"] = await RequestAsync(dev, fill["{team}"]);
+                if (template.Contains("{subscription}")) fill["{subscription}"] = await ApproveAsync(approver, fill["{request}"]);
+                if (template.Contains("{key}")) fill["{key}"] = await KeyAsync(dev, expires);
+                var filledPath = Fill(path, fill);
+                var filledBody = Fill(body, fill);
+                if (i == 0)
                 {
-                    var id = $"{run}{n++}";
-                    var fill = new Dictionary<string, string> { ["{n}"] = id, ["{expires}"] = expires, ["{period}"] = period };
-                    var template = path + body;
-                    if (template.Contains("{team}") || template.Contains("{request}") || template.Contains("{subscription}")) fill["{team}"] = await TeamAsync(admin, "fz-t-" + id);
-                    if (template.Contains("{request}") || template.Contains("{subscription}")) fill["{request}"] = await RequestAsync(dev, fill["{team}"]);
-                    if (template.Contains("{subscription}")) fill["{subscription}"] = await ApproveAsync(approver, fill["{request}"]);
-                    if (template.Contains("{key}")) fill["{key}"] = await KeyAsync(dev, expires);
-                    var filledPath = Fill(path, fill);
-                    var filledBody = Fill(body, fill);
-                    if (i == 0)
-                    {
-                        cases.Add((user, method, filledPath, filledBody, "none"));
-                        continue;
-                    }
-                    var (mutated, mutation) = Mutator.Mutate(filledBody, random);
-                    cases.Add((user, method, filledPath, mutated, mutation));
+                    cases.Add((user, method, filledPath, filledBody, "none"));
+                    continue;
                 }
+                var (mutated, mutation) = Mutator.Mutate(filledBody, random);
+                cases.Add((user, method, filledPath, mutated, mutation));
             }
-
-            // The unmutated calls first, one at a time: each succeeds, so the cases reach the code they aim at
-            // (in parallel, two updates of one record may race, and the loser's 409 is right).
-            foreach (var (user, method, path, body, _) in cases.Where(c => c.Mutation == "none"))
-            {
-                using var response = await clients[user].SendRawAsync(new HttpMethod(method), path, body);
-                Assert.True(response.IsSuccessStatusCode, $"the valid {method} {path} got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(Ct)}");
-            }
-            var failures = new ConcurrentQueue<string>();
-            var fuzzed = cases.Where(c => c.Mutation != "none").ToList();
-            await Parallel.ForEachAsync(fuzzed, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = Ct }, async (c, ct) =>
-            {
-                using var response = await clients[c.User].SendRawAsync(new HttpMethod(c.Method), c.Path, c.Body);
-                var text = await response.Content.ReadAsStringAsync(ct);
-                if (Api.ProblemShapeError(response, text) is { } problem) failures.Enqueue($"{c.Method} {c.Path} [{c.Mutation}] {Cut(c.Body)} → {(int)response.StatusCode}: {problem}: {Cut(text)}");
-            });
-            Assert.True(failures.IsEmpty, $"{failures.Count} of {fuzzed.Count} calls were mishandled:\n" + string.Join("\n", failures.Take(15)));
-
-            // The state still reads, the audit chain still verifies, and the next change still compiles into a snapshot.
-            foreach (var (user, path) in new[]
-            {
-                ("admin@demo.bank", "/api/teams?pageSize=200"), ("admin@demo.bank", "/api/models?pageSize=200"), ("admin@demo.bank", "/api/providers?pageSize=200"),
-                ("admin@demo.bank", "/api/access-requests?pageSize=200"), ("admin@demo.bank", "/api/subscriptions?pageSize=200"), ("dev@demo.bank", "/api/keys?pageSize=200"),
-                ("finance@demo.bank", "/api/statements"), ("finance@demo.bank", $"/api/statements/{period}"), ("admin@demo.bank", "/api/audit?pageSize=200"),
-            })
-            {
-                var response = await clients[user].Get(path);
-                Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path} after the mutations: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
-            }
-            var audit = await (await admin.Get("/api/audit/verify")).ReadAsync<AuditVerificationDto>();
-            Assert.True(audit.Valid, $"the audit chain broke at {audit.FirstBrokenSequence}: {audit.Reason}");
-            var final = "fz-final-" + run;
-            await (await admin.PostJsonAsync("/api/teams", new CreateTeamRequest(final, "Final", "CC-FINAL"))).ReadAsync<TeamDto>(HttpStatusCode.Created);
-            var teams = (await (await admin.Get("/api/teams?pageSize=1")).ReadAsync<PagedResult<TeamDto>>()).Total;
-            await Eventually.HoldsAsync(async () => (await (await admin.Get("/api/snapshot")).ReadAsync<SnapshotInfoDto>()).Teams == teams,
-                TimeSpan.FromSeconds(30), "the snapshot holds every team, the one made after the mutations too");
         }
-        finally
+
+        // The unmutated calls first, one at a time: each succeeds, so the cases reach the code they aim at
+        // (in parallel, two updates of one record may race, and the loser's 409 is right).
+        foreach (var (user, method, path, body, _) in cases.Where(c => c.Mutation == "none"))
         {
-            foreach (var client in clients.Values) client.Dispose();
+            using var response = await clients[user].SendRawAsync(new HttpMethod(method), path, body);
+            Assert.True(response.IsSuccessStatusCode, $"the valid {method} {path} got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(Ct)}");
         }
+        var failures = new ConcurrentQueue<string>();
+        var fuzzed = cases.Where(c => c.Mutation != "none").ToList();
+        await Parallel.ForEachAsync(fuzzed, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = Ct }, async (c, ct) =>
+        {
+            using var response = await clients[c.User].SendRawAsync(new HttpMethod(c.Method), c.Path, c.Body);
+            var text = await response.Content.ReadAsStringAsync(ct);
+            if (Api.ProblemShapeError(response, text) is { } problem) failures.Enqueue($"{c.Method} {c.Path} [{c.Mutation}] {Cut(c.Body)} → {(int)response.StatusCode}: {problem}: {Cut(text)}");
+        });
+        Assert.True(failures.IsEmpty, $"{failures.Count} of {fuzzed.Count} calls were mishandled:\n" + string.Join("\n", failures.Take(15)));
+
+        // The state still reads, the audit chain still verifies, and the next change still compiles into a snapshot.
+        foreach (var (user, path) in new[]
+        {
+            ("admin@demo.bank", "/api/teams?pageSize=200"), ("admin@demo.bank", "/api/models?pageSize=200"), ("admin@demo.bank", "/api/providers?pageSize=200"),
+            ("admin@demo.bank", "/api/access-requests?pageSize=200"), ("admin@demo.bank", "/api/subscriptions?pageSize=200"), ("dev@demo.bank", "/api/keys?pageSize=200"),
+            ("finance@demo.bank", "/api/statements"), ("finance@demo.bank", $"/api/statements/{period}"), ("admin@demo.bank", "/api/audit?pageSize=200"),
+        })
+        {
+            var response = await clients[user].Get(path);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path} after the mutations: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
+        }
+        var audit = await (await admin.Get("/api/audit/verify")).ReadAsync<AuditVerificationDto>();
+        Assert.True(audit.Valid, $"the audit chain broke at {audit.FirstBrokenSequence}: {audit.Reason}");
+        var final = "fz-final-" + run;
+        await (await admin.PostJsonAsync("/api/teams", new CreateTeamRequest(final, "Final", "CC-FINAL"))).ReadAsync<TeamDto>(HttpStatusCode.Created);
+        var teams = (await (await admin.Get("/api/teams?pageSize=1")).ReadAsync<PagedResult<TeamDto>>()).Total;
+        await Eventually.HoldsAsync(async () => (await (await admin.Get("/api/snapshot")).ReadAsync<SnapshotInfoDto>()).Teams == teams,
+            TimeSpan.FromSeconds(30), "the snapshot holds every team, the one made after the mutations too");
     }
 
     private static string Fill(string text, Dictionary<string, string> fill)

@@ -47,29 +47,21 @@ public abstract class MalformedPathTests(ControlPlaneFixture fixture)
     {
         fixture.Require();
         var random = new Random(JsonMutator.Seed);
-        var clients = new Dictionary<string, HttpClient>();
-        foreach (var user in Routes.Select(r => r.User).Distinct()) clients[user] = await fixture.ClientAsAsync(user);
-        try
+        using var clients = await UserClients.SignInAsync(fixture, Routes.Select(r => r.User));
+        var draws = Routes.SelectMany(r => Enumerable.Range(0, RequestsPerRoute).Select(_ =>
+            (r.Method, Url: string.Format(System.Globalization.CultureInfo.InvariantCulture, r.Template, Ids[random.Next(Ids.Length)], Ids[random.Next(Ids.Length)]), r.User))).ToList();
+        var failures = new ConcurrentQueue<string>();
+        await Parallel.ForEachAsync(draws, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = Ct }, async (draw, ct) =>
         {
-            var draws = Routes.SelectMany(r => Enumerable.Range(0, RequestsPerRoute).Select(_ =>
-                (r.Method, Url: string.Format(System.Globalization.CultureInfo.InvariantCulture, r.Template, Ids[random.Next(Ids.Length)], Ids[random.Next(Ids.Length)]), r.User))).ToList();
-            var failures = new ConcurrentQueue<string>();
-            await Parallel.ForEachAsync(draws, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = Ct }, async (draw, ct) =>
-            {
-                using var message = new HttpRequestMessage(new HttpMethod(draw.Method), new Uri(draw.Url, UriKind.Relative));
-                if (draw.Method is "PUT" or "POST") message.Content = new StringContent("{}", Encoding.UTF8, "application/json");
-                using var response = await clients[draw.User].SendAsync(message, ct);
-                var text = await response.Content.ReadAsStringAsync(ct);
-                // Kestrel and routing refuse some paths before the API (a plain 400 or 404 without a body).
-                if ((int)response.StatusCode >= 500 || (text.Length > 0 && Api.ProblemShapeError(response, text) is not null))
-                    failures.Enqueue($"{draw.User} {draw.Method} {(draw.Url.Length > 150 ? draw.Url[..150] + "…" : draw.Url)} → {(int)response.StatusCode}: {Api.ProblemShapeError(response, text)}: {(text.Length > 300 ? text[..300] : text)}");
-            });
-            Assert.True(failures.IsEmpty, $"{failures.Count} of {draws.Count} requests were mishandled:\n" + string.Join("\n", failures.Take(15)));
-        }
-        finally
-        {
-            foreach (var client in clients.Values) client.Dispose();
-        }
+            using var message = new HttpRequestMessage(new HttpMethod(draw.Method), new Uri(draw.Url, UriKind.Relative));
+            if (draw.Method is "PUT" or "POST") message.Content = new StringContent("{}", Encoding.UTF8, "application/json");
+            using var response = await clients[draw.User].SendAsync(message, ct);
+            var text = await response.Content.ReadAsStringAsync(ct);
+            // Kestrel and routing refuse some paths before the API (a plain 400 or 404 without a body).
+            if ((int)response.StatusCode >= 500 || (text.Length > 0 && Api.ProblemShapeError(response, text) is not null))
+                failures.Enqueue($"{draw.User} {draw.Method} {(draw.Url.Length > 150 ? draw.Url[..150] + "…" : draw.Url)} → {(int)response.StatusCode}: {Api.ProblemShapeError(response, text)}: {(text.Length > 300 ? text[..300] : text)}");
+        });
+        Assert.True(failures.IsEmpty, $"{failures.Count} of {draws.Count} requests were mishandled:\n" + string.Join("\n", failures.Take(15)));
     }
 }
 

@@ -53,34 +53,26 @@ public abstract class MalformedQueryTests(ControlPlaneFixture fixture)
     {
         fixture.Require();
         var random = new Random(JsonMutator.Seed);
-        var clients = new Dictionary<string, HttpClient>();
-        foreach (var user in Lists.Select(l => l.User).Distinct()) clients[user] = await fixture.ClientAsAsync(user);
-        try
+        using var clients = await UserClients.SignInAsync(fixture, Lists.Select(l => l.User));
+        var draws = new List<(string User, string Url)>();
+        foreach (var (path, query, user) in Lists)
         {
-            var draws = new List<(string User, string Url)>();
-            foreach (var (path, query, user) in Lists)
+            var names = query.GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(p => char.ToLowerInvariant(p.Name[0]) + p.Name[1..]).ToArray();
+            for (var i = 0; i < RequestsPerList; i++)
             {
-                var names = query.GetProperties(BindingFlags.Public | BindingFlags.Instance).Select(p => char.ToLowerInvariant(p.Name[0]) + p.Name[1..]).ToArray();
-                for (var i = 0; i < RequestsPerList; i++)
-                {
-                    var parameters = Enumerable.Range(0, random.Next(1, 4)).Select(_ => $"{names[random.Next(names.Length)]}={Values[random.Next(Values.Length)]}");
-                    draws.Add((user, path + "?" + string.Join('&', parameters)));
-                }
+                var parameters = Enumerable.Range(0, random.Next(1, 4)).Select(_ => $"{names[random.Next(names.Length)]}={Values[random.Next(Values.Length)]}");
+                draws.Add((user, path + "?" + string.Join('&', parameters)));
             }
+        }
 
-            var failures = new ConcurrentQueue<string>();
-            await Parallel.ForEachAsync(draws, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = Ct }, async (draw, ct) =>
-            {
-                using var response = await clients[draw.User].GetAsync(new Uri(draw.Url, UriKind.Relative), ct);
-                var text = await response.Content.ReadAsStringAsync(ct);
-                if (Api.ProblemShapeError(response, text) is { } problem) failures.Enqueue($"{draw.User} GET {(draw.Url.Length > 200 ? draw.Url[..200] + "…" : draw.Url)} → {(int)response.StatusCode}: {problem}: {(text.Length > 300 ? text[..300] : text)}");
-            });
-            Assert.True(failures.IsEmpty, $"{failures.Count} of {draws.Count} lists were mishandled:\n" + string.Join("\n", failures.Take(15)));
-        }
-        finally
+        var failures = new ConcurrentQueue<string>();
+        await Parallel.ForEachAsync(draws, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = Ct }, async (draw, ct) =>
         {
-            foreach (var client in clients.Values) client.Dispose();
-        }
+            using var response = await clients[draw.User].GetAsync(new Uri(draw.Url, UriKind.Relative), ct);
+            var text = await response.Content.ReadAsStringAsync(ct);
+            if (Api.ProblemShapeError(response, text) is { } problem) failures.Enqueue($"{draw.User} GET {(draw.Url.Length > 200 ? draw.Url[..200] + "…" : draw.Url)} → {(int)response.StatusCode}: {problem}: {(text.Length > 300 ? text[..300] : text)}");
+        });
+        Assert.True(failures.IsEmpty, $"{failures.Count} of {draws.Count} lists were mishandled:\n" + string.Join("\n", failures.Take(15)));
     }
 }
 
