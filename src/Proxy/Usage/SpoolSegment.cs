@@ -6,7 +6,8 @@ namespace Gateway.Proxy.Usage;
 
 /// <summary>
 /// One spool segment read back: its records, one per line, and the lines themselves. A line that
-/// does not parse (the torn tail of a crash) is counted and skipped. The bytes are read into a
+/// does not parse (the torn tail of a crash, or bytes a disk garbled) is counted and set apart, so
+/// that the shipper can keep it for reconciliation instead of losing it. The bytes are read into a
 /// buffer from the shared pool, returned on <see cref="Dispose"/>: a segment is up to 4 MiB, and a
 /// new array for each (a large-object-heap allocation several times a second under load) made the
 /// GC run full collections for it.
@@ -17,19 +18,40 @@ internal sealed class SpoolSegment : IDisposable
     private readonly int _length;
     private readonly bool _clean;
 
-    private SpoolSegment(byte[] bytes, int length, List<UsageRecord> records, int badLines, bool clean)
+    private readonly List<Range> _unreadable;
+
+    private SpoolSegment(byte[] bytes, int length, List<UsageRecord> records, List<Range> unreadable, bool clean)
     {
         _bytes = bytes;
         _length = length;
         Records = records;
-        BadLines = badLines;
+        _unreadable = unreadable;
         _clean = clean;
     }
 
     public List<UsageRecord> Records { get; }
 
     /// <summary>Lines that did not parse as a record.</summary>
-    public int BadLines { get; }
+    public int BadLines => _unreadable.Count;
+
+    /// <summary>
+    /// The lines that did not parse as a record, as they are in the file, each followed by a
+    /// newline (a torn last line gets one). Valid until disposed.
+    /// </summary>
+    public byte[] UnreadableLines()
+    {
+        ObjectDisposedException.ThrowIf(_bytes is null, this);
+        var output = new byte[_unreadable.Sum(r => r.GetOffsetAndLength(_length).Length + 1)];
+        var at = 0;
+        foreach (var range in _unreadable)
+        {
+            var line = _bytes.AsSpan(range);
+            line.CopyTo(output.AsSpan(at));
+            at += line.Length;
+            output[at++] = (byte)'\n';
+        }
+        return output;
+    }
 
     /// <summary>
     /// The segment's bytes when they are exactly <see cref="Records"/> as NDJSON (every line a
@@ -64,15 +86,18 @@ internal sealed class SpoolSegment : IDisposable
 
     private static SpoolSegment Parse(byte[] bytes, int length, UsageLineReader lines)
     {
-        ReadOnlySpan<byte> rest = bytes.AsSpan(0, length);
-        var records = new List<UsageRecord>(rest.Count((byte)'\n') + 1);
-        var badLines = 0;
-        var clean = length > 0 && rest[^1] == (byte)'\n';
-        while (!rest.IsEmpty)
+        ReadOnlySpan<byte> all = bytes.AsSpan(0, length);
+        var records = new List<UsageRecord>(all.Count((byte)'\n') + 1);
+        var unreadable = new List<Range>();
+        var clean = length > 0 && all[^1] == (byte)'\n';
+        var start = 0;
+        while (start < length)
         {
-            var end = rest.IndexOf((byte)'\n');
-            var line = end < 0 ? rest : rest[..end];
-            rest = end < 0 ? [] : rest[(end + 1)..];
+            var end = all[start..].IndexOf((byte)'\n');
+            end = end < 0 ? length : start + end;
+            var line = all[start..end];
+            var range = new Range(start, end);
+            start = end + 1;
             if (line.IsEmpty || line.IndexOfAnyExcept(" \t\r"u8) < 0)
             {
                 clean = false;
@@ -81,14 +106,14 @@ internal sealed class SpoolSegment : IDisposable
             try
             {
                 if (lines.Read(line) is { } record) records.Add(record);
-                else badLines++;
+                else unreadable.Add(range);
             }
             catch (JsonException)
             {
-                badLines++;
+                unreadable.Add(range);
             }
         }
-        return new SpoolSegment(bytes, length, records, badLines, clean && badLines == 0);
+        return new SpoolSegment(bytes, length, records, unreadable, clean && unreadable.Count == 0);
     }
 
     public void Dispose()

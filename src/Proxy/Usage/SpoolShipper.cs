@@ -8,7 +8,10 @@ namespace Gateway.Proxy.Usage;
 /// Ships sealed spool segments, oldest first, through the configured <see cref="IUsageShipper"/>,
 /// and deletes a segment only once the shipper acknowledged it. A failure keeps the segment and
 /// retries with back-off; segments left by an earlier run (a crash, a stop while the ledger was
-/// unreachable) are simply the oldest and go first.
+/// unreachable) are simply the oldest and go first. Lines of a segment that do not read as a
+/// record are not shipped and not lost: before the segment is deleted they are kept, byte for
+/// byte, in <c>unreadable/</c> beside the segments, for an operator to reconcile (a torn line
+/// usually still starts with its request id).
 /// </summary>
 internal sealed partial class SpoolShipper(
     UsageSpool spool,
@@ -83,7 +86,7 @@ internal sealed partial class SpoolShipper(
         var records = segment.Records;
         if (segment.BadLines > 0 && _reportedBad.Add(path))
         {
-            LogBadLines(Path.GetFileName(path), segment.BadLines);
+            LogBadLines(Path.GetFileName(path), segment.BadLines, UnreadablePath(path));
             metrics.BadLines(segment.BadLines);
         }
 
@@ -102,6 +105,7 @@ internal sealed partial class SpoolShipper(
                 return false;
             }
         }
+        if (segment.BadLines > 0 && !TryKeepUnreadable(path, segment)) return false;
         _failures = 0;
         File.Delete(path);
         _reportedBad.Remove(path);
@@ -122,6 +126,33 @@ internal sealed partial class SpoolShipper(
         {
             LogReadFailed(ex, Path.GetFileName(path));
             return null;
+        }
+    }
+
+    /// <summary>Where the unreadable lines of the segment at <paramref name="path"/> are kept.</summary>
+    internal static string UnreadablePath(string path) =>
+        Path.Combine(Path.GetDirectoryName(path)!, UnreadableFolder, Path.GetFileName(path));
+
+    internal const string UnreadableFolder = "unreadable";
+
+    /// <summary>Writes the segment's unreadable lines to their file and fsyncs it; false (logged) when that failed, so the segment stays.</summary>
+    private bool TryKeepUnreadable(string path, SpoolSegment segment)
+    {
+        var target = UnreadablePath(path);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            using var file = File.OpenHandle(target, FileMode.Create, FileAccess.Write);
+            RandomAccess.Write(file, segment.UnreadableLines(), 0);
+            RandomAccess.FlushToDisk(file);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _failures++;
+            metrics.ShipFailed();
+            LogKeepFailed(ex, Path.GetFileName(path), target);
+            return false;
         }
     }
 
@@ -159,14 +190,17 @@ internal sealed partial class SpoolShipper(
     [LoggerMessage(EventId = 9101, Level = LogLevel.Warning, Message = "Shipping spool segment {Segment} ({Records} records) failed ({Failures} in a row); it stays in the spool and is retried")]
     private partial void LogShipFailed(Exception exception, string segment, int records, int failures);
 
-    [LoggerMessage(EventId = 9102, Level = LogLevel.Warning, Message = "Spool segment {Segment}: {Lines} unreadable lines skipped (a torn write from a crash)")]
-    private partial void LogBadLines(string segment, int lines);
+    [LoggerMessage(EventId = 9102, Level = LogLevel.Warning, Message = "Spool segment {Segment}: {Lines} unreadable lines (a torn write from a crash, or damaged bytes) are not shipped; they are kept in {File}")]
+    private partial void LogBadLines(string segment, int lines, string file);
 
     [LoggerMessage(EventId = 9103, Level = LogLevel.Error, Message = "Spool segment {Segment} could not be read; it stays in the spool")]
     private partial void LogReadFailed(Exception exception, string segment);
 
     [LoggerMessage(EventId = 9104, Level = LogLevel.Warning, Message = "The stop deadline passed before every spool segment was shipped; the rest ships at the next start")]
     private partial void LogStopIncomplete();
+
+    [LoggerMessage(EventId = 9106, Level = LogLevel.Error, Message = "Spool segment {Segment}: its unreadable lines could not be kept in {File}; the segment stays in the spool and is retried")]
+    private partial void LogKeepFailed(Exception exception, string segment, string file);
 
     [LoggerMessage(EventId = 9105, Level = LogLevel.Error, Message = "The usage shipper loop failed; retrying")]
     private partial void LogLoopFailed(Exception exception);

@@ -219,6 +219,66 @@ public sealed class UsageSpoolTests
         Assert.Equal(["old-1", "old-2", "old-3", "new-1"], ledger.Select(r => r.RequestId));
         Assert.Equal(1, rig.BadLines.GetMeasurementSnapshot().Sum(m => m.Value));
         Assert.Empty(Directory.GetFiles(spool));
+        // The torn line is not lost: it is kept as it was, for reconciliation.
+        var kept = await File.ReadAllBytesAsync(Path.Combine(spool, "unreadable", "segment-000000000004.ndjson"), Ct);
+        Assert.Equal([.. torn, (byte)'\n'], kept);
+        Assert.Single(Directory.GetFiles(Path.Combine(spool, "unreadable")));
+    }
+
+    [Fact]
+    public async Task DamagedLinesInTheMiddleOfASegment_AreKeptByteForByte_AndTheRestShips()
+    {
+        var dataDirectory = Directory.CreateTempSubdirectory("spool-damaged-").FullName;
+        var spool = Directory.CreateDirectory(Path.Combine(dataDirectory, "spool")).FullName;
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        UsageSpool.Serialize([SpoolRig.Record("d-1"), SpoolRig.Record("d-2"), SpoolRig.Record("d-3")], buffer);
+        var lines = Encoding.UTF8.GetString(buffer.WrittenSpan).Split('\n');
+        // What a power cut or a bad sector leaves: a run of NULs, a flipped byte, half a line joined to the next.
+        var zeros = new string('\0', 37);
+        var flipped = lines[1].Replace("\"outputTokens\":", "\"outputTokens\";", StringComparison.Ordinal);
+        var joined = lines[2][..30] + lines[2];
+        var damaged = Encoding.UTF8.GetBytes(string.Join('\n', lines[0], zeros, flipped, joined) + "\n");
+        await File.WriteAllBytesAsync(Path.Combine(spool, "segment-000000000001.ndjson"), damaged, Ct);
+        buffer.ResetWrittenCount();
+        UsageSpool.Serialize([SpoolRig.Record("d-4")], buffer);
+        await File.WriteAllBytesAsync(Path.Combine(spool, "segment-000000000002.ndjson"), buffer.WrittenSpan.ToArray(), Ct);
+
+        await using var rig = new SpoolRig(dataDirectory);
+        await rig.StartAsync();
+        await rig.StopAsync();
+
+        var ledger = Ledger.Read(dataDirectory);
+        Assert.Equal(["d-1", "d-4"], ledger.Select(r => r.RequestId));
+        Assert.Equal(3, rig.BadLines.GetMeasurementSnapshot().Sum(m => m.Value));
+        Assert.Empty(Directory.GetFiles(spool));
+        Assert.Equal(string.Join('\n', zeros, flipped, joined) + "\n",
+            await File.ReadAllTextAsync(Path.Combine(spool, "unreadable", "segment-000000000001.ndjson"), Ct));
+    }
+
+    [Fact]
+    public async Task WhenTheUnreadableLinesCannotBeKept_TheSegmentStays_AndShipsOnceTheyCanBe()
+    {
+        var dataDirectory = Directory.CreateTempSubdirectory("spool-keep-").FullName;
+        var spool = Directory.CreateDirectory(Path.Combine(dataDirectory, "spool")).FullName;
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        UsageSpool.Serialize([SpoolRig.Record("k-1")], buffer);
+        var segment = Path.Combine(spool, "segment-000000000001.ndjson");
+        await File.WriteAllBytesAsync(segment, [.. buffer.WrittenSpan, .. "{\"requestId\":\"k-2\",\"ti"u8], Ct);
+        await File.WriteAllTextAsync(Path.Combine(spool, "unreadable"), "a file where the folder should be", Ct);
+
+        var logs = new Microsoft.Extensions.Logging.Testing.FakeLogCollector();
+        await using var rig = new SpoolRig(dataDirectory, configure: services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(new Microsoft.Extensions.Logging.Testing.FakeLoggerProvider(logs)));
+        var shipper = rig.Services.GetRequiredService<SpoolShipper>();
+        Assert.False(await shipper.ShipAvailableAsync(Ct));
+        Assert.True(File.Exists(segment), "the segment was deleted although its unreadable line was not kept");
+        Assert.Contains(logs.GetSnapshot(), r => r.Id.Id == 9106);
+
+        File.Delete(Path.Combine(spool, "unreadable"));
+        Assert.True(await shipper.ShipAvailableAsync(Ct));
+        Assert.False(File.Exists(segment));
+        Assert.Equal("{\"requestId\":\"k-2\",\"ti\n", await File.ReadAllTextAsync(Path.Combine(spool, "unreadable", "segment-000000000001.ndjson"), Ct));
+        var ledger = Ledger.Read(dataDirectory);
+        Assert.Equal(["k-1"], ledger.Select(r => r.RequestId).Distinct());
     }
 
     [Fact]
