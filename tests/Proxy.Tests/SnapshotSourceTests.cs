@@ -169,7 +169,7 @@ public sealed class SnapshotSourceTests : IDisposable
     [Fact]
     public async Task LastKnownGood_IsWrittenAfterApply_AndReadBack()
     {
-        var lkg = new LastKnownGood(Options.Create(new ProxyOptions { DataDirectory = _dir.FullName }), NullLogger<LastKnownGood>.Instance);
+        var lkg = new LastKnownGood(Options.Create(new ProxyOptions { DataDirectory = _dir.FullName }), Options.Create(new Gateway.Proxy.ControlPlane.ControlPlaneOptions()), NullLogger<LastKnownGood>.Instance);
         var store = Compiled.Store();
         store.Applied += lkg.Write;
 
@@ -186,7 +186,7 @@ public sealed class SnapshotSourceTests : IDisposable
     {
         // A 10,000-key snapshot is megabytes of JSON: building it whole (and the pooled buffers
         // that grew to hold it) stayed in the heap of every proxy (bench/start-memory.sh: 5 MiB).
-        var lkg = new LastKnownGood(Options.Create(new ProxyOptions { DataDirectory = _dir.FullName }), NullLogger<LastKnownGood>.Instance);
+        var lkg = new LastKnownGood(Options.Create(new ProxyOptions { DataDirectory = _dir.FullName }), Options.Create(new Gateway.Proxy.ControlPlane.ControlPlaneOptions()), NullLogger<LastKnownGood>.Instance);
         var snapshot = TestWorld.Snapshot("http://127.0.0.1:9", revision: 4);
         var template = snapshot.Keys[0];
         snapshot.Keys = [.. snapshot.Keys, .. Enumerable.Range(0, 10_000).Select(i => template with { KeyId = $"bulk{i:D8}" })];
@@ -213,7 +213,7 @@ public sealed class SnapshotSourceTests : IDisposable
     public async Task Proxy_StartsFromTheLastKnownGood_WhenNoSourceAnswers()
     {
         var data = _dir.CreateSubdirectory("data").FullName;
-        var lkg = new LastKnownGood(Options.Create(new ProxyOptions { DataDirectory = data }), NullLogger<LastKnownGood>.Instance);
+        var lkg = new LastKnownGood(Options.Create(new ProxyOptions { DataDirectory = data }), Options.Create(new Gateway.Proxy.ControlPlane.ControlPlaneOptions()), NullLogger<LastKnownGood>.Instance);
         var seed = Compiled.Store();
         seed.Applied += lkg.Write;
         seed.TryApply(TestWorld.Snapshot("http://127.0.0.1:9", revision: 6), "control-plane", out _);

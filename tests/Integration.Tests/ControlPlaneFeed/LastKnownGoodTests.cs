@@ -29,7 +29,7 @@ public sealed class LastKnownGoodTests(FeedFixture fixture)
             }
             // The last revision the first proxy applied (stopped now, so it is the one on disk).
             var revision = firstStore.Current!.Revision;
-            Assert.True(File.Exists(Path.Combine(data, LastKnownGood.FileName)));
+            Assert.True(File.Exists(Path.Combine(data, LastKnownGood.SignedFileName)));
 
             await using var relay = new TcpRelay(fixture.ControlPlaneGrpc, up: false);
             await using var second = await fixture.StartProxyAsync("feed-proxy-lkg", Through(relay), dataDirectory: data);
@@ -48,6 +48,47 @@ public sealed class LastKnownGoodTests(FeedFixture fixture)
             await Eventually.HoldsAsync(() => second.Source.AppliedRevision >= revision, Patience,
                 "the proxy reconnects and applies the control plane's snapshot");
             Assert.Equal(ControlPlaneSnapshotSource.SourceKind, second.Store.Current!.Source);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task ALastKnownGoodCopyEditedOnDisk_IsRefusedAtStart_AndTheProxyWaitsForTheFeed()
+    {
+        var data = Directory.CreateTempSubdirectory("feed-lkg-edited-").FullName;
+        try
+        {
+            await using (var first = await fixture.StartProxyAsync("feed-proxy-lkg-edited", dataDirectory: data))
+            {
+                Assert.NotNull(first.Store.Current);
+            }
+            // Someone with the disk lets their own key in: the demo key's hash, in the copy's payload, becomes theirs.
+            var path = Path.Combine(data, LastKnownGood.SignedFileName);
+            var message = Contracts.Grpc.SignedSnapshot.Parser.ParseFrom(await File.ReadAllBytesAsync(path, Ct));
+            var payload = message.Payload.ToByteArray();
+            if (message.Gzip) Assert.True(SignedSnapshotReader.TryInflate(message.Payload.Span, int.MaxValue, out payload, out _));
+            var snapshot = Contracts.Snapshot.SnapshotJson.Deserialize(payload);
+            var intruder = Contracts.Keys.ApiKeyFormat.Compose(DemoKeys.KeyId, new string('Z', Contracts.Keys.ApiKeyFormat.SecretLength));
+            snapshot.Keys = [.. snapshot.Keys.Select(k => k.KeyId == DemoKeys.KeyId ? k with { Hash = Contracts.Keys.ApiKeyFormat.HashToHex(intruder) } : k)];
+            var json = Contracts.Snapshot.SnapshotJson.SerializeToUtf8Bytes(snapshot);
+            message.Gzip = false;
+            message.Payload = Google.Protobuf.ByteString.CopyFrom(json);
+            await File.WriteAllBytesAsync(path, Google.Protobuf.MessageExtensions.ToByteArray(message), Ct);
+
+            await using var relay = new TcpRelay(fixture.ControlPlaneGrpc, up: false);
+            await using var second = await fixture.StartProxyAsync("feed-proxy-lkg-edited", Through(relay), dataDirectory: data);
+
+            Assert.Null(second.Store.Current);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, await HealthAsync(second));
+            relay.Up = true;
+            await Eventually.HoldsAsync(async () => await HealthAsync(second) == HttpStatusCode.OK, Patience, "the proxy becomes ready once the feed delivers");
+            Assert.Equal(ControlPlaneSnapshotSource.SourceKind, second.Store.Current!.Source);
+            using var client = second.Client(intruder);
+            using var refused = await client.GetAsync("/v1/models", Ct);
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         }
         finally
         {

@@ -20,6 +20,7 @@ internal sealed partial class ControlPlaneSnapshotSource(
     SnapshotStore store,
     ControlPlaneChannel channel,
     SnapshotKeyProvider keys,
+    LastKnownGood lastKnownGood,
     ControlPlaneMetrics metrics,
     IOptions<ControlPlaneOptions> options,
     IOptions<ProxyOptions> proxy,
@@ -185,6 +186,7 @@ internal sealed partial class ControlPlaneSnapshotSource(
         }
         Interlocked.Exchange(ref _appliedRevision, message.Revision);
         metrics.SnapshotApplied();
+        lastKnownGood.WriteSigned(message, key);
         return true;
     }
 
