@@ -74,6 +74,7 @@ public abstract class AuthorizationMatrixTests(ControlPlaneFixture fixture)
         new("GET", "/api/audit", R.Admin),
         new("GET", "/api/audit/export", R.Admin),
         new("GET", "/api/audit/verify", R.Admin),
+        new("GET", "/api/audit/head", R.Admin),
         new("GET", "/api/proxies", R.Admin),
         new("GET", "/api/snapshot", R.Admin),
     ];

@@ -35,6 +35,7 @@ public abstract class MalformedQueryTests(ControlPlaneFixture fixture)
         ("/api/statements", typeof(StatementPeriodQuery), "finance@demo.bank"),
         ("/api/audit", typeof(AuditQuery), "admin@demo.bank"),
         ("/api/audit/export", typeof(AuditQuery), "admin@demo.bank"),
+        ("/api/audit/verify", typeof(AuditVerifyQuery), "admin@demo.bank"),
         ("/api/proxies", typeof(ProxyNodeQuery), "admin@demo.bank"),
     ];
 

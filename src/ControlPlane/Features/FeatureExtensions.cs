@@ -27,6 +27,7 @@ internal static class FeatureExtensions
         builder.Services.AddSingleton<RevisionSignal>();
         builder.Services.AddSingleton<SnapshotPublisher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SnapshotPublisher>());
+        builder.Services.AddHostedService<Audit.AuditHeadLog>();
         builder.Services.AddScoped<UsageLedger>();
         builder.Services.AddGrpc(o =>
         {

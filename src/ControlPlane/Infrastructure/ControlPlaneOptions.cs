@@ -23,6 +23,13 @@ internal sealed class ControlPlaneOptions
     [Range(1, 3650)]
     public int MaxKeyLifetimeDays { get; set; } = 365;
 
+    /// <summary>
+    /// How often the audit chain's signed head is written to the log when it moved (event 500), so
+    /// that a copy of it lives outside the database; 0: never.
+    /// </summary>
+    [Range(0, 1440)]
+    public int AuditHeadLogMinutes { get; set; } = 5;
+
     /// <summary>Full path of a file under <see cref="DataDirectory"/>.</summary>
     public string DataPath(string fileName) => Path.Combine(Path.GetFullPath(DataDirectory), fileName);
 }

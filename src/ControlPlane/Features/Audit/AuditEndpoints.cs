@@ -9,7 +9,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Gateway.ControlPlane.Features.Audit;
 
-/// <summary><c>/api/audit</c> (platform admins): browse, export (NDJSON or CSV) and verify the hash chain.</summary>
+/// <summary>
+/// <c>/api/audit</c> (platform admins): browse, export (NDJSON or CSV) and verify the hash chain;
+/// the chain's head signed by the control plane, and verification against a head kept elsewhere.
+/// </summary>
 internal static class AuditEndpoints
 {
     private static readonly SortMap<AuditEvent> Sorts = new SortMap<AuditEvent>("sequence", e => e.Sequence)
@@ -21,6 +24,17 @@ internal static class AuditEndpoints
         audit.MapGet("/", ListAsync);
         audit.MapGet("/export", ExportAsync);
         audit.MapGet("/verify", VerifyAsync);
+        audit.MapGet("/head", HeadAsync);
+    }
+
+    /// <summary>The chain's head (its last event's sequence and hash; 0 and the genesis hash when empty), signed now.</summary>
+    private static async Task<Ok<AuditHeadDto>> HeadAsync(GatewayDbContext db, Snapshots.SnapshotSigner signer, TimeProvider time, CancellationToken ct) =>
+        TypedResults.Ok(await ReadHeadAsync(db, signer, time, ct));
+
+    internal static async Task<AuditHeadDto> ReadHeadAsync(GatewayDbContext db, Snapshots.SnapshotSigner signer, TimeProvider time, CancellationToken ct)
+    {
+        var head = await db.SystemCounters.AsNoTracking().SingleAsync(c => c.Name == SystemCounter.Audit, ct);
+        return signer.SignAuditHead(head.Value, head.Text ?? AuditChain.GenesisHash, AuditChain.Truncate(time.GetUtcNow()));
     }
 
     private static async Task<Results<Ok<PagedResult<AuditEventDto>>, ValidationProblem>> ListAsync([AsParameters] AuditQuery q, GatewayDbContext db, CancellationToken ct)
@@ -47,18 +61,33 @@ internal static class AuditEndpoints
         return TypedResults.Empty;
     }
 
-    /// <summary>Walks the chain in order; reports the first event whose link or hash does not hold.</summary>
-    private static async Task<Ok<AuditVerificationDto>> VerifyAsync(GatewayDbContext db, CancellationToken ct)
+    /// <summary>
+    /// Walks the chain in order; reports the first event whose link or hash does not hold. Given a
+    /// head kept elsewhere (its sequence and hash, from
+    /// <c>GET /api/audit/head</c>), also that the chain still holds it: a chain rewritten before
+    /// that event, or cut back past it, hashes consistently and is found only this way.
+    /// </summary>
+    private static async Task<Results<Ok<AuditVerificationDto>, ValidationProblem>> VerifyAsync([AsParameters] AuditVerifyQuery q, GatewayDbContext db, CancellationToken ct)
     {
+        var (sequence, hash) = (q.Sequence, q.Hash);
+        var v = new Validation();
+        if (sequence is null != hash is null) v.Error(sequence is null ? "sequence" : "hash", "is required with " + (sequence is null ? "hash" : "sequence"));
+        if (sequence is < 0) v.Error("sequence", "must be 0 or more");
+        if (hash is not null && (hash.Length != 64 || !hash.All(char.IsAsciiHexDigitLower))) v.Error("hash", "must be 64 lowercase hexadecimal characters");
+        if (v.Failed) return v.Problem();
+
         var previous = AuditChain.GenesisHash;
         var expected = 1L;
         var checkedCount = 0L;
+        if (sequence == 0 && hash != AuditChain.GenesisHash)
+            return TypedResults.Ok(new AuditVerificationDto(false, 0, 0, "the head given for sequence 0 is not the genesis hash"));
         await foreach (var e in db.AuditEvents.AsNoTracking().OrderBy(e => e.Sequence).AsAsyncEnumerable().WithCancellation(ct))
         {
             string? reason = null;
             if (e.Sequence != expected) reason = $"event {expected} is missing (found {e.Sequence} next)";
             else if (e.PreviousHash != previous) reason = "its previous-hash does not match the event before it";
             else if (AuditChain.ComputeHash(e) != e.Hash) reason = "its content does not match its hash (edited)";
+            else if (e.Sequence == sequence && e.Hash != hash) reason = "its hash is not the one attested for it: the chain up to it was rewritten";
             if (reason is not null) return TypedResults.Ok(new AuditVerificationDto(false, checkedCount, e.Sequence, reason));
             previous = e.Hash;
             expected++;
@@ -67,6 +96,8 @@ internal static class AuditEndpoints
         var head = await db.SystemCounters.AsNoTracking().SingleAsync(c => c.Name == SystemCounter.Audit, ct);
         if (head.Value != checkedCount || head.Text != previous)
             return TypedResults.Ok(new AuditVerificationDto(false, checkedCount, checkedCount + 1, "the chain's head names events that are missing (deleted at the end)"));
+        if (sequence > checkedCount)
+            return TypedResults.Ok(new AuditVerificationDto(false, checkedCount, sequence, $"the chain ends at event {checkedCount}, before the attested event {sequence}: it was cut back"));
         return TypedResults.Ok(new AuditVerificationDto(true, checkedCount, null, null));
     }
 

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
+using Gateway.Contracts.Admin;
 using Gateway.Contracts.Grpc;
 using Gateway.Contracts.Snapshot;
 using Gateway.ControlPlane.Features.Identity;
@@ -44,6 +45,10 @@ internal sealed class SnapshotSigner : IDisposable
             Gzip = gzip,
         };
     }
+
+    /// <summary>Signs the audit chain's head (<see cref="AuditHeadSigning.Payload"/>) with the same key.</summary>
+    public AuditHeadDto SignAuditHead(long sequence, string hash, DateTimeOffset signedAt) =>
+        new(sequence, hash, signedAt, KeyId, Convert.ToBase64String(SnapshotSigning.Sign(_key, AuditHeadSigning.Payload(sequence, hash, signedAt))));
 
     private static byte[] Compress(byte[] json)
     {
