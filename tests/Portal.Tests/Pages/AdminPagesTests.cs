@@ -12,7 +12,13 @@ public sealed class AuditTests : PortalTestContext
     private static readonly AuditEventDto Event = new(7, Data.Now, "user-admin", "admin@demo.bank", "apiKey.revoke", "apiKey", "abcdefghijkl",
         """{"status":"active"}""", """{"status":"revoked"}""", new string('a', 64), new string('b', 64));
 
-    public AuditTests() => SignInAs(GatewayRoles.PlatformAdmin);
+    private static readonly AuditHeadDto Head = new(42, new string('c', 64), Data.Now, "0123456789abcdef", "c2lnbmF0dXJl");
+
+    public AuditTests()
+    {
+        SignInAs(GatewayRoles.PlatformAdmin);
+        ControlPlane.Json(HttpMethod.Get, "/api/audit/head", Head);
+    }
 
     [Fact]
     public void IntactChain_AndEvents_AreShown()
@@ -40,8 +46,55 @@ public sealed class AuditTests : PortalTestContext
     {
         ControlPlane.Problem(HttpMethod.Get, "/api/audit/verify", HttpStatusCode.Forbidden, "Forbidden", "Platform admins only.");
         ControlPlane.Problem(HttpMethod.Get, "/api/audit", HttpStatusCode.Forbidden, "Forbidden", "Platform admins only.");
+        ControlPlane.Problem(HttpMethod.Get, "/api/audit/head", HttpStatusCode.Forbidden, "Forbidden", "Platform admins only.");
         var cut = RenderPage<Audit>();
-        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=api-error]").Count));
+        cut.WaitForAssertion(() => Assert.Equal(3, cut.FindAll("[data-testid=api-error]").Count));
+    }
+
+    [Fact]
+    public void TheSignedHead_IsShown()
+    {
+        ControlPlane.Json(HttpMethod.Get, "/api/audit/verify", new AuditVerificationDto(true, 42, null, null));
+        ControlPlane.Json(HttpMethod.Get, "/api/audit", Data.Page(Event));
+        var cut = RenderPage<Audit>();
+        cut.WaitForAssertion(() => Assert.Contains($"Chain head: event 42, hash {Head.Hash}, signed by key 0123456789abcdef", cut.Find("[data-testid=chain-head]").TextContent));
+    }
+
+    [Theory]
+    [InlineData(true, "The chain still holds event 7 with that hash.")]
+    [InlineData(false, "Not held: event 7: its hash is not the one attested for it: the chain up to it was rewritten")]
+    public void AHeadKeptElsewhere_IsCheckedAgainstTheChain(bool held, string expected)
+    {
+        var hash = new string('d', 64);
+        ControlPlane.Respond(HttpMethod.Get, "/api/audit/verify", request => request.RequestUri!.Query.Contains("sequence=", StringComparison.Ordinal)
+            ? new AuditVerificationDto(held, 42, held ? null : 7, held ? null : "its hash is not the one attested for it: the chain up to it was rewritten")
+            : new AuditVerificationDto(true, 42, null, null));
+        ControlPlane.Json(HttpMethod.Get, "/api/audit", Data.Page(Event));
+        var cut = RenderPage<Audit>();
+        cut.WaitForAssertion(() => cut.Find("[data-testid=chain-head]"));
+
+        cut.Find("input[data-testid=head-sequence]").Change("7");
+        cut.Find("input[data-testid=head-hash]").Change(" " + hash + " ");
+        cut.Find("[data-testid=head-check]").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal(expected, cut.Find("[data-testid=head-status]").TextContent.Trim()));
+        var sent = ControlPlane.Requests.Last(r => r.Path == "/api/audit/verify");
+        Assert.Equal("7", sent.Query["sequence"]);
+        Assert.Equal(hash, sent.Query["hash"]);
+    }
+
+    [Fact]
+    public void AMalformedHead_ShowsTheControlPlanesError()
+    {
+        ControlPlane.Json(HttpMethod.Get, "/api/audit", Data.Page(Event));
+        ControlPlane.Problem(HttpMethod.Get, "/api/audit/verify", HttpStatusCode.BadRequest, "One or more validation errors occurred.", null,
+            new() { ["hash"] = ["must be 64 lowercase hexadecimal characters"] });
+        var cut = RenderPage<Audit>();
+        cut.WaitForAssertion(() => cut.Find("[data-testid=chain-head]"));
+        cut.Find("input[data-testid=head-sequence]").Change("7");
+        cut.Find("input[data-testid=head-hash]").Change("XYZ");
+        cut.Find("[data-testid=head-check]").Click();
+        cut.WaitForAssertion(() => Assert.Contains(cut.FindAll("[data-testid=api-error]"), e => e.TextContent.Contains("must be 64 lowercase hexadecimal characters", StringComparison.Ordinal)));
     }
 }
 

@@ -22,6 +22,13 @@ public partial class Audit
     private DateTime? _to;
     private Exception? _verifyError;
     private bool _verifying = true;
+    private AuditHeadDto? _head;
+    private Exception? _headError;
+    private readonly AuditVerifyQuery _attested = new();
+    private AuditVerifyQuery? _checked;
+    private AuditVerificationDto? _headCheck;
+    private Exception? _headCheckError;
+    private bool _checking;
 
     [Inject]
     private AuditApi Api { get; set; } = default!;
@@ -39,6 +46,33 @@ public partial class Audit
         finally
         {
             _verifying = false;
+        }
+        try
+        {
+            _head = await Api.HeadAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (Failures.IsExpected(ex))
+        {
+            _headError = ex;
+        }
+    }
+
+    private async Task CheckHeadAsync()
+    {
+        _checking = true;
+        (_headCheck, _headCheckError) = (null, null);
+        _checked = new AuditVerifyQuery { Sequence = _attested.Sequence, Hash = _attested.Hash?.Trim() };
+        try
+        {
+            _headCheck = await Api.VerifyAgainstAsync(_checked, CancellationToken.None);
+        }
+        catch (Exception ex) when (Failures.IsExpected(ex))
+        {
+            _headCheckError = ex;
+        }
+        finally
+        {
+            _checking = false;
         }
     }
 
