@@ -34,6 +34,7 @@ internal static class ProxyApp
 
         var app = builder.Build();
         app.UseGatewayRequestId();
+        app.UseManagementPort();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.MapDefaultEndpoints();
 

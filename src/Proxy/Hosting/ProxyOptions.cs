@@ -25,6 +25,16 @@ internal sealed class ProxyOptions : IValidatableObject
     [Required]
     public string NodeId { get; set; } = Environment.MachineName;
 
+    /// <summary>
+    /// The port <c>/metrics</c> answers on, one of those the proxy listens on (for example
+    /// <c>ASPNETCORE_URLS=http://+:8080;http://+:9090</c> with 9090). Set, <c>/metrics</c> is not
+    /// served on the other ports and this one serves only <c>/metrics</c>, <c>/health</c> and
+    /// <c>/alive</c> (<see cref="ManagementPort"/>). Unset, <c>/metrics</c> answers on every port
+    /// (the default run); the deployment manifests set it.
+    /// </summary>
+    [Range(1, 65535)]
+    public int? ManagementPort { get; set; }
+
     public SnapshotFileOptions Snapshot { get; set; } = new();
 
     public DefaultRunOptions DefaultRun { get; set; } = new();

@@ -72,6 +72,10 @@ public sealed class ComposeFileTests
             Assert.Equal(proxy, env["Proxy__NodeId"]);
             // A stop gets time to finish streams and ship the usage spool (docker's default is 10 s, the host's 30 s).
             Assert.Equal("110", env["DOTNET_SHUTDOWNTIMEOUTSECONDS"]);
+            // /metrics on the management port only, which nothing publishes and nginx does not route.
+            Assert.Equal("9090", env["Proxy__ManagementPort"]);
+            Assert.Contains("http://+:9090", env["ASPNETCORE_URLS"], StringComparison.Ordinal);
+            Assert.Null(services.At(proxy, "ports"));
             Assert.NotNull(services.Text(proxy, "stop_grace_period"));
             foreach (var dockerfile in new[] { services.Text(proxy, "build", "dockerfile")! })
                 Assert.True(File.Exists(Path.Combine(RepositoryFiles.Root, dockerfile)), dockerfile);
@@ -121,6 +125,12 @@ public sealed class ComposeFileTests
         // Tiering up without the single-CPU tenfold delay (the JIT build only: the native one has no tiers).
         Assert.Contains("DOTNET_TC_DelaySingleProcMultiplier=1", jit, StringComparison.Ordinal);
         Assert.DoesNotContain("TC_DelaySingleProcMultiplier", aot, StringComparison.Ordinal);
+        // Both images listen for traffic on 8080 and for /metrics on the management port 9090 alone.
+        foreach (var image in new[] { jit, aot })
+        {
+            Assert.Contains("ENV ASPNETCORE_URLS=\"http://+:8080;http://+:9090\"", image, StringComparison.Ordinal);
+            Assert.Contains("Proxy__ManagementPort=9090", image, StringComparison.Ordinal);
+        }
         // Inline socket completions in both (the proxy must then never block a socket continuation).
         Assert.Contains("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1", jit, StringComparison.Ordinal);
         Assert.Contains("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1", aot, StringComparison.Ordinal);

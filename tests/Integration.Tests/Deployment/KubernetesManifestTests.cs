@@ -81,6 +81,27 @@ public sealed class KubernetesManifestTests
     }
 
     [Fact]
+    public void TheProxysMetrics_AreOnItsManagementPort_WhichNoServiceOrIngressReaches()
+    {
+        var proxy = Named("Deployment", "proxy");
+        var container = proxy.Items("spec", "template", "spec", "containers").Single(c => c.Text("name") == "proxy");
+        var env = container.Items("env").ToDictionary(e => e.Text("name")!, e => e.Text("value"));
+        Assert.Equal("9090", env["Proxy__ManagementPort"]);
+        Assert.Contains("http://+:9090", env["ASPNETCORE_URLS"], StringComparison.Ordinal);
+        Assert.Contains("http://+:8080", env["ASPNETCORE_URLS"], StringComparison.Ordinal);
+        var ports = container.Items("ports").ToDictionary(p => p.Text("name")!, p => p.Text("containerPort"));
+        Assert.Equal("9090", ports["management"]);
+        Assert.Equal("8080", ports["http"]);
+        Assert.Equal("9090", proxy.Text("spec", "template", "metadata", "annotations", "prometheus.io/port"));
+        // What reaches the proxy from outside the pod targets the traffic port only.
+        foreach (var port in Named("Service", "proxy").Items("spec", "ports"))
+            Assert.Equal("http", port.Text("targetPort"));
+        foreach (var rule in Named("Ingress", "proxy").Items("spec", "rules"))
+        foreach (var path in rule.Items("http", "paths"))
+            Assert.Equal("http", path.Text("backend", "service", "port", "name"));
+    }
+
+    [Fact]
     public void Secrets_AreOnlyReferenced_NeverWrittenIntoAManifest()
     {
         Assert.Empty(Kind("Secret"));
