@@ -11,12 +11,14 @@ namespace Gateway.E2E.Tests.Infrastructure;
 public sealed partial class PortalSession : IAsyncDisposable
 {
     private readonly IBrowserContext _context;
+    private readonly List<string> _violations;
 
-    private PortalSession(IBrowserContext context, IPage page, string email)
+    private PortalSession(IBrowserContext context, IPage page, string email, List<string> violations)
     {
         _context = context;
         Page = page;
         Email = email;
+        _violations = violations;
     }
 
     public IPage Page { get; }
@@ -38,6 +40,14 @@ public sealed partial class PortalSession : IAsyncDisposable
         });
         context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
+        // The portal's and the sign-in page's content security policies must not block anything
+        // they need: a refusal shows as a console error, and fails the journey when it ends.
+        var violations = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error" && message.Text.Contains("Content Security Policy", StringComparison.Ordinal))
+                lock (violations) violations.Add($"{page.Url}: {message.Text}");
+        };
         await page.GotoAsync("/");
         // Not signed in: the Portal sends the browser to the control plane's sign-in page.
         await Expect(page).ToHaveURLAsync(new Regex("/account/login"));
@@ -45,7 +55,7 @@ public sealed partial class PortalSession : IAsyncDisposable
         await page.Locator("#password").FillAsync(GatewaySystem.DemoPassword);
         await page.Locator("button[type=submit]").ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Welcome", Exact = false })).ToBeVisibleAsync();
-        return new PortalSession(context, page, email);
+        return new PortalSession(context, page, email, violations);
     }
 
     /// <summary>Opens a page of the Portal and waits until its heading shows (the circuit is up).</summary>
@@ -72,5 +82,12 @@ public sealed partial class PortalSession : IAsyncDisposable
         await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(RepositoryPaths.Screenshots, name + ".png") });
     }
 
-    public async ValueTask DisposeAsync() => await _context.CloseAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _context.CloseAsync();
+        lock (_violations)
+        {
+            if (_violations.Count > 0) throw new InvalidOperationException("The content security policy blocked what a page needed:\n" + string.Join("\n", _violations));
+        }
+    }
 }

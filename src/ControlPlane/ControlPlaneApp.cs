@@ -14,6 +14,9 @@ namespace Gateway.ControlPlane;
 /// <summary>Builds the control plane; used by <c>Program.cs</c> and by tests (real Kestrel on port 0).</summary>
 internal static partial class ControlPlaneApp
 {
+    /// <summary>The sign-in page's content security policy: inline styles and nothing else.</summary>
+    internal const string SignInPagePolicy = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; frame-ancestors 'none'";
+
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
@@ -57,6 +60,9 @@ internal static partial class ControlPlaneApp
         builder.AddControlPlaneFeatures();
 
         var app = builder.Build();
+        // The sign-in page is the one a phishing frame would want: never framed, and it loads
+        // nothing (no script at all; its styles are inline).
+        app.UseSecurityHeaders(SignInPagePolicy, c => c.Request.Path.StartsWithSegments("/account"));
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.Use((context, next) =>

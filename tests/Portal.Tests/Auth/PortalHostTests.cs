@@ -58,6 +58,34 @@ public sealed class PortalHostTests : IClassFixture<PortalHostTests.PortalFactor
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("/signed-out")]
+    [InlineData("/catalog")]
+    [InlineData("/test/throw")]
+    public async Task EveryAnswer_IsNeverFramed_AndCarriesThePortalsContentSecurityPolicy(string path)
+    {
+        using var response = await Client().GetAsync(path, Ct);
+        Assert.Equal("DENY", response.Headers.GetValues("X-Frame-Options").Single());
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("no-referrer", response.Headers.GetValues("Referrer-Policy").Single());
+        var policy = response.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Equal(PortalApp.ContentSecurityPolicy, policy);
+        Assert.Contains("script-src 'self';", policy, StringComparison.Ordinal); // no inline script, no eval
+        Assert.Contains("frame-ancestors 'none'", policy, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task APage_HasNoInlineScript_ThatThePolicyWouldBlock()
+    {
+        using var response = await Client().GetAsync("/signed-out", Ct);
+        var html = await response.Content.ReadAsStringAsync(Ct);
+        foreach (System.Text.RegularExpressions.Match script in System.Text.RegularExpressions.Regex.Matches(html, "<script(?<attributes>[^>]*)>(?<body>.*?)</script>", System.Text.RegularExpressions.RegexOptions.Singleline))
+        {
+            Assert.Contains("src=", script.Groups["attributes"].Value, StringComparison.Ordinal);
+            Assert.True(string.IsNullOrWhiteSpace(script.Groups["body"].Value), "an inline script: " + script.Value);
+        }
+    }
+
     [Fact]
     public async Task SignIn_ReturnsOnlyToLocalAddresses()
     {
