@@ -4,7 +4,7 @@ using Gateway.ControlPlane.Data;
 namespace Gateway.ControlPlane.Infrastructure;
 
 /// <summary>Settings under <c>ControlPlane</c>.</summary>
-internal sealed class ControlPlaneOptions
+internal sealed class ControlPlaneOptions : IValidatableObject
 {
     public const string Section = "ControlPlane";
 
@@ -30,8 +30,30 @@ internal sealed class ControlPlaneOptions
     [Range(0, 1440)]
     public int AuditHeadLogMinutes { get; set; } = 5;
 
+    public ProvidersOptions Providers { get; set; } = new();
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        for (var i = 0; i < Providers.AllowedHosts.Count; i++)
+        {
+            if (Gateway.Contracts.Snapshot.HostAllowList.Problem(Providers.AllowedHosts[i]) is { } problem)
+                yield return new ValidationResult($"ControlPlane:Providers:AllowedHosts:{i} {problem}.", [nameof(Providers)]);
+        }
+    }
+
     /// <summary>Full path of a file under <see cref="DataDirectory"/>.</summary>
     public string DataPath(string fileName) => Path.Combine(Path.GetFullPath(DataDirectory), fileName);
+}
+
+/// <summary>Section <c>ControlPlane:Providers</c>.</summary>
+internal sealed class ProvidersOptions
+{
+    /// <summary>
+    /// The hosts a provider's base URL may name (<see cref="Gateway.Contracts.Snapshot.HostAllowList"/>);
+    /// another host gets a 400 on <c>baseUrl</c>. Empty: every host. The proxies hold their own list
+    /// (<c>Proxy:Egress:AllowedHosts</c>), which is the control: this one answers an admin at once.
+    /// </summary>
+    public List<string> AllowedHosts { get; set; } = [];
 }
 
 internal sealed class DatabaseOptions

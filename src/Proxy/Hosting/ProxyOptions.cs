@@ -43,6 +43,8 @@ internal sealed class ProxyOptions : IValidatableObject
 
     public IdleTrimOptions IdleTrim { get; set; } = new();
 
+    public EgressOptions Egress { get; set; } = new();
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (DefaultRun.Enabled && !Uri.TryCreate(DefaultRun.MockLlmUrl, UriKind.Absolute, out _))
@@ -53,7 +55,28 @@ internal sealed class ProxyOptions : IValidatableObject
             yield return new ValidationResult("Proxy:IdleTrim:CheckSeconds must be between 0.01 and 3600.", [$"{nameof(IdleTrim)}.{nameof(IdleTrimOptions.CheckSeconds)}"]);
         foreach (var result in Routing.Validate())
             yield return result;
+        for (var i = 0; i < Egress.AllowedHosts.Count; i++)
+        {
+            if (Gateway.Contracts.Snapshot.HostAllowList.Problem(Egress.AllowedHosts[i]) is { } problem)
+                yield return new ValidationResult($"Proxy:Egress:AllowedHosts:{i} {problem}.", [$"{nameof(Egress)}.{nameof(EgressOptions.AllowedHosts)}"]);
+        }
     }
+}
+
+/// <summary>
+/// Where this proxy may send requests and provider credentials (section <c>Proxy:Egress</c>), set
+/// with the deployment, outside the control plane's reach.
+/// </summary>
+internal sealed class EgressOptions
+{
+    /// <summary>
+    /// The hosts a provider's base URL may name (<see cref="Gateway.Contracts.Snapshot.HostAllowList"/>:
+    /// <c>api.openai.com</c>, <c>*.openai.azure.com</c>). A provider on another host is compiled
+    /// without its credential and its deployments are skipped (event 1103): a platform admin who
+    /// points a provider elsewhere gets neither its key nor its traffic. Empty: every host (the
+    /// default run).
+    /// </summary>
+    public List<string> AllowedHosts { get; set; } = [];
 }
 
 /// <summary>Standalone mode: a snapshot file (JSON, or YAML by extension) hot-reloaded on change.</summary>

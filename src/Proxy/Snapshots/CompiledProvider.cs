@@ -34,6 +34,9 @@ internal sealed class CompiledProvider
 
     public ProviderCredential Credential { get; }
 
+    /// <summary>False when <c>Proxy:Egress:AllowedHosts</c> does not allow the host: no credential, no traffic.</summary>
+    public bool EgressAllowed { get; init; } = true;
+
     public TimeSpan ConnectTimeout { get; }
 
     public TimeSpan FirstByteTimeout { get; }

@@ -1,11 +1,26 @@
+using Gateway.Contracts.Snapshot;
+using Microsoft.Extensions.Options;
+
 namespace Gateway.Proxy.Snapshots;
 
 /// <summary>
 /// Resolves a provider's credential reference on this node: <c>env:NAME</c> reads an environment
-/// variable, <c>file:/path</c> reads a file (trimmed). The secret never leaves memory.
+/// variable, <c>file:/path</c> reads a file (trimmed). The secret never leaves memory. It is read
+/// only for a provider whose host <c>Proxy:Egress:AllowedHosts</c> allows.
 /// </summary>
-internal sealed partial class CredentialResolver(ILogger<CredentialResolver> logger)
+internal sealed partial class CredentialResolver(ILogger<CredentialResolver> logger, IOptions<Hosting.ProxyOptions>? options = null)
 {
+    private readonly List<string> _allowedHosts = options?.Value.Egress.AllowedHosts ?? [];
+
+    /// <summary>True when this proxy may send to <paramref name="provider"/>'s host (logged when not).</summary>
+    public bool EgressAllows(ProviderSpec provider)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        if (HostAllowList.AllowsUrl(_allowedHosts, provider.BaseUrl)) return true;
+        LogEgressRefused(provider.Id, Uri.TryCreate(provider.BaseUrl, UriKind.Absolute, out var uri) ? uri.IdnHost : provider.BaseUrl);
+        return false;
+    }
+
     public ProviderCredential Resolve(string providerId, string? reference)
     {
         if (reference is null) return ProviderCredential.None;
@@ -35,6 +50,10 @@ internal sealed partial class CredentialResolver(ILogger<CredentialResolver> log
     [LoggerMessage(EventId = 1101, Level = LogLevel.Warning,
         Message = "Provider {ProviderId}: credential reference {Reference} did not resolve; its deployments are skipped until it does")]
     private partial void LogCredentialMissing(string providerId, string reference);
+
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Warning,
+        Message = "Provider {ProviderId}: host {Host} is not in Proxy:Egress:AllowedHosts; its credential is not read and its deployments are skipped")]
+    private partial void LogEgressRefused(string providerId, string host);
 
     [LoggerMessage(EventId = 1102, Level = LogLevel.Warning,
         Message = "Provider {ProviderId}: credential reference {Reference} could not be read ({Error})")]

@@ -13,7 +13,11 @@ internal sealed class SnapshotCompiler(CredentialResolver credentials, Deploymen
     {
         var providers = new Dictionary<string, CompiledProvider>(StringComparer.Ordinal);
         foreach (var p in snapshot.Providers)
-            providers[p.Id] = new CompiledProvider(p, credentials.Resolve(p.Id, p.CredentialRef));
+        {
+            providers[p.Id] = credentials.EgressAllows(p)
+                ? new CompiledProvider(p, credentials.Resolve(p.Id, p.CredentialRef))
+                : new CompiledProvider(p, new ProviderCredential(p.CredentialRef, null)) { EgressAllowed = false };
+        }
 
         var models = new Dictionary<string, CompiledModel>(StringComparer.Ordinal);
         var versions = new Dictionary<string, CompiledVersion>(StringComparer.Ordinal);

@@ -24,6 +24,7 @@ public abstract class ControlPlaneFixture : IAsyncLifetime
     private readonly ConcurrentDictionary<string, Task<string>> _tokens = new();
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "cp-tests-" + Guid.NewGuid().ToString("N"));
     private WebApplication? _app;
+    private bool _started;
 
     internal abstract DatabaseProvider Provider { get; }
 
@@ -49,6 +50,9 @@ public abstract class ControlPlaneFixture : IAsyncLifetime
 
     protected virtual Task DropDatabaseAsync() => Task.CompletedTask;
 
+    /// <summary>Settings a fixture adds to (or overrides in) the common ones.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string?>> ExtraSettings => [];
+
     public async ValueTask InitializeAsync()
     {
         var connectionString = await CreateDatabaseAsync();
@@ -59,6 +63,7 @@ public abstract class ControlPlaneFixture : IAsyncLifetime
             builder.Configuration.AddInMemoryCollection(Settings(connectionString));
         });
         await _app.StartAsync(TestContext.Current.CancellationToken);
+        _started = true;
         BaseAddress = ControlPlaneAddresses.Http(_app);
         GrpcAddress = ControlPlaneAddresses.Grpc(_app);
     }
@@ -81,6 +86,7 @@ public abstract class ControlPlaneFixture : IAsyncLifetime
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "None",
         };
         if (connectionString is not null) settings["ConnectionStrings:Gateway"] = connectionString;
+        foreach (var (key, value) in ExtraSettings) settings[key] = value;
         AddClient(settings, 0, TestClients.SecondApprover, "Approver");
         AddClient(settings, 1, TestClients.NoRole, null);
         return settings;
@@ -100,7 +106,7 @@ public abstract class ControlPlaneFixture : IAsyncLifetime
     {
         if (_app is not null)
         {
-            await _app.StopAsync(CancellationToken.None);
+            if (_started) await _app.StopAsync(CancellationToken.None);
             await _app.DisposeAsync();
         }
         await DropDatabaseAsync();

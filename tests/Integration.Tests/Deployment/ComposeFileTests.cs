@@ -62,6 +62,7 @@ public sealed class ComposeFileTests
         var controlPlane = EnvironmentOf(services, "controlplane");
         Assert.Equal("SqlServer", controlPlane["ControlPlane__Database__Provider"]);
         Assert.Contains("Server=sqlserver", controlPlane["ConnectionStrings__Gateway"], StringComparison.Ordinal);
+        Assert.Equal("mockllm", controlPlane["ControlPlane__Providers__AllowedHosts__0"]);
         Assert.Equal("service_completed_successfully", services.Text("controlplane", "depends_on", "db-init", "condition"));
         foreach (var proxy in new[] { "proxy-1", "proxy-2" })
         {
@@ -76,6 +77,8 @@ public sealed class ComposeFileTests
             Assert.Equal("9090", env["Proxy__ManagementPort"]);
             Assert.Contains("http://+:9090", env["ASPNETCORE_URLS"], StringComparison.Ordinal);
             Assert.Null(services.At(proxy, "ports"));
+            // Prompts and provider credentials go to MockLlm's host only.
+            Assert.Equal("mockllm", env["Proxy__Egress__AllowedHosts__0"]);
             Assert.NotNull(services.Text(proxy, "stop_grace_period"));
             foreach (var dockerfile in new[] { services.Text(proxy, "build", "dockerfile")! })
                 Assert.True(File.Exists(Path.Combine(RepositoryFiles.Root, dockerfile)), dockerfile);

@@ -93,6 +93,14 @@ public sealed class KubernetesManifestTests
         Assert.Equal("9090", ports["management"]);
         Assert.Equal("8080", ports["http"]);
         Assert.Equal("9090", proxy.Text("spec", "template", "metadata", "annotations", "prometheus.io/port"));
+        // The proxies send prompts and credentials only to the providers' own hosts, and the control
+        // plane lets providers name no other.
+        var egress = env.Where(e => e.Key.StartsWith("Proxy__Egress__AllowedHosts__", StringComparison.Ordinal)).Select(e => e.Value!).ToList();
+        Assert.Contains("api.openai.com", egress);
+        Assert.All(egress, h => Assert.Null(Gateway.Contracts.Snapshot.HostAllowList.Problem(h)));
+        var cp = Named("Deployment", "controlplane").Items("spec", "template", "spec", "containers").Single().Items("env")
+            .Where(e => e.Text("name")!.StartsWith("ControlPlane__Providers__AllowedHosts__", StringComparison.Ordinal)).Select(e => e.Text("value")!).ToList();
+        Assert.Equal(egress, cp);
         // What reaches the proxy from outside the pod targets the traffic port only.
         foreach (var port in Named("Service", "proxy").Items("spec", "ports"))
             Assert.Equal("http", port.Text("targetPort"));

@@ -5,6 +5,7 @@ using Gateway.ControlPlane.Data;
 using Gateway.ControlPlane.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Gateway.ControlPlane.Features.Providers;
 
@@ -38,9 +39,9 @@ internal static class ProviderEndpoints
         await db.Providers.FindAsync([id], ct) is { } p ? TypedResults.Ok(ToDto(db, p)) : Problems.NotFound("Provider", id);
 
     private static async Task<Results<Created<ProviderDto>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        CreateProviderRequest r, ClaimsPrincipal user, GatewayDbContext db, TimeProvider time, CancellationToken ct)
+        CreateProviderRequest r, ClaimsPrincipal user, GatewayDbContext db, TimeProvider time, IOptions<ControlPlaneOptions> options, CancellationToken ct)
     {
-        var v = Validate(new Validation().Id("id", r.Id), r.Kind, r.BaseUrl, r.CredentialRef, r.ApiVersion, r.ConnectTimeoutSeconds, r.FirstByteTimeoutSeconds, r.StreamIdleTimeoutSeconds);
+        var v = Validate(new Validation().Id("id", r.Id), options.Value.Providers.AllowedHosts, r.Kind, r.BaseUrl, r.CredentialRef, r.ApiVersion, r.ConnectTimeoutSeconds, r.FirstByteTimeoutSeconds, r.StreamIdleTimeoutSeconds);
         if (v.Failed) return v.Problem();
         if (await db.Providers.AnyAsync(p => p.Id == r.Id, ct)) return Problems.Conflict($"A provider with the id '{r.Id}' exists.");
         var change = db.BeginChange(Actor.From(user), time);
@@ -57,9 +58,9 @@ internal static class ProviderEndpoints
     }
 
     private static async Task<Results<Ok<ProviderDto>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        string id, UpdateProviderRequest r, ClaimsPrincipal user, GatewayDbContext db, TimeProvider time, CancellationToken ct)
+        string id, UpdateProviderRequest r, ClaimsPrincipal user, GatewayDbContext db, TimeProvider time, IOptions<ControlPlaneOptions> options, CancellationToken ct)
     {
-        var v = Validate(new Validation(), r.Kind, r.BaseUrl, r.CredentialRef, r.ApiVersion, r.ConnectTimeoutSeconds, r.FirstByteTimeoutSeconds, r.StreamIdleTimeoutSeconds);
+        var v = Validate(new Validation(), options.Value.Providers.AllowedHosts, r.Kind, r.BaseUrl, r.CredentialRef, r.ApiVersion, r.ConnectTimeoutSeconds, r.FirstByteTimeoutSeconds, r.StreamIdleTimeoutSeconds);
         if (v.Failed) return v.Problem();
         var p = await db.Providers.FindAsync([id], ct);
         if (p is null) return Problems.NotFound("Provider", id);
@@ -85,11 +86,13 @@ internal static class ProviderEndpoints
         return TypedResults.NoContent();
     }
 
-    private static Validation Validate(Validation v, ProviderKind kind, string? baseUrl, string? credentialRef, string? apiVersion, int connect, int firstByte, int idle)
+    private static Validation Validate(Validation v, List<string> allowedHosts, ProviderKind kind, string? baseUrl, string? credentialRef, string? apiVersion, int connect, int firstByte, int idle)
     {
         v.Defined("kind", kind);
         if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || baseUrl!.Length > 2048)
             v.Error("baseUrl", "must be an absolute http or https URL");
+        else if (!HostAllowList.Allows(allowedHosts, uri.IdnHost))
+            v.Error("baseUrl", $"names the host '{uri.IdnHost}', which is not among the hosts providers may use (ControlPlane:Providers:AllowedHosts: {string.Join(", ", allowedHosts)})");
         if (credentialRef is not null && (credentialRef.Length > 512 || !SnapshotValidator.IsCredentialRef(credentialRef)))
             v.Error("credentialRef", "must be 'env:NAME' or 'file:/absolute/path' (a reference, never the secret)");
         v.Optional("apiVersion", apiVersion, 64);
