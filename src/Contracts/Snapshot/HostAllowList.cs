@@ -31,9 +31,12 @@ public static class HostAllowList
         return false;
     }
 
-    /// <summary>True when <paramref name="baseUrl"/> is an absolute URL whose host the patterns allow.</summary>
-    public static bool AllowsUrl(IReadOnlyCollection<string> patterns, string? baseUrl) =>
-        Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) && Allows(patterns, uri.IdnHost);
+    /// <summary>True when there are no patterns, or <paramref name="baseUrl"/> is an absolute URL whose host they allow.</summary>
+    public static bool AllowsUrl(IReadOnlyCollection<string> patterns, string? baseUrl)
+    {
+        ArgumentNullException.ThrowIfNull(patterns);
+        return patterns.Count == 0 || (Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) && Allows(patterns, uri.IdnHost));
+    }
 
     /// <summary>Why <paramref name="pattern"/> is not a pattern (a scheme, a port, a path, a wildcard elsewhere), or null.</summary>
     public static string? Problem(string? pattern)
