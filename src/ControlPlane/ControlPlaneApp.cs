@@ -41,11 +41,7 @@ internal static partial class ControlPlaneApp
         builder.Services.AddGatewayPolicies();
         builder.Services.AddScoped<DemoSeed>();
         builder.Services.AddSingleton<ControlPlaneMetrics>();
-        var dataProtection = builder.Services.AddDataProtection().SetApplicationName("gateway-controlplane");
-        if (builder.Configuration["ControlPlane:DataProtectionDirectory"] is { Length: > 0 } keys)
-            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keys));
-        else if (builder.Configuration.GetValue<bool>("ControlPlane:DefaultRun:Enabled"))
-            dataProtection.PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetFullPath(builder.Configuration["ControlPlane:DataDirectory"] ?? "data"), "dp-keys")));
+        DataProtectionKeys.Configure(builder);
 
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ApiExceptionHandler>();

@@ -63,6 +63,9 @@ public sealed class ComposeFileTests
         Assert.Equal("SqlServer", controlPlane["ControlPlane__Database__Provider"]);
         Assert.Contains("Server=sqlserver", controlPlane["ConnectionStrings__Gateway"], StringComparison.Ordinal);
         Assert.Equal("mockllm", controlPlane["ControlPlane__Providers__AllowedHosts__0"]);
+        // The data-protection key ring on the volume is encrypted with a certificate from the secrets.
+        Assert.StartsWith("/run/secrets/", controlPlane["ControlPlane__DataProtectionCertificateFile"], StringComparison.Ordinal);
+        Assert.StartsWith("/run/secrets/", controlPlane["ControlPlane__DataProtectionCertificateKeyFile"], StringComparison.Ordinal);
         Assert.Equal("service_completed_successfully", services.Text("controlplane", "depends_on", "db-init", "condition"));
         foreach (var proxy in new[] { "proxy-1", "proxy-2" })
         {

@@ -101,6 +101,11 @@ public sealed class KubernetesManifestTests
         var cp = Named("Deployment", "controlplane").Items("spec", "template", "spec", "containers").Single().Items("env")
             .Where(e => e.Text("name")!.StartsWith("ControlPlane__Providers__AllowedHosts__", StringComparison.Ordinal)).Select(e => e.Text("value")!).ToList();
         Assert.Equal(egress, cp);
+        // The control plane's data-protection key ring, on its shared volume, is encrypted with a certificate from its secret.
+        var cpEnv = Named("Deployment", "controlplane").Items("spec", "template", "spec", "containers").Single().Items("env").ToDictionary(e => e.Text("name")!, e => e.Text("value"));
+        Assert.NotNull(cpEnv["ControlPlane__DataProtectionDirectory"]);
+        Assert.StartsWith("/var/run/secrets/gateway/", cpEnv["ControlPlane__DataProtectionCertificateFile"], StringComparison.Ordinal);
+        Assert.StartsWith("/var/run/secrets/gateway/", cpEnv["ControlPlane__DataProtectionCertificateKeyFile"], StringComparison.Ordinal);
         // What reaches the proxy from outside the pod targets the traffic port only.
         foreach (var port in Named("Service", "proxy").Items("spec", "ports"))
             Assert.Equal("http", port.Text("targetPort"));
