@@ -40,6 +40,13 @@ internal sealed class ChangeSet(GatewayDbContext db, Actor actor, TimeProvider t
         });
 
     /// <summary>
+    /// Opens the change's transaction now, for work saved before <see cref="CommitAsync"/> (ASP.NET
+    /// Core Identity's managers save at once): it commits with the audit events, or not at all.
+    /// </summary>
+    public async Task BeginAsync(CancellationToken cancellationToken) =>
+        _transaction ??= await db.Database.BeginTransactionAsync(cancellationToken);
+
+    /// <summary>
     /// Opens the change's transaction and takes the billing lock first (usage ingestion, month
     /// close and adjustments): what the handler reads afterwards cannot change under it.
     /// </summary>

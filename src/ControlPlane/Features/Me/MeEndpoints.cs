@@ -78,11 +78,23 @@ internal static class MeEndpoints
         var wanted = request.Roles!.Distinct(StringComparer.Ordinal).ToList();
         if (id == caller.UserId() && current.Contains(GatewayRoles.PlatformAdmin) && !wanted.Contains(GatewayRoles.PlatformAdmin))
             return Problems.Conflict("You cannot remove your own PlatformAdmin role.");
-        await users.RemoveFromRolesAsync(user, current.Except(wanted));
-        await users.AddToRolesAsync(user, wanted.Except(current));
+        // Segregation of duties: nobody grants themselves a role (an admin making themselves an
+        // approver or a finance analyst); another platform admin must. Giving one up is fine.
+        if (id == caller.UserId() && wanted.Except(current).FirstOrDefault() is { } granted)
+            return Problems.Conflict($"You cannot grant yourself the {granted} role; another platform admin must.");
+        // The roles and their audit event commit together, or neither does.
         var change = db.BeginChange(Actor.From(caller), time);
+        await change.BeginAsync(ct);
+        Succeeded(await users.RemoveFromRolesAsync(user, current.Except(wanted)));
+        Succeeded(await users.AddToRolesAsync(user, wanted.Except(current)));
         change.Audit("user.roles", "user", id, new { roles = current.Order(StringComparer.Ordinal) }, new { roles = wanted.Order(StringComparer.Ordinal) });
         await change.CommitAsync(bumpsRevision: false, ct);
         return TypedResults.Ok(new UserDto(user.Id, user.Email ?? "", user.DisplayName, [.. wanted.Order(StringComparer.Ordinal)], user.CreatedAt));
+    }
+
+    /// <summary>An Identity result that failed throws, so the change's transaction rolls back (and the caller gets a 409 for a lost race).</summary>
+    private static void Succeeded(IdentityResult result)
+    {
+        if (!result.Succeeded) throw new DbUpdateConcurrencyException(string.Join("; ", result.Errors.Select(e => e.Description)));
     }
 }
