@@ -74,8 +74,13 @@ internal static partial class ControlPlaneApp
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/api"), api => api.Use(PlainText.GuardAsync));
 
         app.MapDefaultEndpoints();
-        app.MapOpenApi();
-        app.MapScalarApiReference();
+        // The API's description (OpenAPI document and Scalar page) is anonymous: published on the
+        // default run, and elsewhere only when asked for (ControlPlane:PublishApiReference).
+        if (app.Environment.IsDevelopment() || app.Configuration.GetValue<bool>("ControlPlane:PublishApiReference"))
+        {
+            app.MapOpenApi();
+            app.MapScalarApiReference();
+        }
         app.MapGatewayIdentity();
         app.MapControlPlaneFeatures();
         return app;

@@ -36,3 +36,32 @@ public sealed partial class SignInPageHeadersTests(SqliteFixture fixture)
     [GeneratedRegex("<script|<img|<link|<iframe|<object|url\\(", RegexOptions.IgnoreCase)]
     private static partial Regex Loads();
 }
+
+/// <summary>The API's anonymous description is not published outside Development unless asked for.</summary>
+public sealed class ApiReferenceTests
+{
+    [Theory]
+    [InlineData(null, HttpStatusCode.NotFound)]
+    [InlineData("true", HttpStatusCode.OK)]
+    public async Task TheApiReference_IsPublishedOnlyWhenAskedFor_OutsideDevelopment(string? publish, HttpStatusCode expected)
+    {
+        await using var host = new ApiReferenceFixture(publish);
+        await host.InitializeAsync();
+        using var client = host.Client();
+        foreach (var path in new[] { "/openapi/v1.json", "/scalar" })
+        {
+            using var response = await client.GetAsync(path, Api.Ct);
+            Assert.True(response.StatusCode == expected, $"{path}: {(int)response.StatusCode}");
+        }
+    }
+
+    private sealed class ApiReferenceFixture(string? publish) : ControlPlaneFixture
+    {
+        internal override Data.DatabaseProvider Provider => Data.DatabaseProvider.Sqlite;
+
+        protected override Task<string?> CreateDatabaseAsync() => Task.FromResult<string?>(null);
+
+        protected override IEnumerable<KeyValuePair<string, string?>> ExtraSettings =>
+            publish is null ? [] : [new("ControlPlane:PublishApiReference", publish)];
+    }
+}
