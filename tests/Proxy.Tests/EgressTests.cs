@@ -60,6 +60,52 @@ public sealed class EgressTests
     }
 
     [Fact]
+    public async Task ACredentialIsReadOnlyAsBound_ToTheHostsItMayBeSentTo()
+    {
+        // Another secret the proxy can read (as its own client secret or the Redis password would be).
+        Environment.SetEnvironmentVariable("PROXY_TESTS_NOT_FOR_PROVIDERS", "a-secret-of-the-proxy");
+        await using var upstream = await SmartUpstream.StartAsync();
+        var elsewhere = $"http://localhost:{new Uri(upstream.Url).Port}";
+        var snapshot = TestWorld.Snapshot(upstream.Url, backupUrl: elsewhere);
+        // anthropic: a catalog edit points its credential at the proxy's own secret; backup: a bound credential on a host its binding does not name.
+        snapshot.Providers = [.. snapshot.Providers.Select(p => p.Id == "anthropic" ? p with { CredentialRef = "env:PROXY_TESTS_NOT_FOR_PROVIDERS" } : p)];
+        await using var proxy = await ProxyHost.StartAsync(snapshot, new Dictionary<string, string?>
+        {
+            ["Proxy:Egress:Credentials:0:Reference"] = $"env:{TestWorld.CredentialEnv}",
+            ["Proxy:Egress:Credentials:0:Hosts:0"] = "127.0.0.1",
+        }, builder => builder.Logging.AddFakeLogging());
+        var logs = proxy.App.Services.GetRequiredService<FakeLogCollector>();
+
+        using (var claude = await proxy.Client.PostAsync("/v1/chat/completions", Chat("claude"), Ct))
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, claude.StatusCode);
+        using (var chat = await proxy.Client.PostAsync("/v1/chat/completions", Chat("chat-v1"), Ct))
+            Assert.Equal(HttpStatusCode.OK, chat.StatusCode); // the bound credential, on its host
+
+        Assert.DoesNotContain(upstream.Requests, r => r.Headers.Values.Any(v => v.Contains("a-secret-of-the-proxy", StringComparison.Ordinal)));
+        var current = proxy.Store.Current!;
+        Assert.Null(current.Providers["anthropic"].Credential.Secret);
+        Assert.Null(current.Providers["backup"].Credential.Secret);
+        Assert.NotNull(current.Providers["openai"].Credential.Secret);
+        var refused = logs.GetSnapshot().Where(r => r.Id.Id == 1104).Select(r => r.Message).ToList();
+        Assert.Contains(refused, m => m.Contains("anthropic", StringComparison.Ordinal) && m.Contains("not in Proxy:Egress:Credentials", StringComparison.Ordinal));
+        Assert.Contains(refused, m => m.Contains("backup", StringComparison.Ordinal) && m.Contains("does not allow host localhost", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Proxy:Egress:Credentials:0:Reference", "OPENAI_API_KEY", "Proxy:Egress:Credentials:0:Reference")]
+    [InlineData("Proxy:Egress:Credentials:0:Hosts:0", "https://api.openai.com", "Proxy:Egress:Credentials:0:Hosts:0")]
+    public async Task ABadCredentialBinding_StopsTheStart(string key, string value, string named)
+    {
+        var settings = new Dictionary<string, string?> { ["Proxy:Egress:Credentials:0:Reference"] = "env:OPENAI_API_KEY", ["Proxy:Egress:Credentials:0:Hosts:0"] = "api.openai.com" };
+        settings[key] = value;
+        var error = await Record.ExceptionAsync(() => ProxyHost.StartAsync(null, settings));
+        Assert.NotNull(error);
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+        var noHosts = await Record.ExceptionAsync(() => ProxyHost.StartAsync(null, new Dictionary<string, string?> { ["Proxy:Egress:Credentials:0:Reference"] = "env:OPENAI_API_KEY" }));
+        Assert.Contains("Proxy:Egress:Credentials:0:Hosts must name at least one host", noHosts!.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task WithoutAList_EveryHostIsAllowed()
     {
         await using var upstream = await SmartUpstream.StartAsync();

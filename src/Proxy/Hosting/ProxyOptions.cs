@@ -60,6 +60,20 @@ internal sealed class ProxyOptions : IValidatableObject
             if (Gateway.Contracts.Snapshot.HostAllowList.Problem(Egress.AllowedHosts[i]) is { } problem)
                 yield return new ValidationResult($"Proxy:Egress:AllowedHosts:{i} {problem}.", [$"{nameof(Egress)}.{nameof(EgressOptions.AllowedHosts)}"]);
         }
+        for (var i = 0; i < Egress.Credentials.Count; i++)
+        {
+            var binding = Egress.Credentials[i];
+            string[] member = [$"{nameof(Egress)}.{nameof(EgressOptions.Credentials)}"];
+            if (binding.Reference is null || !Gateway.Contracts.Snapshot.SnapshotValidator.IsCredentialRef(binding.Reference))
+                yield return new ValidationResult($"Proxy:Egress:Credentials:{i}:Reference must be 'env:NAME' or 'file:/absolute/path'.", member);
+            if (binding.Hosts.Count == 0)
+                yield return new ValidationResult($"Proxy:Egress:Credentials:{i}:Hosts must name at least one host.", member);
+            for (var j = 0; j < binding.Hosts.Count; j++)
+            {
+                if (Gateway.Contracts.Snapshot.HostAllowList.Problem(binding.Hosts[j]) is { } problem)
+                    yield return new ValidationResult($"Proxy:Egress:Credentials:{i}:Hosts:{j} {problem}.", member);
+            }
+        }
     }
 }
 
@@ -77,6 +91,25 @@ internal sealed class EgressOptions
     /// default run).
     /// </summary>
     public List<string> AllowedHosts { get; set; } = [];
+
+    /// <summary>
+    /// Each credential reference this proxy may read, with the hosts its secret may be sent to
+    /// (<c>Proxy:Egress:Credentials:0:Reference=env:OPENAI_API_KEY</c>,
+    /// <c>…:0:Hosts:0=api.openai.com</c>). Set, a provider whose reference is not listed, or whose
+    /// host its entry does not allow, is compiled without reading it and its deployments are
+    /// skipped (event 1104): a catalog edit cannot make the proxy read another variable or file (its
+    /// own client secret, the Redis password) and send it upstream. Empty: any reference (the
+    /// default run).
+    /// </summary>
+    public List<CredentialBinding> Credentials { get; set; } = [];
+}
+
+/// <summary>A credential reference and the hosts its secret may be sent to.</summary>
+internal sealed class CredentialBinding
+{
+    public string? Reference { get; set; }
+
+    public List<string> Hosts { get; set; } = [];
 }
 
 /// <summary>Standalone mode: a snapshot file (JSON, or YAML by extension) hot-reloaded on change.</summary>

@@ -82,6 +82,8 @@ public sealed class ComposeFileTests
             Assert.Null(services.At(proxy, "ports"));
             // Prompts and provider credentials go to MockLlm's host only.
             Assert.Equal("mockllm", env["Proxy__Egress__AllowedHosts__0"]);
+            Assert.Equal("env:MOCKLLM_API_KEY", env["Proxy__Egress__Credentials__0__Reference"]);
+            Assert.Equal("mockllm", env["Proxy__Egress__Credentials__0__Hosts__0"]);
             Assert.NotNull(services.Text(proxy, "stop_grace_period"));
             foreach (var dockerfile in new[] { services.Text(proxy, "build", "dockerfile")! })
                 Assert.True(File.Exists(Path.Combine(RepositoryFiles.Root, dockerfile)), dockerfile);

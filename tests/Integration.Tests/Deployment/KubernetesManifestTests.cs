@@ -101,6 +101,11 @@ public sealed class KubernetesManifestTests
         var cp = Named("Deployment", "controlplane").Items("spec", "template", "spec", "containers").Single().Items("env")
             .Where(e => e.Text("name")!.StartsWith("ControlPlane__Providers__AllowedHosts__", StringComparison.Ordinal)).Select(e => e.Text("value")!).ToList();
         Assert.Equal(egress, cp);
+        // Each provider credential variable is bound to the hosts its secret may go to.
+        Assert.Equal("env:OPENAI_API_KEY", env["Proxy__Egress__Credentials__0__Reference"]);
+        Assert.Equal("api.openai.com", env["Proxy__Egress__Credentials__0__Hosts__0"]);
+        Assert.All(env.Where(e => e.Key.StartsWith("Proxy__Egress__Credentials__", StringComparison.Ordinal) && e.Key.Contains("__Hosts__", StringComparison.Ordinal)),
+            e => Assert.Contains(e.Value, egress));
         // The control plane's data-protection key ring, on its shared volume, is encrypted with a certificate from its secret.
         var cpEnv = Named("Deployment", "controlplane").Items("spec", "template", "spec", "containers").Single().Items("env").ToDictionary(e => e.Text("name")!, e => e.Text("value"));
         Assert.NotNull(cpEnv["ControlPlane__DataProtectionDirectory"]);
