@@ -204,6 +204,32 @@ public sealed class DirectoryAdminTests : PortalTestContext
     }
 
     [Fact]
+    public void OnesOwnRoles_CanBeGivenUp_ButNotTaken()
+    {
+        ControlPlane.Json(HttpMethod.Get, "/api/users", Data.Page(
+            new UserDto(TestUser.DefaultId, "admin@demo.bank", "Ada Admin", [GatewayRoles.PlatformAdmin, GatewayRoles.Developer], Data.Now),
+            new UserDto("u2", "dev@demo.bank", "Dev One", [GatewayRoles.Developer], Data.Now)));
+        var cut = RenderPage<Users>();
+        cut.WaitForAssertion(() => Assert.Contains("Ada Admin", cut.Find("[data-testid=users-grid]").TextContent));
+
+        cut.FindAll("[data-testid=users-grid] button").First(b => b.TextContent.Trim() == "Roles").Click();
+        Host.WaitForAssertion(() => Host.Find("[data-testid=roles-self-hint]"));
+        bool Disabled(string role) => Host.Find($"input[data-testid=role-{role}]").HasAttribute("disabled");
+        Assert.True(Disabled(GatewayRoles.Approver));
+        Assert.True(Disabled(GatewayRoles.FinanceAnalyst));
+        Assert.True(Disabled(GatewayRoles.PlatformAdmin));
+        Assert.False(Disabled(GatewayRoles.Developer));
+        Host.FindAll("button").First(b => b.TextContent.Trim() == "Cancel").Click();
+
+        // Someone else's roles: every box is free.
+        Host.WaitForAssertion(() => Assert.Empty(Host.FindAll("[data-testid=roles-self-hint]")));
+        cut.FindAll("[data-testid=users-grid] button").Where(b => b.TextContent.Trim() == "Roles").Last().Click();
+        Host.WaitForAssertion(() => Host.Find($"[data-testid=role-{GatewayRoles.Approver}]"));
+        Assert.Empty(Host.FindAll("[data-testid=roles-self-hint]"));
+        Assert.All(GatewayRoles.All, role => Assert.False(Disabled(role)));
+    }
+
+    [Fact]
     public void Users_ShowRoles_FilteredByTheServer()
     {
         ControlPlane.Json(HttpMethod.Get, "/api/users", Data.Page(new UserDto("u1", "approver@demo.bank", "Avery Approver", ["Approver", "Developer"], Data.Now)));

@@ -4,6 +4,7 @@ using Gateway.Contracts.Snapshot;
 using Gateway.Portal.Api;
 using Gateway.Portal.Components.Shared;
 using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.Extensions.Options;
 using MudBlazor;
 
@@ -14,6 +15,7 @@ public partial class RolesDialog
     private HashSet<string> _roles = [];
     private Exception? _error;
     private bool _saving;
+    private bool _self;
 
     [CascadingParameter]
     private IMudDialogInstance Dialog { get; set; } = default!;
@@ -24,7 +26,18 @@ public partial class RolesDialog
     [Inject]
     private TeamsApi Api { get; set; } = default!;
 
-    protected override void OnInitialized() => _roles = [.. User.Roles];
+    [CascadingParameter]
+    private Task<AuthenticationState>? AuthenticationState { get; set; }
+
+    protected override async Task OnInitializedAsync()
+    {
+        _roles = [.. User.Roles];
+        if (AuthenticationState is not null)
+            _self = (await AuthenticationState).User.FindFirst(Auth.PortalClaims.Subject)?.Value == User.Id;
+    }
+
+    /// <summary>On one's own account: a role one lacks cannot be taken, and PlatformAdmin cannot be given up (the control plane refuses both).</summary>
+    private bool Locked(string role) => _self && (!User.Roles.Contains(role) || role == GatewayRoles.PlatformAdmin);
 
     private void Toggle(string role, bool on)
     {
