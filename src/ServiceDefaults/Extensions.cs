@@ -43,6 +43,8 @@ public static class ServiceDefaultsExtensions
             });
         }
 
+        // No "Server: Kestrel" on any answer: what a service runs on is nobody's business outside it.
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel => kestrel.AddServerHeader = false);
         builder.Services.AddSingleton(new ServiceDefaultsMarker(options.PrometheusEndpoint));
         builder.Services.AddHostedService<ListeningAddressLogger>();
         return builder;

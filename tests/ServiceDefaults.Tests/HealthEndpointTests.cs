@@ -38,6 +38,7 @@ public sealed class HealthEndpointTests
         var alive = await client.GetAsync("/alive", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.False(health.Headers.Contains("Server"), "the answer names its server");
         Assert.Equal("Healthy", await health.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
     }
