@@ -41,6 +41,7 @@ internal static partial class ControlPlaneApp
         builder.Services.AddGatewayPolicies();
         builder.Services.AddScoped<DemoSeed>();
         builder.Services.AddSingleton<ControlPlaneMetrics>();
+        builder.Services.AddSingleton<Features.Audit.AuditAccessLog>();
         DataProtectionKeys.Configure(builder);
 
         builder.Services.AddProblemDetails();

@@ -53,6 +53,11 @@ public abstract class ControlPlaneFixture : IAsyncLifetime
     /// <summary>Settings a fixture adds to (or overrides in) the common ones.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string?>> ExtraSettings => [];
 
+    /// <summary>What a fixture adds to the host's builder (a log collector, say).</summary>
+    protected virtual void Configure(WebApplicationBuilder builder)
+    {
+    }
+
     public async ValueTask InitializeAsync()
     {
         var connectionString = await CreateDatabaseAsync();
@@ -61,6 +66,7 @@ public abstract class ControlPlaneFixture : IAsyncLifetime
         {
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Configuration.AddInMemoryCollection(Settings(connectionString));
+            Configure(builder);
         });
         await _app.StartAsync(TestContext.Current.CancellationToken);
         _started = true;

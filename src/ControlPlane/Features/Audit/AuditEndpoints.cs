@@ -20,7 +20,15 @@ internal static class AuditEndpoints
 
     public static void MapAuditEndpoints(this IEndpointRouteBuilder app)
     {
-        var audit = app.MapGroup("/api/audit").WithTags("Audit").RequireAuthorization(Policies.Admin);
+        var audit = app.MapGroup("/api/audit").WithTags("Audit").RequireAuthorization(Policies.Admin)
+            .AddEndpointFilter(static (context, next) =>
+            {
+                // Every access to the audit log is itself on record (the log, not the chain: reads
+                // would bury the changes): who read what, with which filters.
+                var http = context.HttpContext;
+                http.RequestServices.GetRequiredService<AuditAccessLog>().Read(http.User.UserId(), http.Request.Path, http.Request.QueryString.Value ?? "");
+                return next(context);
+            });
         audit.MapGet("/", ListAsync);
         audit.MapGet("/export", ExportAsync);
         audit.MapGet("/verify", VerifyAsync);
@@ -121,4 +129,13 @@ internal static class AuditEndpoints
         Quote(e.Actor), Quote(e.ActorName), Quote(e.Action), Quote(e.TargetType), Quote(e.TargetId), Quote(e.Before), Quote(e.After), e.PreviousHash, e.Hash);
 
     private static string Quote(string? value) => value is null ? "" : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+}
+
+/// <summary>Writes each access to the audit log (event 510) for the bank's log store.</summary>
+internal sealed partial class AuditAccessLog(ILogger<AuditAccessLog> logger)
+{
+    public void Read(string actor, string path, string query) => LogRead(actor, path, PlainText.Printable(query, 2048));
+
+    [LoggerMessage(EventId = 510, Level = LogLevel.Information, Message = "Audit log read by {Actor}: {Path}{Query}")]
+    private partial void LogRead(string actor, string path, string query);
 }
