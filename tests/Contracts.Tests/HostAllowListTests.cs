@@ -4,7 +4,7 @@ namespace Gateway.Contracts.Tests;
 
 public sealed class HostAllowListTests
 {
-    private static readonly string[] Patterns = ["api.openai.com", "*.openai.azure.com", "10.0.0.7", "vllm.internal.bank"];
+    private static readonly string[] Patterns = ["api.openai.com", "*.openai.azure.com", "http://10.0.0.7", "http://vllm.internal.bank"];
 
     [Theory]
     [InlineData("https://api.openai.com", true)]
@@ -21,7 +21,13 @@ public sealed class HostAllowListTests
     [InlineData("http://vllm.internal.bank", true)]
     [InlineData("http://169.254.169.254/latest/meta-data", false)]
     [InlineData("not a url", false)]
-    public void AllowsUrl_MatchesTheHostOnly(string url, bool allowed) => Assert.Equal(allowed, HostAllowList.AllowsUrl(Patterns, url));
+    // A host without 'http://' allows HTTPS only: an allowed provider cannot be downgraded to plain HTTP.
+    [InlineData("http://api.openai.com", false)]
+    [InlineData("http://bank-eu.openai.azure.com", false)]
+    [InlineData("https://10.0.0.7", true)]
+    [InlineData("ftp://api.openai.com", false)]
+    [InlineData("ws://api.openai.com", false)]
+    public void AllowsUrl_MatchesTheHostAndTheScheme(string url, bool allowed) => Assert.Equal(allowed, HostAllowList.AllowsUrl(Patterns, url));
 
     [Fact]
     public void AnEmptyList_AllowsEveryHost()
@@ -34,7 +40,10 @@ public sealed class HostAllowListTests
     [InlineData("api.openai.com", null)]
     [InlineData("*.openai.azure.com", null)]
     [InlineData("10.0.0.7", null)]
+    [InlineData("http://mockllm", null)]
+    [InlineData("http://*.svc.cluster.local", null)]
     [InlineData("https://api.openai.com", "not a host name")]
+    [InlineData("http://mockllm:8080", "not a host name")]
     [InlineData("api.openai.com:443", "not a host name")]
     [InlineData("api.openai.com/v1", "not a host name")]
     [InlineData("api.*.com", "wildcard")]

@@ -26,6 +26,9 @@ public sealed class ProviderAllowListTests(AllowListSqliteFixture fixture)
             .ValidationErrorAsync("baseUrl");
         await (await admin.PostJsonAsync("/api/providers", new CreateProviderRequest(id, ProviderKind.OpenAI, "https://api.openai.com.evil.example", "env:OPENAI_API_KEY")))
             .ValidationErrorAsync("baseUrl");
+        // An allowed host over plain HTTP: the key would cross the network in clear.
+        await (await admin.PostJsonAsync("/api/providers", new CreateProviderRequest(id, ProviderKind.OpenAI, "http://api.openai.com", "env:OPENAI_API_KEY")))
+            .ValidationErrorAsync("baseUrl");
         Assert.Equal(before, (await (await admin.Get("/api/audit/head")).ReadAsync<AuditHeadDto>()).Sequence);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.Get($"/api/providers/{id}")).StatusCode);
 
@@ -65,7 +68,7 @@ public sealed class AllowListSqliteFixture : ControlPlaneFixture
     protected override Task<string?> CreateDatabaseAsync() => Task.FromResult<string?>(null);
 
     protected override IEnumerable<KeyValuePair<string, string?>> ExtraSettings =>
-        [new("ControlPlane:Providers:AllowedHosts:0", "api.openai.com"), new("ControlPlane:Providers:AllowedHosts:1", "*.openai.azure.com"), new("ControlPlane:Providers:AllowedHosts:2", "127.0.0.1")];
+        [new("ControlPlane:Providers:AllowedHosts:0", "api.openai.com"), new("ControlPlane:Providers:AllowedHosts:1", "*.openai.azure.com"), new("ControlPlane:Providers:AllowedHosts:2", "http://127.0.0.1")];
 }
 
 [CollectionDefinition(Name)]

@@ -30,7 +30,7 @@ public sealed class EgressTests
         var elsewhere = $"http://localhost:{allowed.Port}";
         var snapshot = TestWorld.Snapshot(upstream.Url, backupUrl: upstream.Url);
         snapshot.Providers = [.. snapshot.Providers.Select(p => p.Id is "openai" or "kserve" ? p with { BaseUrl = elsewhere } : p)];
-        await using var proxy = await ProxyHost.StartAsync(snapshot, new Dictionary<string, string?> { ["Proxy:Egress:AllowedHosts:0"] = "127.0.0.1" },
+        await using var proxy = await ProxyHost.StartAsync(snapshot, new Dictionary<string, string?> { ["Proxy:Egress:AllowedHosts:0"] = "http://127.0.0.1" },
             builder => builder.Logging.AddFakeLogging());
         var logs = proxy.App.Services.GetRequiredService<FakeLogCollector>();
 
@@ -72,7 +72,7 @@ public sealed class EgressTests
         await using var proxy = await ProxyHost.StartAsync(snapshot, new Dictionary<string, string?>
         {
             ["Proxy:Egress:Credentials:0:Reference"] = $"env:{TestWorld.CredentialEnv}",
-            ["Proxy:Egress:Credentials:0:Hosts:0"] = "127.0.0.1",
+            ["Proxy:Egress:Credentials:0:Hosts:0"] = "http://127.0.0.1",
         }, builder => builder.Logging.AddFakeLogging());
         var logs = proxy.App.Services.GetRequiredService<FakeLogCollector>();
 
@@ -88,7 +88,7 @@ public sealed class EgressTests
         Assert.NotNull(current.Providers["openai"].Credential.Secret);
         var refused = logs.GetSnapshot().Where(r => r.Id.Id == 1104).Select(r => r.Message).ToList();
         Assert.Contains(refused, m => m.Contains("anthropic", StringComparison.Ordinal) && m.Contains("not in Proxy:Egress:Credentials", StringComparison.Ordinal));
-        Assert.Contains(refused, m => m.Contains("backup", StringComparison.Ordinal) && m.Contains("does not allow host localhost", StringComparison.Ordinal));
+        Assert.Contains(refused, m => m.Contains("backup", StringComparison.Ordinal) && m.Contains("does not allow http://localhost", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -113,6 +113,20 @@ public sealed class EgressTests
         await using var proxy = await ProxyHost.StartAsync(snapshot);
         using var response = await proxy.Client.PostAsync("/v1/chat/completions", Chat("chat-v1"), Ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task AnAllowedHost_IsNotReachedOverPlainHttp_UnlessTheListSaysHttp()
+    {
+        // The list names the host without 'http://': HTTPS only. A provider on it over plain HTTP (a
+        // downgrade an admin could make, sending the key in clear) is refused like another host.
+        await using var upstream = await SmartUpstream.StartAsync();
+        await using var proxy = await ProxyHost.StartAsync(TestWorld.Snapshot(upstream.Url), new Dictionary<string, string?> { ["Proxy:Egress:AllowedHosts:0"] = "127.0.0.1" },
+            builder => builder.Logging.AddFakeLogging());
+        using (var refused = await proxy.Client.PostAsync("/v1/chat/completions", Chat("chat-v1"), Ct))
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Empty(upstream.Requests);
+        Assert.Contains(proxy.App.Services.GetRequiredService<FakeLogCollector>().GetSnapshot(), r => r.Id.Id == 1103 && r.Message.Contains("http://127.0.0.1", StringComparison.Ordinal));
     }
 
     [Theory]

@@ -18,7 +18,7 @@ internal sealed partial class CredentialResolver(ILogger<CredentialResolver> log
     public bool EgressAllows(ProviderSpec provider)
     {
         ArgumentNullException.ThrowIfNull(provider);
-        var host = Uri.TryCreate(provider.BaseUrl, UriKind.Absolute, out var uri) ? uri.IdnHost : provider.BaseUrl;
+        var host = Uri.TryCreate(provider.BaseUrl, UriKind.Absolute, out var uri) ? $"{uri.Scheme}://{uri.IdnHost}" : provider.BaseUrl;
         if (!HostAllowList.AllowsUrl(_allowedHosts, provider.BaseUrl))
         {
             LogEgressRefused(provider.Id, host);
@@ -31,9 +31,9 @@ internal sealed partial class CredentialResolver(ILogger<CredentialResolver> log
             LogCredentialRefused(provider.Id, reference, "it is not in Proxy:Egress:Credentials");
             return false;
         }
-        if (uri is null || !HostAllowList.Allows(binding.Hosts, host))
+        if (!HostAllowList.AllowsUrl(binding.Hosts, provider.BaseUrl))
         {
-            LogCredentialRefused(provider.Id, reference, $"its entry in Proxy:Egress:Credentials does not allow host {host}");
+            LogCredentialRefused(provider.Id, reference, $"its entry in Proxy:Egress:Credentials does not allow {host}");
             return false;
         }
         return true;
@@ -70,7 +70,7 @@ internal sealed partial class CredentialResolver(ILogger<CredentialResolver> log
     private partial void LogCredentialMissing(string providerId, string reference);
 
     [LoggerMessage(EventId = 1103, Level = LogLevel.Warning,
-        Message = "Provider {ProviderId}: host {Host} is not in Proxy:Egress:AllowedHosts; its credential is not read and its deployments are skipped")]
+        Message = "Provider {ProviderId}: {Host} is not allowed by Proxy:Egress:AllowedHosts (a host without 'http://' allows HTTPS only); its credential is not read and its deployments are skipped")]
     private partial void LogEgressRefused(string providerId, string host);
 
     [LoggerMessage(EventId = 1104, Level = LogLevel.Warning,

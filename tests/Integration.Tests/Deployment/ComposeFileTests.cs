@@ -62,7 +62,7 @@ public sealed class ComposeFileTests
         var controlPlane = EnvironmentOf(services, "controlplane");
         Assert.Equal("SqlServer", controlPlane["ControlPlane__Database__Provider"]);
         Assert.Contains("Server=sqlserver", controlPlane["ConnectionStrings__Gateway"], StringComparison.Ordinal);
-        Assert.Equal("mockllm", controlPlane["ControlPlane__Providers__AllowedHosts__0"]);
+        Assert.Equal("http://mockllm", controlPlane["ControlPlane__Providers__AllowedHosts__0"]);
         // The data-protection key ring on the volume is encrypted with a certificate from the secrets.
         Assert.StartsWith("/run/secrets/", controlPlane["ControlPlane__DataProtectionCertificateFile"], StringComparison.Ordinal);
         Assert.StartsWith("/run/secrets/", controlPlane["ControlPlane__DataProtectionCertificateKeyFile"], StringComparison.Ordinal);
@@ -81,9 +81,9 @@ public sealed class ComposeFileTests
             Assert.Contains("http://+:9090", env["ASPNETCORE_URLS"], StringComparison.Ordinal);
             Assert.Null(services.At(proxy, "ports"));
             // Prompts and provider credentials go to MockLlm's host only.
-            Assert.Equal("mockllm", env["Proxy__Egress__AllowedHosts__0"]);
+            Assert.Equal("http://mockllm", env["Proxy__Egress__AllowedHosts__0"]);
             Assert.Equal("env:MOCKLLM_API_KEY", env["Proxy__Egress__Credentials__0__Reference"]);
-            Assert.Equal("mockllm", env["Proxy__Egress__Credentials__0__Hosts__0"]);
+            Assert.Equal("http://mockllm", env["Proxy__Egress__Credentials__0__Hosts__0"]);
             Assert.NotNull(services.Text(proxy, "stop_grace_period"));
             foreach (var dockerfile in new[] { services.Text(proxy, "build", "dockerfile")! })
                 Assert.True(File.Exists(Path.Combine(RepositoryFiles.Root, dockerfile)), dockerfile);

@@ -91,8 +91,8 @@ internal static class ProviderEndpoints
         v.Defined("kind", kind);
         if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || baseUrl!.Length > 2048)
             v.Error("baseUrl", "must be an absolute http or https URL");
-        else if (!HostAllowList.Allows(allowedHosts, uri.IdnHost))
-            v.Error("baseUrl", $"names the host '{uri.IdnHost}', which is not among the hosts providers may use (ControlPlane:Providers:AllowedHosts: {string.Join(", ", allowedHosts)})");
+        else if (!HostAllowList.AllowsUrl(allowedHosts, baseUrl))
+            v.Error("baseUrl", $"names {uri.Scheme}://{uri.IdnHost}, which is not among the hosts providers may use (ControlPlane:Providers:AllowedHosts: {string.Join(", ", allowedHosts)}; a host without 'http://' allows HTTPS only)");
         if (credentialRef is not null && (credentialRef.Length > 512 || !SnapshotValidator.IsCredentialRef(credentialRef)))
             v.Error("credentialRef", "must be 'env:NAME' or 'file:/absolute/path' (a reference, never the secret)");
         v.Optional("apiVersion", apiVersion, 64);
