@@ -42,6 +42,7 @@ internal static partial class ControlPlaneApp
         builder.Services.AddScoped<DemoSeed>();
         builder.Services.AddSingleton<ControlPlaneMetrics>();
         builder.Services.AddSingleton<Features.Audit.AuditAccessLog>();
+        builder.Services.AddSingleton<SignInLog>();
         DataProtectionKeys.Configure(builder);
 
         builder.Services.AddProblemDetails();

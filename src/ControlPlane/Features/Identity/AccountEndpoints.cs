@@ -28,7 +28,7 @@ internal static partial class AccountEndpoints
         LoginHtml(context, antiforgery, options.Value, SafeReturnUrl(returnUrl), null, StatusCodes.Status200OK);
 
     private static async Task<IResult> LoginAsync(
-        HttpContext context, [FromForm] LoginForm form, SignInManager<GatewayUser> signIn, IAntiforgery antiforgery, IOptions<GatewayIdentityOptions> options)
+        HttpContext context, [FromForm] LoginForm form, SignInManager<GatewayUser> signIn, IAntiforgery antiforgery, IOptions<GatewayIdentityOptions> options, SignInLog log)
     {
         var returnUrl = SafeReturnUrl(form.ReturnUrl);
         if (string.IsNullOrWhiteSpace(form.Email) || string.IsNullOrEmpty(form.Password))
@@ -39,14 +39,22 @@ internal static partial class AccountEndpoints
             ? Microsoft.AspNetCore.Identity.SignInResult.Failed
             : await signIn.PasswordSignInAsync(user, form.Password, isPersistent: false, lockoutOnFailure: true);
         if (result.IsLockedOut)
+        {
+            log.LockedOut(form.Email.Trim(), context);
             return LoginHtml(context, antiforgery, options.Value, returnUrl, "This account is locked for a while after failed attempts.", StatusCodes.Status400BadRequest);
+        }
         if (!result.Succeeded)
+        {
+            log.Refused(form.Email.Trim(), context);
             return LoginHtml(context, antiforgery, options.Value, returnUrl, "Wrong e-mail or password.", StatusCodes.Status400BadRequest);
+        }
+        log.SignedIn(user!.Id, user.Email ?? "", "password", context);
         return Results.LocalRedirect(returnUrl);
     }
 
-    private static async Task<IResult> LogoutAsync(SignInManager<GatewayUser> signIn)
+    private static async Task<IResult> LogoutAsync(HttpContext context, SignInManager<GatewayUser> signIn, SignInLog log)
     {
+        if (context.User.Identity?.IsAuthenticated == true) log.SignedOut(signIn.UserManager.GetUserId(context.User) ?? "", context);
         await signIn.SignOutAsync();
         return Results.LocalRedirect("/account/login");
     }
@@ -61,7 +69,7 @@ internal static partial class AccountEndpoints
 
     /// <summary>Links the external identity to a local account (by login, then by e-mail) and syncs mapped roles.</summary>
     private static async Task<IResult> ExternalCallbackAsync(
-        HttpContext context, SignInManager<GatewayUser> signIn, IOptions<GatewayIdentityOptions> options, TimeProvider time, string? returnUrl)
+        HttpContext context, SignInManager<GatewayUser> signIn, IOptions<GatewayIdentityOptions> options, TimeProvider time, SignInLog log, string? returnUrl)
     {
         var external = options.Value.External;
         var info = await signIn.GetExternalLoginInfoAsync();
@@ -101,6 +109,7 @@ internal static partial class AccountEndpoints
 
         await context.SignOutAsync(IdentityConstants.ExternalScheme);
         await signIn.SignInAsync(user, isPersistent: false, info.LoginProvider);
+        log.SignedIn(user.Id, user.Email ?? "", info.LoginProvider, context);
         return Results.LocalRedirect(SafeReturnUrl(returnUrl));
     }
 
