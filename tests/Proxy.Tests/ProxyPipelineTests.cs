@@ -39,6 +39,10 @@ public sealed class ProxyPipelineTests(GatewayFixture fixture)
         [
             ("Cookie", "session=caller"), ("Accept-Encoding", "gzip"), ("api-key", TestWorld.Key), ("X-Api-Key", TestWorld.Key),
             ("Forwarded", "for=10.0.0.1"), ("x-forwarded-for", "10.0.0.1"), ("X-Forwarded-Host", "caller.example"), ("X-Forwarded-Proto", "https"),
+            // What an ingress adds: the caller's address, the bank's host names, ports and paths.
+            ("X-Real-IP", "10.0.0.1"), ("X-Forwarded-Port", "443"), ("X-Forwarded-Scheme", "https"), ("X-Forwarded-Prefix", "/ai"),
+            ("X-Original-Forwarded-For", "10.0.0.2"), ("X-Original-URI", "/ai/v1/chat/completions"), ("X-Scheme", "https"),
+            ("X-Client-IP", "10.0.0.3"), ("True-Client-IP", "10.0.0.4"),
             ("openai-organization", "org-caller"), ("OpenAI-Project", "proj-caller"), ("Anthropic-Version", "2023-01-01"), ("anthropic-beta", "tools"),
         ];
 

@@ -23,11 +23,16 @@ internal sealed class GatewayTransformer(
     ErrorRelay errors) : HttpTransformer
 {
     // The caller's credentials, cookies, encodings, forwarding and OpenAI account headers never
-    // reach a provider: the gateway's own credential, request id and body replace them.
+    // reach a provider: the gateway's own credential, request id and body replace them. The
+    // forwarding headers include what the bank's ingress adds (ingress-nginx: the client's address,
+    // the original host, port, scheme and URI): an external provider learns nothing of the bank's
+    // network or its callers' addresses.
     private static readonly string[] CallerOnlyHeaders =
     [
         HeaderNames.Authorization, "api-key", "x-api-key", HeaderNames.Cookie, HeaderNames.AcceptEncoding,
         GatewayHeaders.RequestId, "Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto",
+        "X-Forwarded-Port", "X-Forwarded-Scheme", "X-Forwarded-Prefix", "X-Original-Forwarded-For", "X-Original-URI",
+        "X-Real-IP", "X-Scheme", "X-Client-IP", "True-Client-IP",
         "OpenAI-Organization", "OpenAI-Project",
     ];
 
