@@ -38,6 +38,19 @@ public static class HostAllowList
             ? host.Length > pattern.Length - 1 && host.EndsWith(pattern.AsSpan(1), StringComparison.OrdinalIgnoreCase)
             : string.Equals(host, pattern, StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>
+    /// What is wrong with each pattern of the list set at <paramref name="setting"/>, one message
+    /// per bad pattern, naming its index (<c>Proxy:Egress:AllowedHosts:2 'x' is not a host name…</c>).
+    /// </summary>
+    public static IEnumerable<string> Problems(IReadOnlyList<string> patterns, string setting)
+    {
+        ArgumentNullException.ThrowIfNull(patterns);
+        for (var i = 0; i < patterns.Count; i++)
+        {
+            if (Problem(patterns[i]) is { } problem) yield return $"{setting}:{i} {problem}.";
+        }
+    }
+
     /// <summary>Why <paramref name="pattern"/> is not a pattern (another scheme, a port, a path, a wildcard elsewhere), or null.</summary>
     public static string? Problem(string? pattern)
     {

@@ -32,14 +32,9 @@ internal sealed class ControlPlaneOptions : IValidatableObject
 
     public ProvidersOptions Providers { get; set; } = new();
 
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
-    {
-        for (var i = 0; i < Providers.AllowedHosts.Count; i++)
-        {
-            if (Gateway.Contracts.Snapshot.HostAllowList.Problem(Providers.AllowedHosts[i]) is { } problem)
-                yield return new ValidationResult($"ControlPlane:Providers:AllowedHosts:{i} {problem}.", [nameof(Providers)]);
-        }
-    }
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
+        Gateway.Contracts.Snapshot.HostAllowList.Problems(Providers.AllowedHosts, "ControlPlane:Providers:AllowedHosts")
+            .Select(problem => new ValidationResult(problem, [nameof(Providers)]));
 
     /// <summary>Full path of a file under <see cref="DataDirectory"/>.</summary>
     public string DataPath(string fileName) => Path.Combine(Path.GetFullPath(DataDirectory), fileName);

@@ -55,11 +55,8 @@ internal sealed class ProxyOptions : IValidatableObject
             yield return new ValidationResult("Proxy:IdleTrim:CheckSeconds must be between 0.01 and 3600.", [$"{nameof(IdleTrim)}.{nameof(IdleTrimOptions.CheckSeconds)}"]);
         foreach (var result in Routing.Validate())
             yield return result;
-        for (var i = 0; i < Egress.AllowedHosts.Count; i++)
-        {
-            if (Gateway.Contracts.Snapshot.HostAllowList.Problem(Egress.AllowedHosts[i]) is { } problem)
-                yield return new ValidationResult($"Proxy:Egress:AllowedHosts:{i} {problem}.", [$"{nameof(Egress)}.{nameof(EgressOptions.AllowedHosts)}"]);
-        }
+        foreach (var problem in Gateway.Contracts.Snapshot.HostAllowList.Problems(Egress.AllowedHosts, "Proxy:Egress:AllowedHosts"))
+            yield return new ValidationResult(problem, [$"{nameof(Egress)}.{nameof(EgressOptions.AllowedHosts)}"]);
         for (var i = 0; i < Egress.Credentials.Count; i++)
         {
             var binding = Egress.Credentials[i];
@@ -68,11 +65,8 @@ internal sealed class ProxyOptions : IValidatableObject
                 yield return new ValidationResult($"Proxy:Egress:Credentials:{i}:Reference must be 'env:NAME' or 'file:/absolute/path'.", member);
             if (binding.Hosts.Count == 0)
                 yield return new ValidationResult($"Proxy:Egress:Credentials:{i}:Hosts must name at least one host.", member);
-            for (var j = 0; j < binding.Hosts.Count; j++)
-            {
-                if (Gateway.Contracts.Snapshot.HostAllowList.Problem(binding.Hosts[j]) is { } problem)
-                    yield return new ValidationResult($"Proxy:Egress:Credentials:{i}:Hosts:{j} {problem}.", member);
-            }
+            foreach (var problem in Gateway.Contracts.Snapshot.HostAllowList.Problems(binding.Hosts, $"Proxy:Egress:Credentials:{i}:Hosts"))
+                yield return new ValidationResult(problem, member);
         }
     }
 }
