@@ -31,6 +31,9 @@ internal sealed partial class LastKnownGood(IOptions<ProxyOptions> options, IOpt
 
     private readonly string _directory = System.IO.Path.GetFullPath(options.Value.DataDirectory);
 
+    /// <summary>The id of the key this process last wrote beside the signed copy (it changes only with a rotation).</summary>
+    private string? _keyWritten;
+
     /// <summary>True when the control plane feeds this proxy: only a signed copy is written and read.</summary>
     private bool Signed => controlPlane.Value.Enabled();
 
@@ -51,7 +54,11 @@ internal sealed partial class LastKnownGood(IOptions<ProxyOptions> options, IOpt
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(key);
-        if (!key.Pinned && !TryWriteAtomically(KeyPath, stream => stream.Write(System.Text.Encoding.ASCII.GetBytes(key.Key.ExportSubjectPublicKeyInfoPem())))) return;
+        if (!key.Pinned && (key.KeyId != _keyWritten || !File.Exists(KeyPath)))
+        {
+            if (!TryWriteAtomically(KeyPath, stream => stream.Write(System.Text.Encoding.ASCII.GetBytes(key.Key.ExportSubjectPublicKeyInfoPem())))) return;
+            _keyWritten = key.KeyId;
+        }
         if (TryWriteAtomically(Path, message.WriteTo)) LogWritten(message.Revision, Path);
     }
 

@@ -79,6 +79,32 @@ public sealed class SignedLastKnownGoodTests : IDisposable
         Assert.DoesNotContain(_logs.GetSnapshot(), r => r.Level >= LogLevel.Warning);
     }
 
+    [Fact]
+    public void TheKeyBesideTheCopy_IsWrittenOnlyWhenItChanges_OrIsGone()
+    {
+        var copy = Copy();
+        var key = new SnapshotVerificationKey(Pem, pinned: false);
+        var keyFile = Path.Combine(_dir.FullName, LastKnownGood.KeyFileName);
+        copy.WriteSigned(Sign(World(12)), key);
+        var written = new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        File.SetLastWriteTimeUtc(keyFile, written);
+
+        copy.WriteSigned(Sign(World(13)), key);
+        Assert.Equal(written, File.GetLastWriteTimeUtc(keyFile)); // the same key: not rewritten
+        Assert.Equal(13, copy.Read()!.Revision);
+
+        File.Delete(keyFile);
+        copy.WriteSigned(Sign(World(14)), key);
+        Assert.Equal(14, copy.Read()!.Revision); // gone: written again
+
+        using var rotated = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var message = Sign(World(15));
+        message.Signature = ByteString.CopyFrom(SnapshotSigning.Sign(rotated, SnapshotJson.SerializeToUtf8Bytes(World(15))));
+        message.SigningKeyId = SnapshotSigning.KeyIdOf(rotated);
+        copy.WriteSigned(message, new SnapshotVerificationKey(rotated.ExportSubjectPublicKeyInfoPem(), pinned: false));
+        Assert.Equal(15, copy.Read()!.Revision); // another key: written
+    }
+
     public static TheoryData<string> Edits => ["a key let in", "a limit raised", "a byte flipped in the gzip", "the signature cut short", "the file cut short"];
 
     [Theory]
