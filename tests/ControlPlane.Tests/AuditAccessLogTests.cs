@@ -1,4 +1,3 @@
-using Gateway.ControlPlane.Data;
 using Gateway.ControlPlane.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,14 +39,8 @@ public sealed class AuditAccessLogTests(LoggingSqliteFixture fixture)
 }
 
 /// <summary>SQLite, with the host's logs collected.</summary>
-public sealed class LoggingSqliteFixture : ControlPlaneFixture
+public sealed class LoggingSqliteFixture() : ConfiguredSqliteFixture(new KeyValuePair<string, string?>("Logging:LogLevel:Gateway.ControlPlane", "Information"))
 {
-    internal override DatabaseProvider Provider => DatabaseProvider.Sqlite;
-
-    protected override Task<string?> CreateDatabaseAsync() => Task.FromResult<string?>(null);
-
-    protected override IEnumerable<KeyValuePair<string, string?>> ExtraSettings => [new("Logging:LogLevel:Gateway.ControlPlane", "Information")];
-
     protected override void Configure(WebApplicationBuilder builder) => builder.Logging.AddFakeLogging();
 }
 

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Gateway.ControlPlane.Data;
 using Gateway.ControlPlane.Tests.Infrastructure;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,7 +35,7 @@ public sealed class DataProtectionKeysTests : IDisposable
     {
         var first = Certificate("dp-first");
         string protectedText;
-        await using (var host = new DpFixture(
+        await using (var host = new ConfiguredSqliteFixture(
             [new("ControlPlane:DataProtectionDirectory", Keys), new("ControlPlane:DataProtectionCertificateFile", first.Certificate), new("ControlPlane:DataProtectionCertificateKeyFile", first.Key)]))
         {
             await host.InitializeAsync();
@@ -56,7 +55,7 @@ public sealed class DataProtectionKeysTests : IDisposable
 
         // The certificate is rotated: the new one encrypts, the old one still reads what it encrypted.
         var second = Certificate("dp-second");
-        await using (var host = new DpFixture(
+        await using (var host = new ConfiguredSqliteFixture(
             [new("ControlPlane:DataProtectionDirectory", Keys), new("ControlPlane:DataProtectionCertificateFile", second.Certificate), new("ControlPlane:DataProtectionCertificateKeyFile", second.Key),
              new("ControlPlane:DataProtectionPreviousCertificateFiles:0", first.Certificate)]))
         {
@@ -65,7 +64,7 @@ public sealed class DataProtectionKeysTests : IDisposable
         }
 
         // Without the old certificate the ring cannot be read: the rotation needs it kept for a while.
-        await using (var host = new DpFixture(
+        await using (var host = new ConfiguredSqliteFixture(
             [new("ControlPlane:DataProtectionDirectory", Keys), new("ControlPlane:DataProtectionCertificateFile", second.Certificate), new("ControlPlane:DataProtectionCertificateKeyFile", second.Key)]))
         {
             await host.InitializeAsync();
@@ -76,7 +75,7 @@ public sealed class DataProtectionKeysTests : IDisposable
     [Fact]
     public async Task ASharedDirectoryWithoutACertificate_StopsAProductionStart()
     {
-        await using var host = new DpFixture([new("ControlPlane:DataProtectionDirectory", Keys)]);
+        await using var host = new ConfiguredSqliteFixture([new("ControlPlane:DataProtectionDirectory", Keys)]);
         var error = await Record.ExceptionAsync(() => host.InitializeAsync().AsTask());
         Assert.NotNull(error);
         Assert.Contains("ControlPlane:DataProtectionCertificateFile", error.ToString(), StringComparison.Ordinal);
@@ -87,18 +86,9 @@ public sealed class DataProtectionKeysTests : IDisposable
     public async Task ACertificateWithoutItsKey_StopsTheStart_NamingTheFile()
     {
         var (certificate, _) = Certificate("dp-nokey");
-        await using var host = new DpFixture([new("ControlPlane:DataProtectionDirectory", Keys), new("ControlPlane:DataProtectionCertificateFile", certificate)]);
+        await using var host = new ConfiguredSqliteFixture([new("ControlPlane:DataProtectionDirectory", Keys), new("ControlPlane:DataProtectionCertificateFile", certificate)]);
         var error = await Record.ExceptionAsync(() => host.InitializeAsync().AsTask());
         Assert.NotNull(error);
         Assert.Contains(certificate, error.ToString(), StringComparison.Ordinal);
-    }
-
-    private sealed class DpFixture(KeyValuePair<string, string?>[] settings) : ControlPlaneFixture
-    {
-        internal override DatabaseProvider Provider => DatabaseProvider.Sqlite;
-
-        protected override Task<string?> CreateDatabaseAsync() => Task.FromResult<string?>(null);
-
-        protected override IEnumerable<KeyValuePair<string, string?>> ExtraSettings => settings;
     }
 }

@@ -1,7 +1,6 @@
 using System.Net;
 using Gateway.Contracts.Admin;
 using Gateway.Contracts.Snapshot;
-using Gateway.ControlPlane.Data;
 using Gateway.ControlPlane.Tests.Infrastructure;
 
 namespace Gateway.ControlPlane.Tests;
@@ -43,33 +42,18 @@ public sealed class ProviderAllowListTests(AllowListSqliteFixture fixture)
     [Fact]
     public async Task APatternThatIsNotAHost_StopsTheStart()
     {
-        await using var bad = new BadAllowListFixture();
+        await using var bad = new ConfiguredSqliteFixture(
+            new("ControlPlane:Providers:AllowedHosts:0", "api.openai.com"), new("ControlPlane:Providers:AllowedHosts:1", "https://api.anthropic.com"));
         var error = await Record.ExceptionAsync(() => bad.InitializeAsync().AsTask());
         Assert.NotNull(error);
         Assert.Contains("ControlPlane:Providers:AllowedHosts:1", error.ToString(), StringComparison.Ordinal);
     }
-
-    private sealed class BadAllowListFixture : ControlPlaneFixture
-    {
-        internal override DatabaseProvider Provider => DatabaseProvider.Sqlite;
-
-        protected override Task<string?> CreateDatabaseAsync() => Task.FromResult<string?>(null);
-
-        protected override IEnumerable<KeyValuePair<string, string?>> ExtraSettings =>
-            [new("ControlPlane:Providers:AllowedHosts:0", "api.openai.com"), new("ControlPlane:Providers:AllowedHosts:1", "https://api.anthropic.com")];
-    }
 }
 
 /// <summary>SQLite with a provider host allow-list.</summary>
-public sealed class AllowListSqliteFixture : ControlPlaneFixture
-{
-    internal override DatabaseProvider Provider => DatabaseProvider.Sqlite;
-
-    protected override Task<string?> CreateDatabaseAsync() => Task.FromResult<string?>(null);
-
-    protected override IEnumerable<KeyValuePair<string, string?>> ExtraSettings =>
-        [new("ControlPlane:Providers:AllowedHosts:0", "api.openai.com"), new("ControlPlane:Providers:AllowedHosts:1", "*.openai.azure.com"), new("ControlPlane:Providers:AllowedHosts:2", "http://127.0.0.1")];
-}
+public sealed class AllowListSqliteFixture() : ConfiguredSqliteFixture(
+    new("ControlPlane:Providers:AllowedHosts:0", "api.openai.com"), new("ControlPlane:Providers:AllowedHosts:1", "*.openai.azure.com"),
+    new("ControlPlane:Providers:AllowedHosts:2", "http://127.0.0.1"));
 
 [CollectionDefinition(Name)]
 public sealed class ProviderAllowListCollection : ICollectionFixture<AllowListSqliteFixture>

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Gateway.ControlPlane.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -12,7 +11,7 @@ namespace Gateway.ControlPlane.Tests;
 /// with the client's address; never a password.
 /// </summary>
 [Collection(AuditAccessLogCollection.Name)]
-public sealed partial class SignInLogTests(LoggingSqliteFixture fixture)
+public sealed class SignInLogTests(LoggingSqliteFixture fixture)
 {
     private const string WrongPassword = "Not-The-Password-9!";
 
@@ -46,15 +45,12 @@ public sealed partial class SignInLogTests(LoggingSqliteFixture fixture)
         using var handler = new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() };
         using var http = new HttpClient(handler) { BaseAddress = fixture.BaseAddress };
         var page = await http.GetStringAsync(new Uri("/account/login?returnUrl=%2F", UriKind.Relative), Api.Ct);
-        var fields = HiddenField().Matches(page).ToDictionary(m => m.Groups["name"].Value, m => WebUtility.HtmlDecode(m.Groups["value"].Value));
+        var fields = OidcLogin.HiddenFields(page);
         fields["email"] = email;
         fields["password"] = password;
         using var response = await http.PostAsync(new Uri("/account/login", UriKind.Relative), new FormUrlEncodedContent(fields), Api.Ct);
         return response.StatusCode;
     }
-
-    [GeneratedRegex("<input type=\"hidden\" name=\"(?<name>[^\"]+)\" value=\"(?<value>[^\"]*)\">")]
-    private static partial Regex HiddenField();
 
     private static class Data
     {

@@ -45,7 +45,7 @@ public sealed class ApiReferenceTests
     [InlineData("true", HttpStatusCode.OK)]
     public async Task TheApiReference_IsPublishedOnlyWhenAskedFor_OutsideDevelopment(string? publish, HttpStatusCode expected)
     {
-        await using var host = new ApiReferenceFixture(publish);
+        await using var host = new ConfiguredSqliteFixture(publish is null ? [] : [new("ControlPlane:PublishApiReference", publish)]);
         await host.InitializeAsync();
         using var client = host.Client();
         foreach (var path in new[] { "/openapi/v1.json", "/scalar" })
@@ -53,15 +53,5 @@ public sealed class ApiReferenceTests
             using var response = await client.GetAsync(path, Api.Ct);
             Assert.True(response.StatusCode == expected, $"{path}: {(int)response.StatusCode}");
         }
-    }
-
-    private sealed class ApiReferenceFixture(string? publish) : ControlPlaneFixture
-    {
-        internal override Data.DatabaseProvider Provider => Data.DatabaseProvider.Sqlite;
-
-        protected override Task<string?> CreateDatabaseAsync() => Task.FromResult<string?>(null);
-
-        protected override IEnumerable<KeyValuePair<string, string?>> ExtraSettings =>
-            publish is null ? [] : [new("ControlPlane:PublishApiReference", publish)];
     }
 }

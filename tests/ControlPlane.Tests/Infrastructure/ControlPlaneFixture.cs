@@ -180,6 +180,16 @@ public sealed class SqliteFixture : ControlPlaneFixture
     protected override Task<string?> CreateDatabaseAsync() => Task.FromResult<string?>(null);
 }
 
+/// <summary>SQLite with settings of its own, added to (or overriding) the common ones.</summary>
+public class ConfiguredSqliteFixture(params KeyValuePair<string, string?>[] settings) : ControlPlaneFixture
+{
+    internal override DatabaseProvider Provider => DatabaseProvider.Sqlite;
+
+    protected override Task<string?> CreateDatabaseAsync() => Task.FromResult<string?>(null);
+
+    protected override IEnumerable<KeyValuePair<string, string?>> ExtraSettings => settings;
+}
+
 /// <summary>SQLite with the longest revision poll (10 s): what is published sooner came through the in-process signal.</summary>
 public sealed class SlowPollSqliteFixture : ControlPlaneFixture
 {

@@ -31,7 +31,7 @@ public static partial class OidcLogin
         using var toLogin = await http.GetAsync(authorize, ct);
         Expect(toLogin, HttpStatusCode.Redirect, "authorize → sign-in page");
         var page = await http.GetStringAsync(toLogin.Headers.Location, ct);
-        var fields = HiddenField().Matches(page).ToDictionary(m => m.Groups["name"].Value, m => WebUtility.HtmlDecode(m.Groups["value"].Value));
+        var fields = HiddenFields(page);
         fields["email"] = email;
         fields["password"] = password;
         using var signedIn = await http.PostAsync("/account/login", new FormUrlEncodedContent(fields), ct);
@@ -79,6 +79,10 @@ public static partial class OidcLogin
         string.Join('&', values.Select(kv => $"{Uri.EscapeDataString(kv.Key)}={Uri.EscapeDataString(kv.Value)}"));
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    /// <summary>The sign-in page's hidden form fields (antiforgery token, return URL), decoded.</summary>
+    public static Dictionary<string, string> HiddenFields(string page) =>
+        HiddenField().Matches(page).ToDictionary(m => m.Groups["name"].Value, m => WebUtility.HtmlDecode(m.Groups["value"].Value));
 
     [GeneratedRegex("<input type=\"hidden\" name=\"(?<name>[^\"]+)\" value=\"(?<value>[^\"]*)\">")]
     private static partial Regex HiddenField();
