@@ -173,12 +173,7 @@ public static class TestClients
     public const string NoRole = "test-norole";
 }
 
-public sealed class SqliteFixture : ControlPlaneFixture
-{
-    internal override DatabaseProvider Provider => DatabaseProvider.Sqlite;
-
-    protected override Task<string?> CreateDatabaseAsync() => Task.FromResult<string?>(null);
-}
+public sealed class SqliteFixture() : ConfiguredSqliteFixture;
 
 /// <summary>SQLite with settings of its own, added to (or overriding) the common ones.</summary>
 public class ConfiguredSqliteFixture(params KeyValuePair<string, string?>[] settings) : ControlPlaneFixture
@@ -191,13 +186,9 @@ public class ConfiguredSqliteFixture(params KeyValuePair<string, string?>[] sett
 }
 
 /// <summary>SQLite with the longest revision poll (10 s): what is published sooner came through the in-process signal.</summary>
-public sealed class SlowPollSqliteFixture : ControlPlaneFixture
+public sealed class SlowPollSqliteFixture() : ConfiguredSqliteFixture
 {
-    internal override DatabaseProvider Provider => DatabaseProvider.Sqlite;
-
     protected override int PollMilliseconds => 10_000;
-
-    protected override Task<string?> CreateDatabaseAsync() => Task.FromResult<string?>(null);
 }
 
 /// <summary>PostgreSQL from <c>GATEWAY_TEST_POSTGRES</c>: a fresh database per fixture, dropped at the end.</summary>
