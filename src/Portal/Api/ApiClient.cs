@@ -1,6 +1,8 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Gateway.Contracts.Admin;
 
 namespace Gateway.Portal.Api;
 
@@ -17,20 +19,33 @@ internal abstract class ApiClient(HttpClient http, IAccessTokenSource tokens)
     protected async Task<T> SendAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
     {
         using var response = await SendRawAsync(method, path, body, HttpCompletionOption.ResponseContentRead, cancellationToken);
-        try
-        {
-            return await response.Content.ReadFromJsonAsync<T>(JsonNaming.Options, cancellationToken)
-                ?? throw new ApiException(502, "The control plane sent an empty answer", null);
-        }
-        catch (JsonException ex)
-        {
-            throw new ApiException(502, "The control plane sent an answer the Portal cannot read", ex.Message);
-        }
+        return await ReadAsync<T>(response, cancellationToken);
     }
 
     protected async Task SendAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
     {
         using var response = await SendRawAsync(method, path, body, HttpCompletionOption.ResponseContentRead, cancellationToken);
+    }
+
+    /// <summary>
+    /// A catalog or provider change, which the control plane may hold for a second platform admin
+    /// (change control): 202 Accepted with the pending change, else the call's own answer.
+    /// </summary>
+    protected async Task<ChangeOutcome<T>> ProposeAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    {
+        using var response = await SendRawAsync(method, path, body, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        return response.StatusCode == HttpStatusCode.Accepted
+            ? new ChangeOutcome<T>(default, await ReadAsync<ChangeDto>(response, cancellationToken))
+            : new ChangeOutcome<T>(await ReadAsync<T>(response, cancellationToken), null);
+    }
+
+    /// <summary>A change with no answer of its own (a DELETE): applied (2xx), or held for a second platform admin (202).</summary>
+    protected async Task<ChangeOutcome> ProposeAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    {
+        using var response = await SendRawAsync(method, path, body, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        return response.StatusCode == HttpStatusCode.Accepted
+            ? new ChangeOutcome(await ReadAsync<ChangeDto>(response, cancellationToken))
+            : ChangeOutcome.Applied;
     }
 
     /// <summary>Sends a request; the caller disposes the successful response (e.g. to stream its body).</summary>
@@ -66,6 +81,19 @@ internal abstract class ApiClient(HttpClient http, IAccessTokenSource tokens)
         using (response)
         {
             throw await ProblemReader.ReadAsync(response, cancellationToken);
+        }
+    }
+
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<T>(JsonNaming.Options, cancellationToken)
+                ?? throw new ApiException(502, "The control plane sent an empty answer", null);
+        }
+        catch (JsonException ex)
+        {
+            throw new ApiException(502, "The control plane sent an answer the Portal cannot read", ex.Message);
         }
     }
 }

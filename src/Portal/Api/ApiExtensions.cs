@@ -22,6 +22,7 @@ internal static class ApiExtensions
         Add<UsageApi>(services, resilient);
         Add<StatementsApi>(services, resilient);
         Add<AuditApi>(services, resilient);
+        Add<ChangesApi>(services, resilient);
         Add<ProxiesApi>(services, resilient);
         return services;
     }

@@ -34,6 +34,15 @@ internal static class Labels
         _ => Color.Default,
     };
 
+    public static Color StatusColor(Gateway.Contracts.Admin.ChangeStatus status) => status switch
+    {
+        Gateway.Contracts.Admin.ChangeStatus.Pending => Color.Info,
+        Gateway.Contracts.Admin.ChangeStatus.Applied => Color.Success,
+        Gateway.Contracts.Admin.ChangeStatus.Rejected => Color.Error,
+        Gateway.Contracts.Admin.ChangeStatus.Failed => Color.Warning,
+        _ => Color.Default,
+    };
+
     public static string Limits(LimitSpec? limits) => limits is null
         ? "none"
         : string.Join(", ", new[]

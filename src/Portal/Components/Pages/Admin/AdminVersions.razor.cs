@@ -36,9 +36,9 @@ public partial class AdminVersions
         where TDialog : IComponent
     {
         var dialog = await Dialogs.ShowAsync<TDialog>(title, parameters, DialogSizes.Small);
-        if (await dialog.Result is { Canceled: false })
+        if (await dialog.Result is { Canceled: false } saved)
         {
-            Snackbar.Add("Saved.", Severity.Success);
+            Snackbar.AddOutcome(saved.Data, "Saved.");
             await OnChanged.InvokeAsync();
         }
     }
@@ -50,8 +50,8 @@ public partial class AdminVersions
         if (confirmed != true) return;
         try
         {
-            await Api.RemoveDeploymentAsync(version.ModelAlias, version.Name, deployment.Id, CancellationToken.None);
-            Snackbar.Add($"{deployment.Id} removed.", Severity.Success);
+            var outcome = await Api.RemoveDeploymentAsync(version.ModelAlias, version.Name, deployment.Id, CancellationToken.None);
+            Snackbar.AddOutcome(outcome, $"{deployment.Id} removed.");
             await OnChanged.InvokeAsync();
         }
         catch (Exception ex) when (Failures.IsExpected(ex))

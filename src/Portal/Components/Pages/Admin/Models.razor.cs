@@ -46,9 +46,9 @@ public partial class Models
     {
         var parameters = new DialogParameters<ModelDialog> { { d => d.Model, model } };
         var dialog = await Dialogs.ShowAsync<ModelDialog>(model is null ? "New model" : $"{model.Alias}: default and canary", parameters, DialogSizes.Medium);
-        if (await dialog.Result is { Canceled: false })
+        if (await dialog.Result is { Canceled: false } saved)
         {
-            Snackbar.Add("Model saved.", Severity.Success);
+            Snackbar.AddOutcome(saved.Data, "Model saved.");
             await _grid!.ReloadServerData();
         }
     }
@@ -57,9 +57,9 @@ public partial class Models
     {
         var parameters = new DialogParameters<VersionDialog> { { d => d.Alias, model.Alias } };
         var dialog = await Dialogs.ShowAsync<VersionDialog>($"New version of {model.Alias}", parameters, DialogSizes.Medium);
-        if (await dialog.Result is { Canceled: false })
+        if (await dialog.Result is { Canceled: false } added)
         {
-            Snackbar.Add("Version added.", Severity.Success);
+            Snackbar.AddOutcome(added.Data, "Version added.");
             await _grid!.ReloadServerData();
         }
     }

@@ -39,9 +39,9 @@ public partial class Providers
     {
         var parameters = new DialogParameters<ProviderDialog> { { d => d.Provider, provider } };
         var dialog = await Dialogs.ShowAsync<ProviderDialog>(provider is null ? "New provider" : $"Edit {provider.Id}", parameters, DialogSizes.Medium);
-        if (await dialog.Result is { Canceled: false })
+        if (await dialog.Result is { Canceled: false } saved)
         {
-            Snackbar.Add("Provider saved; proxies get it with the next snapshot.", Severity.Success);
+            Snackbar.AddOutcome(saved.Data, "Provider saved; proxies get it with the next snapshot.");
             await _grid!.ReloadServerData();
         }
     }
@@ -52,8 +52,8 @@ public partial class Providers
         if (confirmed != true) return;
         try
         {
-            await Api.DeleteAsync(provider.Id, CancellationToken.None);
-            Snackbar.Add($"{provider.Id} deleted.", Severity.Success);
+            var outcome = await Api.DeleteAsync(provider.Id, CancellationToken.None);
+            Snackbar.AddOutcome(outcome, $"{provider.Id} deleted.");
             await _grid!.ReloadServerData();
         }
         catch (Exception ex) when (Failures.IsExpected(ex))
