@@ -105,4 +105,28 @@ public sealed class ApiClientTests
         protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
             Task.FromResult(new HttpResponseMessage(status) { Content = new StringContent(body, System.Text.Encoding.UTF8, mediaType) });
     }
+
+    [Fact]
+    public async Task Accepted_IsAChangeHeldForASecondAdmin_NotAFailure()
+    {
+        _controlPlane.Json(HttpMethod.Put, "/api/providers/p1", Data.Change("chg-7", "user-admin"), HttpStatusCode.Accepted);
+        _controlPlane.Json(HttpMethod.Delete, "/api/providers/p2", Data.Change("chg-8", "user-admin"), HttpStatusCode.Accepted);
+        var api = _services.GetRequiredService<ProvidersApi>();
+
+        var updated = await api.UpdateAsync("p1", new UpdateProviderRequest(Gateway.Contracts.Snapshot.ProviderKind.OpenAI, "http://x", null, null, 10, 300, 120, "s"), Ct);
+        var deleted = await api.DeleteAsync("p2", Ct);
+
+        Assert.Null(updated.Value);
+        Assert.Equal("chg-7", updated.Held?.Id);
+        Assert.Equal(ChangeStatus.Pending, updated.Held?.Status);
+        Assert.Equal("chg-8", deleted.Held?.Id);
+    }
+
+    [Fact]
+    public async Task NoContent_IsAChangeAppliedAtOnce()
+    {
+        _controlPlane.Json(HttpMethod.Delete, "/api/providers/p2", new { }, HttpStatusCode.NoContent);
+        var deleted = await _services.GetRequiredService<ProvidersApi>().DeleteAsync("p2", Ct);
+        Assert.Null(deleted.Held);
+    }
 }
