@@ -10,17 +10,27 @@ namespace Gateway.E2E.Tests.Infrastructure;
 /// The whole gateway as the default run starts it (the AppHost: MockLlm, ControlPlane, Proxy,
 /// Portal; SQLite; demo users), through Aspire's testing builder, once for all journeys: on free
 /// ports and with a fresh data folder, so every run starts from a clean database and seed. Plus
-/// one headless Chromium. Stops exactly what it started.
+/// one headless Chromium. Stops exactly what it started. A subclass passes AppHost settings of its
+/// own (e.g. <see cref="ChangeControlSystem"/>); this one runs the AppHost's defaults.
 /// </summary>
-public sealed class GatewaySystem : IAsyncLifetime
+public class GatewaySystem : IAsyncLifetime
 {
     public const string DemoPassword = "Demo-Pass-1!";
 
     private static readonly string[] Services = ["mockllm", "controlplane", "proxy", "portal"];
 
     private readonly DirectoryInfo _dataDirectory = Directory.CreateTempSubdirectory("gateway-e2e-");
+    private readonly string[] _settings;
     private DistributedApplication? _app;
     private IPlaywright? _playwright;
+
+    public GatewaySystem()
+        : this([])
+    {
+    }
+
+    /// <param name="settings">AppHost arguments beyond the ports, e.g. <c>--ChangeControl:RequireSecondAdmin=true</c>.</param>
+    protected GatewaySystem(string[] settings) => _settings = settings;
 
     /// <summary>Why the journeys cannot run (null when they can).</summary>
     public string? Unavailable { get; private set; }
@@ -46,7 +56,7 @@ public sealed class GatewaySystem : IAsyncLifetime
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
         [
             $"--Ports:Proxy={ports[0]}", $"--Ports:ControlPlane={ports[1]}", $"--Ports:Portal={ports[2]}", $"--Ports:MockLlm={ports[3]}",
-            $"--Ports:ControlPlaneGrpc={ports[4]}",
+            $"--Ports:ControlPlaneGrpc={ports[4]}", .. _settings,
         ], ct);
         // Aspire logs every failed health probe while the services start: keep the test output readable.
         builder.Services.AddLogging(logging => logging

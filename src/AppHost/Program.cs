@@ -1,4 +1,5 @@
 using Gateway.AppHost;
+using Microsoft.Extensions.Configuration;
 
 // The default run: everything on this machine, nothing external. SQLite under ./data, in-process
 // counters, MockLlm as the upstream, seeded demo users and the demo key (see README.md). The
@@ -6,6 +7,8 @@ using Gateway.AppHost;
 var builder = DistributedApplication.CreateBuilder(args);
 var ports = DefaultRunPorts.From(builder.Configuration);
 var dataDir = DefaultRunPaths.DataDirectory(builder.AppHostDirectory);
+// Four eyes on catalog and provider changes (a second platform admin approves): off unless asked for.
+var requireSecondAdmin = builder.Configuration.GetValue("ChangeControl:RequireSecondAdmin", false);
 var proxySecret = builder.AddParameter("proxy-client-secret", () => DefaultRunSecrets.ProxyClientSecret(dataDir), secret: true);
 
 var mockLlm = builder.AddProject<Projects.MockLlm>("mockllm", launchProfileName: null)
@@ -21,6 +24,7 @@ var controlPlane = builder.AddProject<Projects.ControlPlane>("controlplane", lau
     .WithEnvironment("ControlPlane__DataDirectory", Path.Combine(dataDir, "controlplane"))
     .WithEnvironment("ControlPlane__DefaultRun__MockLlmUrl", mockLlm.GetEndpoint("http"))
     .WithEnvironment("ControlPlane__DefaultRun__ProxyClientSecret", proxySecret)
+    .WithEnvironment("ControlPlane__ChangeControl__RequireSecondAdmin", requireSecondAdmin ? "true" : "false")
     .WithHttpHealthCheck("/health");
 controlPlane.WithEnvironment("ControlPlane__GrpcUrl", controlPlane.GetEndpoint("grpc"));
 

@@ -1,0 +1,72 @@
+using System.Text.RegularExpressions;
+using Gateway.E2E.Tests.Infrastructure;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Gateway.E2E.Tests.Journeys;
+
+/// <summary>
+/// Change control on (four eyes): a platform admin's price change waits for a second platform
+/// admin; its proposer cannot approve it; the second admin approves it and the catalog shows it.
+/// </summary>
+[Collection(ChangeControlCollection.Name)]
+public sealed partial class ChangeControlJourney(ChangeControlSystem system)
+{
+    private const string NewInputPrice = "0.1234";
+
+    [Fact]
+    public async Task APriceChange_WaitsForASecondAdmin_WhoApprovesIt()
+    {
+        Requirements.Check(system.Unavailable);
+        await using var admin = await PortalSession.SignInAsync(system, "admin@demo.bank");
+
+        // The demo world has one platform admin: admin@demo.bank makes dev2 a second (roles are not held).
+        await admin.OpenAsync("admin/users", "Users and roles");
+        var dev2 = admin.Page.GetByTestId("users-grid").Locator("tr").Filter(new() { HasText = "dev2@demo.bank" });
+        await dev2.GetByRole(AriaRole.Button, new() { Name = "Roles" }).ClickAsync();
+        await admin.Page.Locator("input[data-testid=role-PlatformAdmin]").CheckAsync();
+        await admin.Page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(dev2).ToContainTextAsync("PlatformAdmin");
+
+        // The admin changes a price: it is held, not applied.
+        await admin.OpenAsync("admin/models", "Models and versions");
+        var version = VersionRow(admin.Page.GetByTestId("admin-versions-gpt-4o-mini"));
+        await version.GetByRole(AriaRole.Button, new() { Name = "Prices" }).ClickAsync();
+        var dialog = admin.Page.GetByRole(AriaRole.Dialog);
+        await dialog.GetByLabel("Input / 1M").FillAsync(NewInputPrice);
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Save prices" }).ClickAsync();
+        var notice = admin.Page.Locator(".mud-snackbar").Filter(new() { HasText = "Sent for a second admin's approval" });
+        await Expect(notice).ToBeVisibleAsync();
+        var changeId = ChangeId().Match(await notice.InnerTextAsync()).Value;
+        Assert.NotEmpty(changeId);
+        await Expect(admin.Page.GetByTestId("api-error")).ToHaveCountAsync(0);
+        await Expect(version).ToContainTextAsync("0.15, ");
+        await Expect(version).Not.ToContainTextAsync(NewInputPrice);
+
+        // Its proposer sees it waiting, and cannot approve it.
+        await admin.OpenAsync("admin/changes", "Changes");
+        var own = admin.Page.GetByTestId("changes-grid").Locator("tr").Filter(new() { HasText = changeId });
+        await Expect(own.GetByTestId("own-change")).ToHaveTextAsync("Your own change: another platform admin must approve it (four eyes).");
+        await Expect(own.GetByTestId("approve")).ToBeDisabledAsync();
+        await Expect(admin.Page.GetByTestId("changes-grid")).ToContainTextAsync(NewInputPrice);
+
+        // The second admin approves it; the catalog shows the new price.
+        await using var second = await PortalSession.SignInAsync(system, "dev2@demo.bank");
+        await second.OpenAsync("admin/changes", "Changes");
+        var pending = second.Page.GetByTestId("changes-grid").Locator("tr").Filter(new() { HasText = changeId });
+        await Expect(pending).ToContainTextAsync("Alex Admin");
+        await pending.GetByTestId("approve").ClickAsync();
+        await second.Page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Approve and apply" }).ClickAsync();
+        await Expect(second.Page.Locator(".mud-snackbar")).ToContainTextAsync($"Applied {changeId}.");
+        await Expect(second.Page.GetByTestId("api-error")).ToHaveCountAsync(0);
+
+        await second.OpenAsync("catalog", "Model catalog");
+        await Expect(VersionRow(second.Page.GetByTestId("versions-gpt-4o-mini"))).ToContainTextAsync($"{NewInputPrice} USD");
+    }
+
+    /// <summary>The row of gpt-4o-mini-2024-07-18 (not the older version whose successor it is).</summary>
+    private static ILocator VersionRow(ILocator versions) => versions.Locator("tbody tr").Filter(new() { HasTextRegex = new Regex(@"^\s*gpt-4o-mini-2024-07-18") });
+
+    [GeneratedRegex(@"chg-[\w-]+")]
+    private static partial Regex ChangeId();
+}
