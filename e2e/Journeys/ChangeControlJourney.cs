@@ -33,7 +33,7 @@ public sealed partial class ChangeControlJourney(ChangeControlSystem system)
         var version = VersionRow(admin.Page.GetByTestId("admin-versions-gpt-4o-mini"));
         await version.GetByRole(AriaRole.Button, new() { Name = "Prices" }).ClickAsync();
         var dialog = admin.Page.GetByRole(AriaRole.Dialog);
-        await dialog.GetByLabel("Input / 1M").FillAsync(NewInputPrice);
+        await dialog.GetByLabel("Input / 1M", new() { Exact = true }).FillAsync(NewInputPrice);
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Save prices" }).ClickAsync();
         var notice = admin.Page.Locator(".mud-snackbar").Filter(new() { HasText = "Sent for a second admin's approval" });
         await Expect(notice).ToBeVisibleAsync();
