@@ -174,6 +174,27 @@ public abstract class ChangeControlTests(ControlPlaneFixture fixture)
     }
 
     [Fact]
+    public async Task AChangeWhoseProposerLostTheRole_IsNotApplied()
+    {
+        fixture.Require();
+        using var admin = await fixture.ClientAsAsync(Admin);
+        var (alias, version) = await NewModelAsync(admin);
+        var read = await VersionAsync(admin, alias, version);
+        using var second = await SecondAdminAsync(admin);
+        var proposed = await (await second.PutJsonAsync($"/api/models/{alias}/versions/{version}/prices", new UpdatePricesRequest(new PriceSpec(0.01m, 0m, 0.01m, "USD"), read.ConcurrencyStamp)))
+            .ReadAsync<ChangeDto>(HttpStatusCode.Accepted);
+
+        // The proposer leaves the platform team before anyone approves.
+        var dev2 = (await (await admin.Get("/api/users?pageSize=100")).ReadAsync<PagedResult<UserDto>>()).Items.Single(u => u.Email == SecondAdmin);
+        await (await admin.PutJsonAsync($"/api/users/{dev2.Id}/roles", new SetUserRolesRequest([GatewayRoles.Developer]))).ReadAsync<UserDto>();
+
+        var failed = await (await Approve(admin, proposed.Id)).ReadAsync<ChangeDto>();
+        Assert.Equal((ChangeStatus.Failed, 403), (failed.Status, failed.Result?.StatusCode));
+        Assert.Contains("no longer holds the role", failed.Result?.Body, StringComparison.Ordinal);
+        Assert.Equal(read.Prices, (await VersionAsync(admin, alias, version)).Prices);
+    }
+
+    [Fact]
     public async Task TwoApprovalsAtOnce_ApplyTheChangeOnce()
     {
         fixture.Require();

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text;
 using System.Text.Json;
 using Gateway.Contracts.Admin;
+using Gateway.Contracts.Identity;
 using Gateway.ControlPlane.Data;
 using Gateway.ControlPlane.Infrastructure;
 using Microsoft.AspNetCore.Http.Features;
@@ -60,7 +61,9 @@ internal static class ChangeEndpoints
         (int Status, string? Body, bool Committed) applied;
         try
         {
-            applied = await ApplyAsync(http, proposed, checker, ct);
+            applied = await IsPlatformAdminAsync(db, proposed.RequestedBy, ct)
+                ? await ApplyAsync(http, proposed, checker, ct)
+                : (StatusCodes.Status403Forbidden, "The platform admin who proposed this change no longer holds the role; it is not applied.", false);
         }
         catch (ChangeDecidedException)
         {
@@ -185,6 +188,10 @@ internal static class ChangeEndpoints
             .SetProperty(c => c.DecidedAt, at).SetProperty(c => c.Reason, reason), ct);
         if (claimed == 0) throw new ChangeDecidedException();
     }
+
+    /// <summary>Whether the user still holds PlatformAdmin (the roles of external sign-ins are kept in step at each sign-in).</summary>
+    private static Task<bool> IsPlatformAdminAsync(GatewayDbContext db, string userId, CancellationToken ct) =>
+        db.UserRoles.AnyAsync(ur => ur.UserId == userId && db.Roles.Any(r => r.Id == ur.RoleId && r.Name == GatewayRoles.PlatformAdmin), ct);
 
     private static ProblemHttpResult NotPending(ProposedChange c) => Problems.Conflict($"The change is already {c.Status.ToString().ToLowerInvariant()}.");
 
