@@ -1,4 +1,8 @@
 using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Gateway.ControlPlane.Tests.Infrastructure;
 
 namespace Gateway.ControlPlane.Tests;
@@ -115,6 +119,27 @@ public abstract class AuthorizationMatrixTests(ControlPlaneFixture fixture)
             }
         }
         Assert.True(mismatches.Count == 0, string.Join(Environment.NewLine, mismatches));
+    }
+
+    [Fact]
+    public void TheMatrix_HasACaseForEveryApiRoute()
+    {
+        fixture.Require();
+        var routes = fixture.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api/", StringComparison.Ordinal) == true)
+            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["*"]).Select(m => (Method: m, Pattern: e.RoutePattern.RawText!)))
+            .ToList();
+        Assert.NotEmpty(routes);
+        var missing = routes.Where(r => !Cases.Any(c => c.Method == r.Method && Matches(r.Pattern, c.Path))).Select(r => $"{r.Method} {r.Pattern}").ToList();
+        Assert.True(missing.Count == 0, "Routes without a case: " + string.Join(", ", missing));
+    }
+
+    /// <summary>Whether a case's path (query aside) fits a route pattern, each <c>{parameter}</c> one segment.</summary>
+    private static bool Matches(string pattern, string path)
+    {
+        var segments = pattern.Trim('/').Split('/');
+        var parts = path.Split('?')[0].Trim('/').Split('/');
+        return segments.Length == parts.Length && segments.Zip(parts).All(p => p.First.StartsWith('{') || p.First == p.Second);
     }
 }
 
