@@ -909,3 +909,48 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261128152140_ProposedChanges') THEN
+    CREATE TABLE "ProposedChanges" (
+        "Id" character varying(64) NOT NULL,
+        "Method" character varying(8) NOT NULL,
+        "RoutePattern" character varying(256) NOT NULL,
+        "Path" character varying(2048) NOT NULL,
+        "RouteValues" character varying(4096) NOT NULL,
+        "Body" text,
+        "Summary" character varying(2000) NOT NULL,
+        "Effects" text NOT NULL,
+        "Status" character varying(16) NOT NULL,
+        "RequestedBy" character varying(450) NOT NULL,
+        "RequestedByName" character varying(256) NOT NULL,
+        "RequestedAt" timestamp with time zone NOT NULL,
+        "DecidedBy" character varying(450),
+        "DecidedByName" character varying(256),
+        "DecidedAt" timestamp with time zone,
+        "Reason" character varying(2000),
+        "ResultStatus" integer,
+        "ResultBody" text,
+        CONSTRAINT "PK_ProposedChanges" PRIMARY KEY ("Id")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261128152140_ProposedChanges') THEN
+    CREATE INDEX "IX_ProposedChanges_Status_RequestedAt" ON "ProposedChanges" ("Status", "RequestedAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261128152140_ProposedChanges') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261128152140_ProposedChanges', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

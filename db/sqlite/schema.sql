@@ -536,3 +536,32 @@ VALUES ('20261126064213_LedgerMoneyPrecision', '10.0.15');
 
 COMMIT;
 
+BEGIN TRANSACTION;
+CREATE TABLE "ProposedChanges" (
+    "Id" TEXT NOT NULL CONSTRAINT "PK_ProposedChanges" PRIMARY KEY,
+    "Method" TEXT NOT NULL,
+    "RoutePattern" TEXT NOT NULL,
+    "Path" TEXT NOT NULL,
+    "RouteValues" TEXT NOT NULL,
+    "Body" TEXT NULL,
+    "Summary" TEXT NOT NULL,
+    "Effects" TEXT NOT NULL,
+    "Status" TEXT NOT NULL,
+    "RequestedBy" TEXT NOT NULL,
+    "RequestedByName" TEXT NOT NULL,
+    "RequestedAt" INTEGER NOT NULL,
+    "DecidedBy" TEXT NULL,
+    "DecidedByName" TEXT NULL,
+    "DecidedAt" INTEGER NULL,
+    "Reason" TEXT NULL,
+    "ResultStatus" INTEGER NULL,
+    "ResultBody" TEXT NULL
+);
+
+CREATE INDEX "IX_ProposedChanges_Status_RequestedAt" ON "ProposedChanges" ("Status", "RequestedAt");
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261128152136_ProposedChanges', '10.0.15');
+
+COMMIT;
+

@@ -1021,3 +1021,52 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261128152138_ProposedChanges'
+)
+BEGIN
+    CREATE TABLE [ProposedChanges] (
+        [Id] nvarchar(64) NOT NULL,
+        [Method] nvarchar(8) NOT NULL,
+        [RoutePattern] nvarchar(256) NOT NULL,
+        [Path] nvarchar(2048) NOT NULL,
+        [RouteValues] nvarchar(max) NOT NULL,
+        [Body] nvarchar(max) NULL,
+        [Summary] nvarchar(2000) NOT NULL,
+        [Effects] nvarchar(max) NOT NULL,
+        [Status] nvarchar(16) NOT NULL,
+        [RequestedBy] nvarchar(450) NOT NULL,
+        [RequestedByName] nvarchar(256) NOT NULL,
+        [RequestedAt] datetimeoffset NOT NULL,
+        [DecidedBy] nvarchar(450) NULL,
+        [DecidedByName] nvarchar(256) NULL,
+        [DecidedAt] datetimeoffset NULL,
+        [Reason] nvarchar(2000) NULL,
+        [ResultStatus] int NULL,
+        [ResultBody] nvarchar(max) NULL,
+        CONSTRAINT [PK_ProposedChanges] PRIMARY KEY ([Id])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261128152138_ProposedChanges'
+)
+BEGIN
+    CREATE INDEX [IX_ProposedChanges_Status_RequestedAt] ON [ProposedChanges] ([Status], [RequestedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261128152138_ProposedChanges'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261128152138_ProposedChanges', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

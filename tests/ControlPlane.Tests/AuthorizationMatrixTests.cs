@@ -1,4 +1,8 @@
 using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Gateway.ControlPlane.Tests.Infrastructure;
 
 namespace Gateway.ControlPlane.Tests;
@@ -50,6 +54,11 @@ public abstract class AuthorizationMatrixTests(ControlPlaneFixture fixture)
         new("PUT", "/api/models/m-nope/versions/v-nope/prices", R.Admin, """{"prices":{"inputPerMillion":1,"cachedInputPerMillion":1,"outputPerMillion":1,"currency":"USD"}}"""),
         new("POST", "/api/models/m-nope/versions/v-nope/deployments", R.Admin, """{"id":"d","providerId":"p","upstreamModel":"u"}"""),
         new("DELETE", "/api/models/m-nope/versions/v-nope/deployments/d-nope", R.Admin),
+        new("GET", "/api/changes", R.Admin),
+        new("GET", "/api/changes/chg-nope", R.Admin),
+        new("POST", "/api/changes/chg-nope/approve", R.Admin),
+        new("POST", "/api/changes/chg-nope/reject", R.Admin, """{"reason":"r"}"""),
+        new("POST", "/api/changes/chg-nope/withdraw", R.Admin),
         new("GET", "/api/access-requests", R.Dev | R.Approver | R.Admin),
         new("GET", "/api/access-requests/req-nope", R.Dev | R.Approver | R.Admin),
         new("POST", "/api/access-requests", R.Dev, """{"teamId":"team-nope","modelAlias":"gpt-4o","justification":"j"}"""),
@@ -110,6 +119,27 @@ public abstract class AuthorizationMatrixTests(ControlPlaneFixture fixture)
             }
         }
         Assert.True(mismatches.Count == 0, string.Join(Environment.NewLine, mismatches));
+    }
+
+    [Fact]
+    public void TheMatrix_HasACaseForEveryApiRoute()
+    {
+        fixture.Require();
+        var routes = fixture.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api/", StringComparison.Ordinal) == true)
+            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["*"]).Select(m => (Method: m, Pattern: e.RoutePattern.RawText!)))
+            .ToList();
+        Assert.NotEmpty(routes);
+        var missing = routes.Where(r => !Cases.Any(c => c.Method == r.Method && Matches(r.Pattern, c.Path))).Select(r => $"{r.Method} {r.Pattern}").ToList();
+        Assert.True(missing.Count == 0, "Routes without a case: " + string.Join(", ", missing));
+    }
+
+    /// <summary>Whether a case's path (query aside) fits a route pattern, each <c>{parameter}</c> one segment.</summary>
+    private static bool Matches(string pattern, string path)
+    {
+        var segments = pattern.Trim('/').Split('/');
+        var parts = path.Split('?')[0].Trim('/').Split('/');
+        return segments.Length == parts.Length && segments.Zip(parts).All(p => p.First.StartsWith('{') || p.First == p.Second);
     }
 }
 

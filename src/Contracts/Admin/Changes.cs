@@ -47,3 +47,12 @@ public enum ChangeStatus
     /// <summary>Approved, but it no longer applied (the state moved since): <see cref="ChangeDto.Result"/> says why.</summary>
     [JsonStringEnumMemberName("failed")] Failed,
 }
+
+/// <summary>Query of <c>GET /api/changes</c>, newest first.</summary>
+public sealed class ChangeQuery
+{
+    public int? Page { get; set; }
+    public int? PageSize { get; set; }
+    /// <summary>pending, applied, rejected, withdrawn or failed (case-insensitive); none: all.</summary>
+    public string? Status { get; set; }
+}

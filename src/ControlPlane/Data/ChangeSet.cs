@@ -25,11 +25,15 @@ internal sealed class ChangeSet(GatewayDbContext db, Actor actor, TimeProvider t
 
     /// <summary>Records what changed: <paramref name="before"/>/<paramref name="after"/> are serialised as JSON (null for none).</summary>
     public void Audit(string action, string targetType, string targetId, object? before, object? after) =>
+        Audit(actor, action, targetType, targetId, before, after);
+
+    /// <summary>Records what another actor did in the same change (a second admin's approval of it).</summary>
+    public void Audit(Actor by, string action, string targetType, string targetId, object? before, object? after) =>
         _events.Add(new AuditEvent
         {
             Time = Now,
-            Actor = actor.Id,
-            ActorName = actor.Name,
+            Actor = by.Id,
+            ActorName = by.Name,
             Action = action,
             TargetType = targetType,
             TargetId = targetId,
@@ -59,19 +63,48 @@ internal sealed class ChangeSet(GatewayDbContext db, Actor actor, TimeProvider t
     /// <summary>Saves the tracked changes, appends the audit events and bumps the revision when asked, atomically.</summary>
     public async Task CommitAsync(bool bumpsRevision, CancellationToken cancellationToken)
     {
+        if (db.Gate is { Rehearsing: true } rehearsal)
+        {
+            await RehearseAsync(rehearsal, cancellationToken);
+            return;
+        }
         var transaction = _transaction ?? await db.Database.BeginTransactionAsync(cancellationToken);
         try
         {
+            if (db.Gate?.BeforeCommit is { } beforeCommit) await beforeCommit(this, cancellationToken);
             if (_events.Count > 0) await AppendAuditAsync(cancellationToken);
             if (bumpsRevision) await db.LockCounterAsync(SystemCounter.Revision, 1, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             _events.Clear();
+            if (db.Gate is { } gate) gate.Committed = true;
             if (bumpsRevision) db.RevisionCommitted();
         }
         finally
         {
             await transaction.DisposeAsync();
+            _transaction = null;
+        }
+    }
+
+    /// <summary>
+    /// Saves the tracked changes inside the transaction (so that the database's own checks run:
+    /// keys, uniqueness, row versions) and rolls it back; keeps the audit events for the proposal.
+    /// No counter row is touched, so a rehearsal never holds up other writers.
+    /// </summary>
+    private async Task RehearseAsync(ChangeGate gate, CancellationToken cancellationToken)
+    {
+        var transaction = _transaction ?? await db.Database.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            gate.Rehearsed.AddRange(_events);
+            gate.Committed = true;
+            _events.Clear();
+        }
+        finally
+        {
+            await transaction.DisposeAsync(); // never committed: rolled back
             _transaction = null;
         }
     }

@@ -34,6 +34,9 @@ internal abstract partial class GatewayDbContext(DbContextOptions options) : Ide
         this.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider?
             .GetService<Features.Snapshots.RevisionSignal>()?.Notify();
 
+    /// <summary>Set by change control around a handler it rehearses or applies (null: commit as usual).</summary>
+    internal ChangeGate? Gate { get; set; }
+
     public DbSet<Team> Teams => Set<Team>();
     public DbSet<TeamMember> TeamMembers => Set<TeamMember>();
     public DbSet<Provider> Providers => Set<Provider>();
@@ -53,6 +56,7 @@ internal abstract partial class GatewayDbContext(DbContextOptions options) : Ide
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<ProxyNode> ProxyNodes => Set<ProxyNode>();
     public DbSet<SystemCounter> SystemCounters => Set<SystemCounter>();
+    public DbSet<Features.ChangeControl.ProposedChange> ProposedChanges => Set<Features.ChangeControl.ProposedChange>();
 
     /// <summary>Which provider this context talks to.</summary>
     public abstract DatabaseProvider Provider { get; }

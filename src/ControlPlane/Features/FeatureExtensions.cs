@@ -2,6 +2,7 @@ using Gateway.ControlPlane.Features.AccessRequests;
 using Gateway.ControlPlane.Features.ApiKeys;
 using Gateway.ControlPlane.Features.Audit;
 using Gateway.ControlPlane.Features.Catalog;
+using Gateway.ControlPlane.Features.ChangeControl;
 using Gateway.ControlPlane.Features.Chargeback;
 using Gateway.ControlPlane.Features.Me;
 using Gateway.ControlPlane.Features.Providers;
@@ -50,6 +51,7 @@ internal static class FeatureExtensions
         app.MapUsageEndpoints();
         app.MapChargebackEndpoints();
         app.MapAuditEndpoints();
+        app.MapChangeEndpoints();
         app.MapProxyNodeEndpoints();
         app.MapGrpcService<SnapshotFeedService>();
         app.MapGrpcService<UsageIngestionService>();

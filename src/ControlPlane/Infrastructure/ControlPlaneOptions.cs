@@ -32,6 +32,8 @@ internal sealed class ControlPlaneOptions : IValidatableObject
 
     public ProvidersOptions Providers { get; set; } = new();
 
+    public ChangeControlOptions ChangeControl { get; set; } = new();
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
         Gateway.Contracts.Snapshot.HostAllowList.Problems(Providers.AllowedHosts, "ControlPlane:Providers:AllowedHosts")
             .Select(problem => new ValidationResult(problem, [nameof(Providers)]));
@@ -49,6 +51,16 @@ internal sealed class ProvidersOptions
     /// (<c>Proxy:Egress:AllowedHosts</c>), which is the control: this one answers an admin at once.
     /// </summary>
     public List<string> AllowedHosts { get; set; } = [];
+}
+
+/// <summary>Section <c>ControlPlane:ChangeControl</c>.</summary>
+internal sealed class ChangeControlOptions
+{
+    /// <summary>
+    /// Four eyes on the catalog and the providers: a platform admin's change to them is held
+    /// (202, <c>/api/changes</c>) until another platform admin approves it. Default: off.
+    /// </summary>
+    public bool RequireSecondAdmin { get; set; }
 }
 
 internal sealed class DatabaseOptions

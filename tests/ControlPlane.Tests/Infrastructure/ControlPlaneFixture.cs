@@ -192,12 +192,17 @@ public sealed class SlowPollSqliteFixture() : ConfiguredSqliteFixture
 }
 
 /// <summary>PostgreSQL from <c>GATEWAY_TEST_POSTGRES</c>: a fresh database per fixture, dropped at the end.</summary>
-public sealed class PostgresFixture : ControlPlaneFixture
+public sealed class PostgresFixture() : ConfiguredPostgresFixture;
+
+/// <summary>PostgreSQL (as <see cref="PostgresFixture"/>) with settings of its own, added to (or overriding) the common ones.</summary>
+public class ConfiguredPostgresFixture(params KeyValuePair<string, string?>[] settings) : ControlPlaneFixture
 {
     private string? _baseConnection;
     private readonly string _database = "cp_test_" + Guid.NewGuid().ToString("N")[..12];
 
     internal override DatabaseProvider Provider => DatabaseProvider.PostgreSql;
+
+    protected override IEnumerable<KeyValuePair<string, string?>> ExtraSettings => settings;
 
     protected override async Task<string?> CreateDatabaseAsync()
     {

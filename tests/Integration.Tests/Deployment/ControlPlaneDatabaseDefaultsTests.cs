@@ -1,18 +1,20 @@
 using System.Security.Cryptography;
 using Gateway.ControlPlane;
 using Gateway.ControlPlane.Data;
+using Gateway.ControlPlane.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Gateway.Integration.Tests.Deployment;
 
 /// <summary>
 /// SQL Server is the production default: the control plane built in the Production environment
 /// from its own content root (src/ControlPlane, so its real appsettings files) uses SQL Server
-/// without being told, and cannot open its database without a connection string; the default run stays on SQLite.
+/// (and holds catalog and provider changes for a second platform admin) without being told, and cannot open its database without a connection string; the default run stays on SQLite.
 /// Nothing connects: the tests only resolve the database context.
 /// </summary>
 public sealed class ControlPlaneDatabaseDefaultsTests : IDisposable
@@ -30,6 +32,8 @@ public sealed class ControlPlaneDatabaseDefaultsTests : IDisposable
         var db = scope.ServiceProvider.GetRequiredService<GatewayDbContext>();
         Assert.IsType<SqlServerGatewayDbContext>(db);
         Assert.Equal(DatabaseProvider.SqlServer, db.Provider);
+        // Four eyes on the catalog and the providers, without being told either.
+        Assert.True(app.Services.GetRequiredService<IOptions<ControlPlaneOptions>>().Value.ChangeControl.RequireSecondAdmin);
     }
 
     [Fact]
@@ -52,6 +56,7 @@ public sealed class ControlPlaneDatabaseDefaultsTests : IDisposable
             {
                 await using var scope = app.Services.CreateAsyncScope();
                 Assert.Equal(DatabaseProvider.Sqlite, scope.ServiceProvider.GetRequiredService<GatewayDbContext>().Provider);
+                Assert.False(app.Services.GetRequiredService<IOptions<ControlPlaneOptions>>().Value.ChangeControl.RequireSecondAdmin);
             }
         }
         finally

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Gateway.Contracts.Admin;
 using Gateway.Contracts.Snapshot;
 using Gateway.ControlPlane.Data;
+using Gateway.ControlPlane.Features.ChangeControl;
 using Gateway.ControlPlane.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -19,13 +20,13 @@ internal static partial class CatalogEndpoints
         var models = app.MapGroup("/api/models").WithTags("Catalog");
         models.MapGet("/", ListAsync).RequireAuthorization(Policies.AnyRole);
         models.MapGet("/{alias}", GetAsync).RequireAuthorization(Policies.AnyRole);
-        models.MapPost("/", CreateAsync).RequireAuthorization(Policies.Admin);
-        models.MapPut("/{alias}", UpdateAsync).RequireAuthorization(Policies.Admin);
-        models.MapPost("/{alias}/versions", AddVersionAsync).RequireAuthorization(Policies.Admin);
-        models.MapPut("/{alias}/versions/{version}", UpdateVersionAsync).RequireAuthorization(Policies.Admin);
-        models.MapPut("/{alias}/versions/{version}/prices", UpdatePricesAsync).RequireAuthorization(Policies.Admin);
-        models.MapPost("/{alias}/versions/{version}/deployments", AddDeploymentAsync).RequireAuthorization(Policies.Admin);
-        models.MapDelete("/{alias}/versions/{version}/deployments/{deploymentId}", RemoveDeploymentAsync).RequireAuthorization(Policies.Admin);
+        models.MapPost("/", CreateAsync).RequireAuthorization(Policies.Admin).HeldForSecondAdmin();
+        models.MapPut("/{alias}", UpdateAsync).RequireAuthorization(Policies.Admin).HeldForSecondAdmin();
+        models.MapPost("/{alias}/versions", AddVersionAsync).RequireAuthorization(Policies.Admin).HeldForSecondAdmin();
+        models.MapPut("/{alias}/versions/{version}", UpdateVersionAsync).RequireAuthorization(Policies.Admin).HeldForSecondAdmin();
+        models.MapPut("/{alias}/versions/{version}/prices", UpdatePricesAsync).RequireAuthorization(Policies.Admin).HeldForSecondAdmin();
+        models.MapPost("/{alias}/versions/{version}/deployments", AddDeploymentAsync).RequireAuthorization(Policies.Admin).HeldForSecondAdmin();
+        models.MapDelete("/{alias}/versions/{version}/deployments/{deploymentId}", RemoveDeploymentAsync).RequireAuthorization(Policies.Admin).HeldForSecondAdmin();
     }
 
     private static IQueryable<Model> WithVersions(GatewayDbContext db) =>

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Gateway.Contracts.Admin;
 using Gateway.Contracts.Snapshot;
 using Gateway.ControlPlane.Data;
+using Gateway.ControlPlane.Features.ChangeControl;
 using Gateway.ControlPlane.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -20,9 +21,9 @@ internal static class ProviderEndpoints
         var providers = app.MapGroup("/api/providers").WithTags("Providers").RequireAuthorization(Policies.Admin);
         providers.MapGet("/", ListAsync);
         providers.MapGet("/{id}", GetAsync);
-        providers.MapPost("/", CreateAsync);
-        providers.MapPut("/{id}", UpdateAsync);
-        providers.MapDelete("/{id}", DeleteAsync);
+        providers.MapPost("/", CreateAsync).HeldForSecondAdmin();
+        providers.MapPut("/{id}", UpdateAsync).HeldForSecondAdmin();
+        providers.MapDelete("/{id}", DeleteAsync).HeldForSecondAdmin();
     }
 
     private static async Task<Results<Ok<PagedResult<ProviderDto>>, ValidationProblem>> ListAsync([AsParameters] ProviderQuery q, GatewayDbContext db, CancellationToken ct)

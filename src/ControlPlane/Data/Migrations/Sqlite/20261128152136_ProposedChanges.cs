@@ -1,0 +1,54 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Gateway.ControlPlane.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class ProposedChanges : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "ProposedChanges",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Method = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    RoutePattern = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    Path = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: false),
+                    RouteValues = table.Column<string>(type: "TEXT", maxLength: 4096, nullable: false),
+                    Body = table.Column<string>(type: "TEXT", nullable: true),
+                    Summary = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    Effects = table.Column<string>(type: "TEXT", nullable: false),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    RequestedBy = table.Column<string>(type: "TEXT", maxLength: 450, nullable: false),
+                    RequestedByName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    RequestedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    DecidedBy = table.Column<string>(type: "TEXT", maxLength: 450, nullable: true),
+                    DecidedByName = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    DecidedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    ResultStatus = table.Column<int>(type: "INTEGER", nullable: true),
+                    ResultBody = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ProposedChanges", x => x.Id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ProposedChanges_Status_RequestedAt",
+                table: "ProposedChanges",
+                columns: new[] { "Status", "RequestedAt" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "ProposedChanges");
+        }
+    }
+}
