@@ -10,7 +10,7 @@ internal sealed class ChangesApi(HttpClient http, IAccessTokenSource tokens) : A
 {
     /// <summary>Newest first; every status when <paramref name="status"/> is null.</summary>
     public Task<PagedResult<ChangeDto>> ListAsync(ChangeStatus? status, int page, int pageSize, CancellationToken ct) =>
-        GetAsync<PagedResult<ChangeDto>>("api/changes", new { Status = status, Page = page, PageSize = pageSize }, ct);
+        GetAsync<PagedResult<ChangeDto>>("api/changes", new ChangeQuery { Status = status is { } s ? JsonNaming.EnumValue(s) : null, Page = page, PageSize = pageSize }, ct);
 
     public Task<ChangeDto> GetAsync(string id, CancellationToken ct) => GetAsync<ChangeDto>($"api/changes/{E(id)}", null, ct);
 

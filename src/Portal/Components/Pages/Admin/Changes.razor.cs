@@ -105,6 +105,7 @@ public partial class Changes
             try
             {
                 using var problem = JsonDocument.Parse(result.Body);
+                if (problem.RootElement.ValueKind == JsonValueKind.String) return problem.RootElement.GetString()!;
                 foreach (var name in (string[])["detail", "title"])
                 {
                     if (problem.RootElement.ValueKind == JsonValueKind.Object && problem.RootElement.TryGetProperty(name, out var text) && text.ValueKind == JsonValueKind.String)
