@@ -54,7 +54,7 @@ public sealed partial class ChangeControlJourney(ChangeControlSystem system)
         await using var second = await PortalSession.SignInAsync(system, "dev2@demo.bank");
         await second.OpenAsync("admin/changes", "Changes");
         var pending = second.Page.GetByTestId("changes-grid").Locator("tr").Filter(new() { HasText = changeId });
-        await Expect(pending).ToContainTextAsync("Alex Admin");
+        await Expect(pending).ToContainTextAsync("admin@demo.bank");
         await pending.GetByTestId("approve").ClickAsync();
         await second.Page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Approve and apply" }).ClickAsync();
         await Expect(second.Page.Locator(".mud-snackbar")).ToContainTextAsync($"Applied {changeId}.");
