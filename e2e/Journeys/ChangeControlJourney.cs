@@ -49,6 +49,7 @@ public sealed partial class ChangeControlJourney(ChangeControlSystem system)
         await Expect(own.GetByTestId("own-change")).ToHaveTextAsync("Your own change: another platform admin must approve it (four eyes).");
         await Expect(own.GetByTestId("approve")).ToBeDisabledAsync();
         await Expect(admin.Page.GetByTestId("changes-grid")).ToContainTextAsync(NewInputPrice);
+        await admin.ScreenshotAsync("changes");
 
         // The second admin approves it; the catalog shows the new price.
         await using var second = await PortalSession.SignInAsync(system, "dev2@demo.bank");

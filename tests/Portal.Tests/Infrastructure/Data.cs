@@ -55,11 +55,11 @@ internal static class Data
     public static ChangeDto Change(string id, string requestedBy, ChangeStatus status = ChangeStatus.Pending) => new(
         id, "PUT", "/api/models/gpt-4o-mini/versions/gpt-4o-mini-2024-07-18/prices",
         """{"prices":{"inputPerMillion":0.2,"cachedInputPerMillion":0.075,"outputPerMillion":0.6,"currency":"USD"},"concurrencyStamp":"s1"}""",
-        "modelVersion.prices gpt-4o-mini/gpt-4o-mini-2024-07-18",
+        "model.version.prices modelVersion 'gpt-4o-mini-2024-07-18'",
         [
-            new ChangeEffectDto("modelVersion.prices", "modelVersion", "gpt-4o-mini/gpt-4o-mini-2024-07-18",
-                """{"name":"gpt-4o-mini-2024-07-18","prices":{"inputPerMillion":0.15,"outputPerMillion":0.6,"currency":"USD"}}""",
-                """{"name":"gpt-4o-mini-2024-07-18","prices":{"inputPerMillion":0.2,"outputPerMillion":0.6,"currency":"USD"}}"""),
+            new ChangeEffectDto("model.version.prices", "modelVersion", "gpt-4o-mini-2024-07-18",
+                """{"inputPerMillion":0.15,"cachedInputPerMillion":0.075,"outputPerMillion":0.6,"currency":"USD"}""",
+                """{"inputPerMillion":0.2,"cachedInputPerMillion":0.075,"outputPerMillion":0.6,"currency":"USD"}"""),
         ],
         status, requestedBy, requestedBy + "@demo.bank", Now.AddMinutes(-30),
         status == ChangeStatus.Pending ? null : "user-admin2", status == ChangeStatus.Pending ? null : "admin2@demo.bank",

@@ -16,13 +16,13 @@ public sealed class ChangesTests : PortalTestContext
     {
         ControlPlane.Json(HttpMethod.Get, "/api/changes", Data.Page(Data.Change("chg-1", "user-admin2")));
         var cut = RenderPage<Changes>();
-        cut.WaitForAssertion(() => Assert.Contains("modelVersion.prices gpt-4o-mini/gpt-4o-mini-2024-07-18", cut.Find("[data-testid=change-summary]").TextContent));
+        cut.WaitForAssertion(() => Assert.Contains("model.version.prices modelVersion 'gpt-4o-mini-2024-07-18'", cut.Find("[data-testid=change-summary]").TextContent));
 
         var grid = cut.Find("[data-testid=changes-grid]").TextContent;
         Assert.Contains("user-admin2@demo.bank", grid);
         Assert.Contains("2026-11-26 09:30 UTC", grid);
         var diff = cut.FindAll("[data-testid=change-diff] tbody tr").Select(r => string.Join("|", r.Children.Select(c => c.TextContent.Trim()))).ToList();
-        Assert.Equal(["prices.inputPerMillion|0.15|0.2"], diff);
+        Assert.Equal(["inputPerMillion|0.15|0.2"], diff);
         Assert.Contains("PUT /api/models/gpt-4o-mini/versions/gpt-4o-mini-2024-07-18/prices", cut.Markup);
         var sent = ControlPlane.Last(HttpMethod.Get, "/api/changes");
         Assert.Equal("pending", sent.Query["status"]);
