@@ -72,7 +72,7 @@ public sealed class ChangesTests : PortalTestContext
         // The page thinks someone else proposed it; the control plane has the last word (403).
         ControlPlane.Json(HttpMethod.Get, "/api/changes", Data.Page(Data.Change("chg-1", "user-admin2")));
         ControlPlane.Problem(HttpMethod.Post, "/api/changes/chg-1/approve", HttpStatusCode.Forbidden, "Forbidden",
-            "You proposed this change: another platform admin must approve it.");
+            "You cannot approve your own change (four eyes): another platform admin must.");
         var cut = RenderPage<Changes>();
         cut.WaitForAssertion(() => Assert.Single(cut.FindAll("button[data-testid=approve]")));
 
@@ -80,7 +80,7 @@ public sealed class ChangesTests : PortalTestContext
         Host.WaitForAssertion(() => Assert.NotEmpty(Host.FindAll(".mud-dialog button")));
         Host.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == "Approve and apply").Click();
 
-        cut.WaitForAssertion(() => Assert.Equal("You proposed this change: another platform admin must approve it.", cut.Find("[data-testid=api-error]").TextContent.Trim()));
+        cut.WaitForAssertion(() => Assert.Equal("You cannot approve your own change (four eyes): another platform admin must.", cut.Find("[data-testid=api-error]").TextContent.Trim()));
         Assert.DoesNotContain("Applied chg-1.", Host.Markup);
     }
 
