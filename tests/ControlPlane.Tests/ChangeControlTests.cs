@@ -184,14 +184,44 @@ public abstract class ChangeControlTests(ControlPlaneFixture fixture)
         var proposed = await (await second.PutJsonAsync($"/api/models/{alias}/versions/{version}/prices", new UpdatePricesRequest(new PriceSpec(0.01m, 0m, 0.01m, "USD"), read.ConcurrencyStamp)))
             .ReadAsync<ChangeDto>(HttpStatusCode.Accepted);
 
-        // The proposer leaves the platform team before anyone approves.
+        // The proposer leaves the platform team before anyone approves: a role change, held like
+        // the rest (another admin exists), and approved by the one it concerns.
         var dev2 = (await (await admin.Get("/api/users?pageSize=100")).ReadAsync<PagedResult<UserDto>>()).Items.Single(u => u.Email == SecondAdmin);
-        await (await admin.PutJsonAsync($"/api/users/{dev2.Id}/roles", new SetUserRolesRequest([GatewayRoles.Developer]))).ReadAsync<UserDto>();
+        var removal = await (await admin.PutJsonAsync($"/api/users/{dev2.Id}/roles", new SetUserRolesRequest([GatewayRoles.Developer]))).ReadAsync<ChangeDto>(HttpStatusCode.Accepted);
+        Assert.Equal("user.roles", Assert.Single(removal.Effects).Action);
+        Assert.Contains(GatewayRoles.PlatformAdmin, await RolesOfAsync(admin, SecondAdmin));
+        Assert.Equal(ChangeStatus.Applied, (await (await Approve(second, removal.Id)).ReadAsync<ChangeDto>()).Status);
+        Assert.DoesNotContain(GatewayRoles.PlatformAdmin, await RolesOfAsync(admin, SecondAdmin));
 
         var failed = await (await Approve(admin, proposed.Id)).ReadAsync<ChangeDto>();
         Assert.Equal((ChangeStatus.Failed, 403), (failed.Status, failed.Result?.StatusCode));
         Assert.Contains("no longer holds the role", failed.Result?.Body, StringComparison.Ordinal);
         Assert.Equal(read.Prices, (await VersionAsync(admin, alias, version)).Prices);
+
+        // Alone again, the admin grants a second admin at once (nobody else could approve it).
+        using var again = await SecondAdminAsync(admin);
+        Assert.Contains(GatewayRoles.PlatformAdmin, await RolesOfAsync(admin, SecondAdmin));
+    }
+
+    [Fact]
+    public async Task RoleGrants_AreHeldToo_SoOneAdminCannotMakeAnAccomplice()
+    {
+        fixture.Require();
+        using var admin = await fixture.ClientAsAsync(Admin);
+        using var second = await SecondAdminAsync(admin);
+        var users = (await (await admin.Get("/api/users?pageSize=100")).ReadAsync<PagedResult<UserDto>>()).Items;
+        var approver = users.Single(u => u.Email == "approver@demo.bank");
+
+        var grant = await (await admin.PutJsonAsync($"/api/users/{approver.Id}/roles", new SetUserRolesRequest([.. approver.Roles, GatewayRoles.PlatformAdmin])))
+            .ReadAsync<ChangeDto>(HttpStatusCode.Accepted);
+        Assert.DoesNotContain(GatewayRoles.PlatformAdmin, await RolesOfAsync(admin, "approver@demo.bank"));
+        // Still refused at once: nobody grants themselves a role, held or not.
+        var me = users.Single(u => u.Email == Admin);
+        await (await admin.PutJsonAsync($"/api/users/{me.Id}/roles", new SetUserRolesRequest([GatewayRoles.PlatformAdmin, GatewayRoles.FinanceAnalyst]))).ProblemAsync(HttpStatusCode.Conflict);
+
+        var rejected = await (await second.PostJsonAsync($"/api/changes/{grant.Id}/reject", new RejectChangeRequest("Not on the platform team."))).ReadAsync<ChangeDto>();
+        Assert.Equal(ChangeStatus.Rejected, rejected.Status);
+        Assert.Equal(approver.Roles, await RolesOfAsync(admin, "approver@demo.bank"));
     }
 
     [Fact]
@@ -235,10 +265,14 @@ public abstract class ChangeControlTests(ControlPlaneFixture fixture)
     {
         var users = (await (await admin.Get("/api/users?pageSize=100")).ReadAsync<PagedResult<UserDto>>()).Items;
         var dev2 = users.Single(u => u.Email == SecondAdmin);
+        // The first admin is the only one: the grant applies at once (held, nobody could approve it).
         if (!dev2.Roles.Contains(GatewayRoles.PlatformAdmin))
             await (await admin.PutJsonAsync($"/api/users/{dev2.Id}/roles", new SetUserRolesRequest([GatewayRoles.Developer, GatewayRoles.PlatformAdmin]))).ReadAsync<UserDto>();
         return await fixture.ClientAsAsync(SecondAdmin);
     }
+
+    private static async Task<IReadOnlyList<string>> RolesOfAsync(HttpClient admin, string email) =>
+        (await (await admin.Get("/api/users?pageSize=100")).ReadAsync<PagedResult<UserDto>>()).Items.Single(u => u.Email == email).Roles;
 
     private static async Task<ModelVersionDto> VersionAsync(HttpClient client, string alias, string version) =>
         (await (await client.Get($"/api/models/{alias}")).ReadAsync<ModelDto>()).Versions.Single(v => v.Name == version);

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Gateway.Contracts.Admin;
 
 /// <summary>
-/// A platform admin's change to the catalog or the providers, held for a second platform admin
+/// A platform admin's change to the catalog, the providers or the roles, held for a second platform admin
 /// when <c>ControlPlane:ChangeControl:RequireSecondAdmin</c> is on (four eyes). The change was
 /// rehearsed when it was proposed: <see cref="Effects"/> are the audit events it would write, with
 /// the records before and after; approving applies the same request to the state of that moment.

@@ -88,6 +88,9 @@ public abstract class ControlPlaneFixture : IAsyncLifetime
             ["ControlPlane:Identity:RequireHttps"] = "false",
             ["ControlPlane:Snapshot:PollMilliseconds"] = PollMilliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["ControlPlane:Snapshot:UsageRefreshSeconds"] = "1",
+            // The host runs in Production (no environment is set), whose settings hold catalog, provider
+            // and role changes for a second admin; the tests of that (ChangeControlTests) turn it on again.
+            ["ControlPlane:ChangeControl:RequireSecondAdmin"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "None",
         };

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 namespace Gateway.ControlPlane.Features.ChangeControl;
 
 /// <summary>
-/// Four eyes on the admin API's catalog and provider changes (<c>ControlPlane:ChangeControl:RequireSecondAdmin</c>).
+/// Four eyes on the admin API's catalog, provider and role changes (<c>ControlPlane:ChangeControl:RequireSecondAdmin</c>).
 /// The handler runs as a rehearsal (<see cref="ChangeGate.Rehearsal"/>): every check it makes, and
 /// the database's own, answer the admin at once; a change that would succeed is rolled back and held
 /// as a <see cref="ProposedChange"/> (202, <c>Location: /api/changes/{id}</c>) with the audit events
@@ -24,6 +24,10 @@ internal sealed class ChangeControlFilter(IOptions<ControlPlaneOptions> options,
         if (!options.Value.ChangeControl.RequireSecondAdmin) return await next(context);
         var db = http.RequestServices.GetRequiredService<GatewayDbContext>();
         if (db.Gate is not null) return await next(context); // an approved change being applied
+        var endpoint = (RouteEndpoint)http.GetEndpoint()!;
+        if (endpoint.Metadata.GetMetadata<ChangeControlledMetadata>() is { UnlessProposerIsTheOnlyAdmin: true }
+            && !await ChangeEndpoints.AnotherPlatformAdminExistsAsync(db, http.User.UserId(), http.RequestAborted))
+            return await next(context); // nobody else could approve it: the first grant of a second admin
         var gate = ChangeGate.Rehearsal();
         db.Gate = gate;
         object? result;
@@ -38,7 +42,6 @@ internal sealed class ChangeControlFilter(IOptions<ControlPlaneOptions> options,
         if (!gate.Committed || StatusOf(result) is not (>= 200 and < 300)) return result;
 
         db.ChangeTracker.Clear(); // the rehearsal's entities were rolled back
-        var endpoint = (RouteEndpoint)http.GetEndpoint()!;
         var effects = gate.Rehearsed.Select(e => new ChangeEffectDto(e.Action, e.TargetType, e.TargetId, e.Before, e.After)).ToList();
         var change = db.BeginChange(Actor.From(http.User), time);
         var proposed = new ProposedChange
@@ -92,15 +95,13 @@ internal sealed class ChangeControlFilter(IOptions<ControlPlaneOptions> options,
 }
 
 /// <summary>Marks the endpoints change control holds, so that an approval finds the endpoint again.</summary>
-internal sealed class ChangeControlledMetadata
-{
-    public static readonly ChangeControlledMetadata Instance = new();
-}
+/// <param name="UnlessProposerIsTheOnlyAdmin">Applies at once while nobody else holds PlatformAdmin (role grants: else the first second admin could never be made).</param>
+internal sealed record ChangeControlledMetadata(bool UnlessProposerIsTheOnlyAdmin);
 
 internal static class ChangeControlExtensions
 {
     /// <summary>Holds this endpoint's changes for a second platform admin when change control is on.</summary>
-    public static RouteHandlerBuilder HeldForSecondAdmin(this RouteHandlerBuilder builder) =>
-        builder.WithMetadata(ChangeControlledMetadata.Instance).AddEndpointFilter<ChangeControlFilter>()
+    public static RouteHandlerBuilder HeldForSecondAdmin(this RouteHandlerBuilder builder, bool unlessProposerIsTheOnlyAdmin = false) =>
+        builder.WithMetadata(new ChangeControlledMetadata(unlessProposerIsTheOnlyAdmin)).AddEndpointFilter<ChangeControlFilter>()
             .Produces<ChangeDto>(StatusCodes.Status202Accepted);
 }

@@ -189,6 +189,10 @@ internal static class ChangeEndpoints
         if (claimed == 0) throw new ChangeDecidedException();
     }
 
+    /// <summary>Whether someone other than <paramref name="userId"/> holds PlatformAdmin (and so could approve).</summary>
+    internal static Task<bool> AnotherPlatformAdminExistsAsync(GatewayDbContext db, string userId, CancellationToken ct) =>
+        db.UserRoles.AnyAsync(ur => ur.UserId != userId && db.Roles.Any(r => r.Id == ur.RoleId && r.Name == GatewayRoles.PlatformAdmin), ct);
+
     /// <summary>Whether the user still holds PlatformAdmin (the roles of external sign-ins are kept in step at each sign-in).</summary>
     private static Task<bool> IsPlatformAdminAsync(GatewayDbContext db, string userId, CancellationToken ct) =>
         db.UserRoles.AnyAsync(ur => ur.UserId == userId && db.Roles.Any(r => r.Id == ur.RoleId && r.Name == GatewayRoles.PlatformAdmin), ct);

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Gateway.Contracts.Admin;
 using Gateway.Contracts.Identity;
 using Gateway.ControlPlane.Data;
+using Gateway.ControlPlane.Features.ChangeControl;
 using Gateway.ControlPlane.Features.Identity;
 using Gateway.ControlPlane.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -23,7 +24,7 @@ internal static class MeEndpoints
         app.MapGet("/api/me", GetMeAsync).WithTags("Me").RequireAuthorization(Policies.Authenticated);
         var users = app.MapGroup("/api/users").WithTags("Users");
         users.MapGet("/", ListUsersAsync).RequireAuthorization(Policies.Admin);
-        users.MapPut("/{id}/roles", SetRolesAsync).RequireAuthorization(Policies.Admin);
+        users.MapPut("/{id}/roles", SetRolesAsync).RequireAuthorization(Policies.Admin).HeldForSecondAdmin(unlessProposerIsTheOnlyAdmin: true);
     }
 
     private static async Task<Ok<MeDto>> GetMeAsync(ClaimsPrincipal user, GatewayDbContext db, CancellationToken ct)
