@@ -2,7 +2,7 @@ using Gateway.Contracts.Admin;
 
 namespace Gateway.Portal.Api;
 
-/// <summary><c>/api/teams</c> and <c>/api/users</c>: teams, members and users' roles.</summary>
+/// <summary><c>/api/teams</c> and <c>/api/users</c>: teams, members and users' roles (a role change may wait for a second platform admin: <see cref="ChangeOutcome"/>).</summary>
 internal sealed class TeamsApi(HttpClient http, IAccessTokenSource tokens) : ApiClient(http, tokens)
 {
     public Task<PagedResult<TeamDto>> ListAsync(TeamQuery query, CancellationToken ct) => GetAsync<PagedResult<TeamDto>>("api/teams", query, ct);
@@ -22,8 +22,8 @@ internal sealed class TeamsApi(HttpClient http, IAccessTokenSource tokens) : Api
 
     public Task<PagedResult<UserDto>> ListUsersAsync(UserQuery query, CancellationToken ct) => GetAsync<PagedResult<UserDto>>("api/users", query, ct);
 
-    public Task<UserDto> SetRolesAsync(string userId, SetUserRolesRequest request, CancellationToken ct) =>
-        SendAsync<UserDto>(HttpMethod.Put, $"api/users/{E(userId)}/roles", request, ct);
+    public Task<ChangeOutcome<UserDto>> SetRolesAsync(string userId, SetUserRolesRequest request, CancellationToken ct) =>
+        ProposeAsync<UserDto>(HttpMethod.Put, $"api/users/{E(userId)}/roles", request, ct);
 
     private static string E(string segment) => Uri.EscapeDataString(segment);
 }

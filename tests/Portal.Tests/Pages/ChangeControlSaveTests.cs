@@ -8,7 +8,7 @@ using Gateway.Portal.Tests.Infrastructure;
 namespace Gateway.Portal.Tests.Pages;
 
 /// <summary>
-/// With change control on, the control plane holds catalog and provider changes (202 Accepted with
+/// With change control on, the control plane holds catalog, provider and role changes (202 Accepted with
 /// the pending change): the admin pages say it went to a second admin, not that it failed or was saved.
 /// </summary>
 public sealed class ChangeControlSaveTests : PortalTestContext
@@ -76,6 +76,26 @@ public sealed class ChangeControlSaveTests : PortalTestContext
         Host.WaitForAssertion(() => Assert.Contains(SentForApproval, Host.Markup));
         Assert.DoesNotContain("mockllm-openai deleted.", Host.Markup);
         Assert.Empty(Host.FindAll("[data-testid=api-error]"));
+    }
+
+    [Fact]
+    public void RoleGrant_HeldForASecondAdmin_SaysSentForApproval_NotSaved()
+    {
+        ControlPlane.Json(HttpMethod.Get, "/api/users", Data.Page(new UserDto("u2", "dev2@demo.bank", "Devon Developer", [GatewayRoles.Developer], Data.Now)));
+        ControlPlane.Json(HttpMethod.Put, "/api/users/u2/roles", Data.Change("chg-held", TestUser.DefaultId), HttpStatusCode.Accepted);
+        var cut = RenderPage<Users>();
+        cut.WaitForAssertion(() => Assert.Contains("dev2@demo.bank", cut.Find("[data-testid=users-grid]").TextContent));
+
+        cut.FindAll("[data-testid=users-grid] button").Single(b => b.TextContent.Trim() == "Roles").Click();
+        Host.WaitForAssertion(() => Host.Find($"input[data-testid=role-{GatewayRoles.PlatformAdmin}]"));
+        Host.Find($"input[data-testid=role-{GatewayRoles.PlatformAdmin}]").Change(true);
+        Host.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == "Save").Click();
+
+        Host.WaitForAssertion(() => Assert.Contains(SentForApproval, Host.Markup));
+        Assert.Empty(Host.FindAll(".mud-dialog"));
+        Assert.DoesNotContain("Roles saved.", Host.Markup);
+        var roles = ControlPlane.Last(HttpMethod.Put, "/api/users/u2/roles").Json.GetProperty("roles").EnumerateArray().Select(r => r.GetString()).ToList();
+        Assert.Equal([GatewayRoles.Developer, GatewayRoles.PlatformAdmin], roles);
     }
 
     [Fact]

@@ -13,12 +13,7 @@ namespace Gateway.Portal.Components.Pages.Admin;
 public partial class RolesDialog
 {
     private HashSet<string> _roles = [];
-    private Exception? _error;
-    private bool _saving;
     private bool _self;
-
-    [CascadingParameter]
-    private IMudDialogInstance Dialog { get; set; } = default!;
 
     [Parameter, EditorRequired]
     public UserDto User { get; set; } = default!;
@@ -45,21 +40,5 @@ public partial class RolesDialog
         else _roles.Remove(role);
     }
 
-    private async Task SaveAsync()
-    {
-        _saving = true;
-        _error = null;
-        try
-        {
-            Dialog.Close(DialogResult.Ok(await Api.SetRolesAsync(User.Id, new SetUserRolesRequest([.. _roles.Order(StringComparer.Ordinal)]), CancellationToken.None)));
-        }
-        catch (Exception ex) when (Failures.IsExpected(ex))
-        {
-            _error = ex;
-        }
-        finally
-        {
-            _saving = false;
-        }
-    }
+    private Task SaveRolesAsync() => SaveAsync(() => Api.SetRolesAsync(User.Id, new SetUserRolesRequest([.. _roles.Order(StringComparer.Ordinal)]), CancellationToken.None));
 }

@@ -46,9 +46,9 @@ public partial class Users
     {
         var parameters = new DialogParameters<RolesDialog> { { d => d.User, user } };
         var dialog = await Dialogs.ShowAsync<RolesDialog>($"Roles of {user.Email}", parameters, DialogSizes.Small);
-        if (await dialog.Result is { Canceled: false })
+        if (await dialog.Result is { Canceled: false } saved)
         {
-            Snackbar.Add("Roles saved.", Severity.Success);
+            Snackbar.AddOutcome(saved.Data, "Roles saved.");
             await _grid!.ReloadServerData();
         }
     }
