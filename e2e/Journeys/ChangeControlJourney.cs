@@ -20,7 +20,7 @@ public sealed partial class ChangeControlJourney(ChangeControlSystem system)
         Requirements.Check(system.Unavailable);
         await using var admin = await PortalSession.SignInAsync(system, "admin@demo.bank");
 
-        // The demo world has one platform admin: admin@demo.bank makes dev2 a second (roles are not held).
+        // The demo world has one platform admin: admin@demo.bank makes dev2 a second (the only admin's grant is not held).
         await admin.OpenAsync("admin/users", "Users and roles");
         var dev2 = admin.Page.GetByTestId("users-grid").Locator("tr").Filter(new() { HasText = "dev2@demo.bank" });
         await dev2.GetByRole(AriaRole.Button, new() { Name = "Roles" }).ClickAsync();

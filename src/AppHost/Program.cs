@@ -7,7 +7,7 @@ using Microsoft.Extensions.Configuration;
 var builder = DistributedApplication.CreateBuilder(args);
 var ports = DefaultRunPorts.From(builder.Configuration);
 var dataDir = DefaultRunPaths.DataDirectory(builder.AppHostDirectory);
-// Four eyes on catalog and provider changes (a second platform admin approves): off unless asked for.
+// Four eyes on catalog, provider and role changes (a second platform admin approves): off unless asked for.
 var requireSecondAdmin = builder.Configuration.GetValue("ChangeControl:RequireSecondAdmin", false);
 var proxySecret = builder.AddParameter("proxy-client-secret", () => DefaultRunSecrets.ProxyClientSecret(dataDir), secret: true);
 

@@ -28,7 +28,7 @@ internal abstract class ApiClient(HttpClient http, IAccessTokenSource tokens)
     }
 
     /// <summary>
-    /// A catalog or provider change, which the control plane may hold for a second platform admin
+    /// A catalog, provider or role change, which the control plane may hold for a second platform admin
     /// (change control): 202 Accepted with the pending change, else the call's own answer.
     /// </summary>
     protected async Task<ChangeOutcome<T>> ProposeAsync<T>(HttpMethod method, string path, object? body, CancellationToken cancellationToken)

@@ -3,7 +3,7 @@ using Gateway.Contracts.Admin;
 namespace Gateway.Portal.Api;
 
 /// <summary>
-/// What a catalog or provider change answered: applied at once, or (with the control plane's
+/// What a catalog, provider or role change answered: applied at once, or (with the control plane's
 /// change control on) held for a second platform admin: 202 Accepted with the pending
 /// <see cref="Held"/> change. Not a failure, so not an <see cref="ApiException"/>.
 /// </summary>

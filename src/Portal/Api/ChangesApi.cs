@@ -3,7 +3,7 @@ using Gateway.Contracts.Admin;
 namespace Gateway.Portal.Api;
 
 /// <summary>
-/// <c>/api/changes</c> (platform admins): catalog and provider changes held for a second platform
+/// <c>/api/changes</c> (platform admins): catalog, provider and role changes held for a second platform
 /// admin (four eyes). Nobody approves their own; only its proposer withdraws one.
 /// </summary>
 internal sealed class ChangesApi(HttpClient http, IAccessTokenSource tokens) : ApiClient(http, tokens)

@@ -6,7 +6,7 @@ using Gateway.Portal.Tests.Infrastructure;
 
 namespace Gateway.Portal.Tests.Pages;
 
-/// <summary>The Changes page: platform admins see held catalog and provider changes and decide those of others.</summary>
+/// <summary>The Changes page: platform admins see held catalog, provider and role changes and decide those of others.</summary>
 public sealed class ChangesTests : PortalTestContext
 {
     public ChangesTests() => SignInAs(GatewayRoles.PlatformAdmin);

@@ -5,7 +5,7 @@ using MudBlazor;
 namespace Gateway.Portal.Components.Shared;
 
 /// <summary>
-/// Tells a platform admin what became of a catalog or provider change: applied, or (change
+/// Tells a platform admin what became of a catalog, provider or role change: applied, or (change
 /// control) sent to a second platform admin, which is not an error and changes nothing yet.
 /// </summary>
 internal static class ChangeNotice
