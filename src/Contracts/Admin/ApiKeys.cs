@@ -5,14 +5,17 @@ namespace Gateway.Contracts.Admin;
 public sealed record ApiKeyDto(
     string KeyId, string DisplayPrefix, string TeamId, string Application, DateTimeOffset ExpiresAt, KeyStatus Status,
     bool AllSubscriptions, IReadOnlyList<string> SubscriptionIds, LimitSpec? Limits, DateTimeOffset CreatedAt, string CreatedBy,
-    DateTimeOffset? RevokedAt, string? RotatedFrom, string? ReplacedBy);
+    DateTimeOffset? RevokedAt, string? RotatedFrom, string? ReplacedBy, IReadOnlyList<string>? AllowedNetworks = null);
 
 /// <summary>
 /// A new key for a team's application. <c>ExpiresAt</c> is mandatory (within the configured
 /// maximum lifetime). No <c>SubscriptionIds</c>: the key may use all of the team's subscriptions.
+/// <c>AllowedNetworks</c> (CIDR blocks or addresses, at most 16; <see cref="Keys.ClientNetworks"/>):
+/// the only networks the key works from; none: any. A rotation keeps them.
 /// </summary>
 public sealed record CreateApiKeyRequest(
-    string TeamId, string Application, DateTimeOffset ExpiresAt, IReadOnlyList<string>? SubscriptionIds = null, LimitSpec? Limits = null);
+    string TeamId, string Application, DateTimeOffset ExpiresAt, IReadOnlyList<string>? SubscriptionIds = null, LimitSpec? Limits = null,
+    IReadOnlyList<string>? AllowedNetworks = null);
 
 /// <summary>The key itself, shown once: it is not stored and cannot be shown again.</summary>
 public sealed record CreatedApiKeyDto(string Key, ApiKeyDto Details);

@@ -12,6 +12,9 @@ public static class GatewayErrorCodes
     public const string MissingModel = "missing_model";
     public const string InvalidApiKey = "invalid_api_key";
     public const string ModelNotAllowed = "model_not_allowed";
+
+    /// <summary>The key may not be used from the caller's address (its <c>allowedNetworks</c>): 403.</summary>
+    public const string IpNotAllowed = "ip_not_allowed";
     public const string ModelNotFound = "model_not_found";
     public const string NotFound = "not_found";
     public const string MethodNotAllowed = "method_not_allowed";
@@ -33,7 +36,7 @@ public static class GatewayErrorCodes
     {
         InvalidRequest or InvalidJson or MissingModel => 400,
         InvalidApiKey => 401,
-        ModelNotAllowed => 403,
+        ModelNotAllowed or IpNotAllowed => 403,
         ModelNotFound or NotFound => 404,
         MethodNotAllowed => 405,
         ModelRetired => 410,
@@ -50,7 +53,7 @@ public static class GatewayErrorCodes
     public static string TypeOf(string code) => code switch
     {
         InvalidApiKey => "invalid_request_error",
-        ModelNotAllowed => "permission_error",
+        ModelNotAllowed or IpNotAllowed => "permission_error",
         InsufficientQuota => "insufficient_quota",
         RateLimitExceeded => "rate_limit_error",
         UpstreamError or UpstreamUnavailable or UpstreamTimeout => "upstream_error",

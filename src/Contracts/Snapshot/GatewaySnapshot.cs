@@ -154,4 +154,7 @@ public sealed record ApiKeySpec(string KeyId, string Hash, string TeamId, string
     public KeyStatus Status { get; set; } = KeyStatus.Active;
 
     public LimitSpec? Limits { get; init; }
+
+    /// <summary>The networks the key may be used from (<see cref="Keys.ClientNetworks"/>); null or empty: any.</summary>
+    public IReadOnlyList<string>? AllowedNetworks { get; init; }
 }

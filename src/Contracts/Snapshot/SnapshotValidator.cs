@@ -175,6 +175,8 @@ public static class SnapshotValidator
             if (!teams.Contains(k.TeamId)) Error($"{path}.teamId", $"unknown team '{k.TeamId}'");
             if (!Enum.IsDefined(k.Status)) Error($"{path}.status", "unknown status");
             ValidateLimits(k.Limits, $"{path}.limits", Error);
+            foreach (var (index, message) in ClientNetworks.Problems(k.AllowedNetworks))
+                Error(index < 0 ? $"{path}.allowedNetworks" : $"{path}.allowedNetworks[{index}]", message);
             for (var j = 0; j < k.SubscriptionIds.Count; j++)
             {
                 var sid = k.SubscriptionIds[j];
