@@ -7,7 +7,7 @@ using Gateway.Portal.Tests.Infrastructure;
 
 namespace Gateway.Portal.Tests.Pages;
 
-public sealed class KeysTests : PortalTestContext
+public sealed partial class KeysTests : PortalTestContext
 {
     private const string Secret = "sk-gw-abcdefghijkl_0123456789012345678901234567890123456789";
 
