@@ -25,5 +25,5 @@ internal static class NetworkList
 
     /// <summary>A problem with entry <paramref name="index"/> (-1: the list as a whole), naming the entry.</summary>
     public static string Describe(IReadOnlyList<string> entries, int index, string message) =>
-        index >= 0 && index < entries.Count ? $"'{entries[index]}' {message}." : $"The list {message} ({entries.Count} given).";
+        index >= 0 && index < entries.Count ? $"'{entries[index]}' {message}." : $"The key {message} ({entries.Count} given).";
 }
