@@ -954,3 +954,21 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261128155226_KeyNetworks') THEN
+    ALTER TABLE "ApiKeys" ADD "AllowedNetworks" character varying(1024);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261128155226_KeyNetworks') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261128155226_KeyNetworks', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

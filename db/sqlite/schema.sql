@@ -565,3 +565,11 @@ VALUES ('20261128152136_ProposedChanges', '10.0.15');
 
 COMMIT;
 
+BEGIN TRANSACTION;
+ALTER TABLE "ApiKeys" ADD "AllowedNetworks" TEXT NULL;
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261128155222_KeyNetworks', '10.0.15');
+
+COMMIT;
+

@@ -1070,3 +1070,24 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261128155224_KeyNetworks'
+)
+BEGIN
+    ALTER TABLE [ApiKeys] ADD [AllowedNetworks] nvarchar(1024) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261128155224_KeyNetworks'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261128155224_KeyNetworks', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -103,6 +103,17 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public void Validate_RejectsAKeyNetworkThatIsNotOne()
+    {
+        var s = Valid();
+        var good = s with { Keys = [s.Keys[0] with { AllowedNetworks = ["10.20.0.0/16", "2001:db8::/48"] }] };
+        Assert.Empty(SnapshotValidator.Validate(good));
+
+        var bad = s with { Keys = [s.Keys[0] with { AllowedNetworks = ["10.20.0.0/16", "10.20.0.1/16"] }] };
+        Assert.Equal("keys[0].allowedNetworks[1]", Assert.Single(SnapshotValidator.Validate(bad)).Path);
+    }
+
+    [Fact]
     public void Validate_RejectsOutOfRangeValues()
     {
         var s = Valid();

@@ -50,6 +50,33 @@ public abstract class ApiKeyLifecycleTests(ControlPlaneFixture fixture)
     }
 
     [Fact]
+    public async Task AllowedNetworks_AreKeptCanonical_Published_AndKeptByARotation()
+    {
+        fixture.Require();
+        using var dev = await fixture.ClientAsAsync("dev@demo.bank");
+        await (await dev.PostJsonAsync("/api/keys", new CreateApiKeyRequest(DemoCatalog.TeamId, "x", InDays(5), AllowedNetworks: ["10.0.0.0/8", "10.1.2.3/8"])))
+            .ValidationErrorAsync("allowedNetworks[1]");
+        await (await dev.PostJsonAsync("/api/keys", new CreateApiKeyRequest(DemoCatalog.TeamId, "x", InDays(5), AllowedNetworks: ["not-a-network"])))
+            .ValidationErrorAsync("allowedNetworks[0]");
+        await (await dev.PostJsonAsync("/api/keys", new CreateApiKeyRequest(DemoCatalog.TeamId, "x", InDays(5), AllowedNetworks: [.. Enumerable.Range(1, 17).Select(i => $"10.0.{i}.0/24")])))
+            .ValidationErrorAsync("allowedNetworks");
+
+        var created = await (await dev.PostJsonAsync("/api/keys", new CreateApiKeyRequest(DemoCatalog.TeamId, "branch-app", InDays(30),
+            AllowedNetworks: ["10.20.0.0/16", "192.0.2.7", "2001:db8::/48", "10.20.0.0/16"]))).ReadAsync<CreatedApiKeyDto>(HttpStatusCode.Created);
+        string[] canonical = ["10.20.0.0/16", "192.0.2.7/32", "2001:db8::/48"];
+        Assert.Equal(canonical, created.Details.AllowedNetworks);
+        var published = await SnapshotWatch.WaitForAsync(fixture, s => s.Keys.Any(k => k.KeyId == created.Details.KeyId));
+        Assert.Equal(canonical, published.Keys.Single(k => k.KeyId == created.Details.KeyId).AllowedNetworks);
+        Assert.Empty(SnapshotValidator.Validate(published));
+
+        var rotated = await (await dev.PostJsonAsync($"/api/keys/{created.Details.KeyId}/rotate", new RotateApiKeyRequest(InDays(30)))).ReadAsync<CreatedApiKeyDto>();
+        Assert.Equal(canonical, rotated.Details.AllowedNetworks);
+        var unrestricted = await (await dev.PostJsonAsync("/api/keys", new CreateApiKeyRequest(DemoCatalog.TeamId, "anywhere", InDays(30), AllowedNetworks: [])))
+            .ReadAsync<CreatedApiKeyDto>(HttpStatusCode.Created);
+        Assert.Null(unrestricted.Details.AllowedNetworks);
+    }
+
+    [Fact]
     public async Task Rotate_GivesANewKey_AndTheOldOneOnlyLastsTheOverlap()
     {
         fixture.Require();

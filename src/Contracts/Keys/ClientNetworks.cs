@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 
 namespace Gateway.Contracts.Keys;
 
@@ -18,10 +19,28 @@ public static class ClientNetworks
     {
         network = default;
         if (string.IsNullOrWhiteSpace(text) || text.Length > 64 || text.Trim().Length != text.Length) return false;
-        if (text.Contains('/', StringComparison.Ordinal)) return IPNetwork.TryParse(text, out network) && !IsMapped(network.BaseAddress);
-        if (!IPAddress.TryParse(text, out var address) || IsMapped(address) || address.ScopeId != 0) return false;
-        network = new IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
-        return true;
+        var slash = text.IndexOf('/', StringComparison.Ordinal);
+        if (!TryParseAddress(slash < 0 ? text : text[..slash], out var address)) return false;
+        if (slash < 0)
+        {
+            network = new IPNetwork(address, address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128);
+            return true;
+        }
+        // The runtime masks the address to the prefix (10.1.2.3/8 → 10.0.0.0/8): a typo would
+        // widen the block silently, so the address must be the network's first already.
+        return IPNetwork.TryParse(text, out network) && address.Equals(network.BaseAddress);
+    }
+
+    /// <summary>
+    /// An IPv4 address in its four dotted decimals (not the legacy <c>10.1</c> forms the runtime
+    /// also reads), or an IPv6 address without a zone and not an IPv4 one written as IPv6.
+    /// </summary>
+    private static bool TryParseAddress(string text, out IPAddress address)
+    {
+        if (!IPAddress.TryParse(text, out address!)) return false;
+        if (address.AddressFamily == AddressFamily.InterNetwork)
+            return text.Count(c => c == '.') == 3 && text.All(c => c == '.' || char.IsAsciiDigit(c));
+        return address.AddressFamily == AddressFamily.InterNetworkV6 && address.ScopeId == 0 && !address.IsIPv4MappedToIPv6;
     }
 
     /// <summary>What is wrong with a list, as (index, message) pairs; none for a valid (or absent) list.</summary>
@@ -52,6 +71,4 @@ public static class ClientNetworks
         }
         return false;
     }
-
-    private static bool IsMapped(IPAddress address) => address.IsIPv4MappedToIPv6;
 }

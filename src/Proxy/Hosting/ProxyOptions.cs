@@ -45,6 +45,8 @@ internal sealed class ProxyOptions : IValidatableObject
 
     public EgressOptions Egress { get; set; } = new();
 
+    public ClientAddressOptions ClientAddress { get; set; } = new();
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (DefaultRun.Enabled && !Uri.TryCreate(DefaultRun.MockLlmUrl, UriKind.Absolute, out _))
@@ -55,6 +57,9 @@ internal sealed class ProxyOptions : IValidatableObject
             yield return new ValidationResult("Proxy:IdleTrim:CheckSeconds must be between 0.01 and 3600.", [$"{nameof(IdleTrim)}.{nameof(IdleTrimOptions.CheckSeconds)}"]);
         foreach (var result in Routing.Validate())
             yield return result;
+        foreach (var (index, message) in Gateway.Contracts.Keys.ClientNetworks.Problems(ClientAddress.TrustedProxies))
+            yield return new ValidationResult($"Proxy:ClientAddress:TrustedProxies{(index < 0 ? "" : ":" + index.ToString(System.Globalization.CultureInfo.InvariantCulture))} {message}.",
+                [$"{nameof(ClientAddress)}.{nameof(ClientAddressOptions.TrustedProxies)}"]);
         foreach (var problem in Gateway.Contracts.Snapshot.HostAllowList.Problems(Egress.AllowedHosts, "Proxy:Egress:AllowedHosts"))
             yield return new ValidationResult(problem, [$"{nameof(Egress)}.{nameof(EgressOptions.AllowedHosts)}"]);
         for (var i = 0; i < Egress.Credentials.Count; i++)
@@ -96,6 +101,21 @@ internal sealed class EgressOptions
     /// default run).
     /// </summary>
     public List<CredentialBinding> Credentials { get; set; } = [];
+}
+
+/// <summary>
+/// Who the caller is, network-wise (section <c>Proxy:ClientAddress</c>), for the keys that may only
+/// be used from some networks (<c>allowedNetworks</c>).
+/// </summary>
+internal sealed class ClientAddressOptions
+{
+    /// <summary>
+    /// The networks of the proxies in front of this one (the ingress), as CIDR blocks or addresses.
+    /// A request whose connection comes from one of them is from the address its
+    /// <c>X-Forwarded-For</c> names last that is not itself one of them; any other request is from
+    /// its connection's address, whatever it says in that header. Empty: always the connection's.
+    /// </summary>
+    public List<string> TrustedProxies { get; set; } = [];
 }
 
 /// <summary>A credential reference and the hosts its secret may be sent to.</summary>

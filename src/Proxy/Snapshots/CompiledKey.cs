@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Net;
 using System.Runtime.CompilerServices;
 using Gateway.Contracts.Snapshot;
 
@@ -23,6 +24,7 @@ internal sealed class CompiledKey
         ExpiresAt = spec.ExpiresAt;
         Status = spec.Status;
         Limits = spec.Limits;
+        AllowedNetworks = spec.AllowedNetworks is { Count: > 0 } networks ? [.. networks.Select(n => IPNetwork.Parse(n))] : null;
         Team = team;
         Subscriptions = subscriptions;
     }
@@ -48,6 +50,9 @@ internal sealed class CompiledKey
     /// <summary>The key's own rate limits, if any.</summary>
     public LimitSpec? Limits { get; }
 
+    /// <summary>The only networks the key may be used from; null: any.</summary>
+    public IPNetwork[]? AllowedNetworks { get; }
+
     /// <summary>The key's subscription to <paramref name="model"/>, found without allocating.</summary>
     public bool TryGetSubscription(CompiledModel model, out CompiledSubscription subscription)
     {
@@ -68,6 +73,7 @@ internal sealed class CompiledKey
     {
         Status = Status,
         Limits = Limits,
+        AllowedNetworks = AllowedNetworks is null ? null : [.. AllowedNetworks.Select(n => n.ToString())],
     };
 
     [InlineArray(Length)]

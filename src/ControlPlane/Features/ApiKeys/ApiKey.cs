@@ -31,6 +31,9 @@ internal sealed class ApiKey
 
     public int? MaxConcurrent { get; set; }
 
+    /// <summary>The networks the key may be used from, canonical CIDR blocks separated by commas; null: any.</summary>
+    public string? AllowedNetworks { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public required string CreatedBy { get; set; }

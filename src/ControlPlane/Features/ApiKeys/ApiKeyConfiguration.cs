@@ -18,6 +18,7 @@ internal sealed class ApiKeyConfiguration : IEntityTypeConfiguration<ApiKey>, IE
         builder.Property(k => k.RevokedBy).HasMaxLength(450);
         builder.Property(k => k.RotatedFrom).HasMaxLength(12);
         builder.Property(k => k.ReplacedBy).HasMaxLength(12);
+        builder.Property(k => k.AllowedNetworks).HasMaxLength(1024);
         builder.HasIndex(k => k.Hash).IsUnique();
         builder.HasIndex(k => k.TeamId);
         builder.HasMany(k => k.Subscriptions).WithOne().HasForeignKey(s => s.KeyId).OnDelete(DeleteBehavior.Cascade);

@@ -66,6 +66,7 @@ internal static partial class ApiKeyEndpoints
         var now = time.GetUtcNow();
         var v = new Validation().Id("teamId", r.TeamId).Required("application", r.Application, 200).Limits("limits", r.Limits);
         ValidateExpiry(v, "expiresAt", r.ExpiresAt, now, options.Value.MaxKeyLifetimeDays);
+        ValidateNetworks(v, r.AllowedNetworks);
         if (v.Failed) return v.Problem();
         if (!await db.Teams.AnyAsync(t => t.Id == r.TeamId, ct)) return Problems.NotFound("Team", r.TeamId);
         if (!await db.IsMemberAsync(user, r.TeamId, ct)) return Problems.Forbidden($"You are not a member of team '{r.TeamId}'.");
@@ -81,7 +82,7 @@ internal static partial class ApiKeyEndpoints
         }
 
         var change = db.BeginChange(Actor.From(user), time);
-        var (key, secret) = NewKey(r.TeamId, r.Application.Trim(), r.ExpiresAt, subscriptionIds, r.Limits, change);
+        var (key, secret) = NewKey(r.TeamId, r.Application.Trim(), r.ExpiresAt, subscriptionIds, r.Limits, StoredNetworks(r.AllowedNetworks), change);
         db.ApiKeys.Add(key);
         change.Audit("apiKey.create", "apiKey", key.KeyId, null, Audited(key));
         await change.CommitAsync(bumpsRevision: true, ct);
@@ -107,7 +108,7 @@ internal static partial class ApiKeyEndpoints
         var change = db.BeginChange(Actor.From(user), time);
         var (key, secret) = NewKey(old.TeamId, old.Application, r.ExpiresAt,
             old.AllSubscriptions ? null : [.. old.Subscriptions.Select(s => s.SubscriptionId)],
-            TeamEndpoints.Limits(old.RequestsPerMinute, old.TokensPerMinute, old.MaxConcurrent), change);
+            TeamEndpoints.Limits(old.RequestsPerMinute, old.TokensPerMinute, old.MaxConcurrent), old.AllowedNetworks, change);
         key.RotatedFrom = old.KeyId;
         old.ReplacedBy = key.KeyId;
         var overlapEnd = change.Now.AddMinutes(r.OverlapMinutes);

@@ -63,6 +63,7 @@ internal static class SnapshotCompiler
             {
                 Status = k.Status,
                 Limits = TeamEndpoints.Limits(k.RequestsPerMinute, k.TokensPerMinute, k.MaxConcurrent),
+                AllowedNetworks = ApiKeys.ApiKeyEndpoints.Networks(k),
             })],
         };
     }

@@ -6,6 +6,7 @@ internal static class AuthenticationExtensions
     {
         services.AddSingleton<AuthenticationLog>();
         services.AddSingleton<AuthenticationMetrics>();
+        services.AddSingleton<ClientAddress>();
         return services;
     }
 

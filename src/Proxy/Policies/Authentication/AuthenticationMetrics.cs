@@ -18,6 +18,7 @@ internal sealed class AuthenticationMetrics(ProxyTelemetry telemetry)
             AuthenticationResult.Mismatch => "mismatch",
             AuthenticationResult.Expired => "expired",
             AuthenticationResult.Revoked => "revoked",
+            AuthenticationResult.NetworkNotAllowed => "network",
             _ => "other",
         }));
 }

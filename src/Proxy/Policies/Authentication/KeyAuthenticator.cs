@@ -14,6 +14,9 @@ internal enum AuthenticationResult
     Mismatch,
     Expired,
     Revoked,
+
+    /// <summary>A valid key, used from outside its allowed networks (403, not 401).</summary>
+    NetworkNotAllowed,
 }
 
 /// <summary>

@@ -187,6 +187,10 @@ namespace Gateway.ControlPlane.Data.Migrations.PostgreSql
                     b.Property<bool>("AllSubscriptions")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("AllowedNetworks")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
                     b.Property<string>("Application")
                         .IsRequired()
                         .HasMaxLength(200)

@@ -186,6 +186,10 @@ namespace Gateway.ControlPlane.Data.Migrations.SqlServer
                     b.Property<bool>("AllSubscriptions")
                         .HasColumnType("bit");
 
+                    b.Property<string>("AllowedNetworks")
+                        .HasMaxLength(1024)
+                        .HasColumnType("nvarchar(1024)");
+
                     b.Property<string>("Application")
                         .IsRequired()
                         .HasMaxLength(200)

@@ -182,6 +182,10 @@ namespace Gateway.ControlPlane.Data.Migrations.Sqlite
                     b.Property<bool>("AllSubscriptions")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("AllowedNetworks")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Application")
                         .IsRequired()
                         .HasMaxLength(200)
