@@ -972,3 +972,21 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261128161148_KeyLastUse') THEN
+    CREATE INDEX "IX_UsageLedger_KeyId_Timestamp" ON "UsageLedger" ("KeyId", "Timestamp");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261128161148_KeyLastUse') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261128161148_KeyLastUse', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

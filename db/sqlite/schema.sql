@@ -573,3 +573,11 @@ VALUES ('20261128155222_KeyNetworks', '10.0.15');
 
 COMMIT;
 
+BEGIN TRANSACTION;
+CREATE INDEX "IX_UsageLedger_KeyId_Timestamp" ON "UsageLedger" ("KeyId", "Timestamp");
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261128161144_KeyLastUse', '10.0.15');
+
+COMMIT;
+

@@ -1091,3 +1091,24 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261128161146_KeyLastUse'
+)
+BEGIN
+    CREATE INDEX [IX_UsageLedger_KeyId_Timestamp] ON [UsageLedger] ([KeyId], [Timestamp]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261128161146_KeyLastUse'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261128161146_KeyLastUse', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -2,10 +2,15 @@ using Gateway.Contracts.Snapshot;
 
 namespace Gateway.Contracts.Admin;
 
+/// <summary>
+/// A key as the admin API shows it (never its secret). <c>LastUsedAt</c>: the time of the key's
+/// latest request in the usage ledger (null: none), as the proxies ship their usage (seconds behind).
+/// </summary>
 public sealed record ApiKeyDto(
     string KeyId, string DisplayPrefix, string TeamId, string Application, DateTimeOffset ExpiresAt, KeyStatus Status,
     bool AllSubscriptions, IReadOnlyList<string> SubscriptionIds, LimitSpec? Limits, DateTimeOffset CreatedAt, string CreatedBy,
-    DateTimeOffset? RevokedAt, string? RotatedFrom, string? ReplacedBy, IReadOnlyList<string>? AllowedNetworks = null);
+    DateTimeOffset? RevokedAt, string? RotatedFrom, string? ReplacedBy, IReadOnlyList<string>? AllowedNetworks = null,
+    DateTimeOffset? LastUsedAt = null);
 
 /// <summary>
 /// A new key for a team's application. <c>ExpiresAt</c> is mandatory (within the configured
@@ -38,4 +43,6 @@ public sealed class ApiKeyQuery
     /// <summary>active or revoked (case-insensitive).</summary>
     public string? Status { get; set; }
     public string? Search { get; set; }
+    /// <summary>Only keys with no request in the ledger for this many days (1 to 3650; never used counts as unused).</summary>
+    public int? UnusedForDays { get; set; }
 }

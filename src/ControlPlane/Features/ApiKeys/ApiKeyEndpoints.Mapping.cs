@@ -55,6 +55,10 @@ internal static partial class ApiKeyEndpoints
         allowedNetworks = Networks(k),
     };
 
+    /// <summary>The key with its last use, from <paramref name="lastUsed"/> (by key id).</summary>
+    private static ApiKeyDto ToDto(ApiKey k, Dictionary<string, DateTimeOffset> lastUsed) =>
+        ToDto(k) with { LastUsedAt = lastUsed.TryGetValue(k.KeyId, out var at) ? at : null };
+
     internal static ApiKeyDto ToDto(ApiKey k) => new(
         k.KeyId, k.DisplayPrefix, k.TeamId, k.Application, k.ExpiresAt, k.Status, k.AllSubscriptions,
         [.. k.Subscriptions.Select(s => s.SubscriptionId).Order(StringComparer.Ordinal)],

@@ -35,11 +35,12 @@ internal static partial class ApiKeyEndpoints
     }
 
     private static async Task<Results<Ok<PagedResult<ApiKeyDto>>, ValidationProblem>> ListAsync(
-        [AsParameters] ApiKeyQuery q, ClaimsPrincipal user, GatewayDbContext db, CancellationToken ct)
+        [AsParameters] ApiKeyQuery q, ClaimsPrincipal user, GatewayDbContext db, TimeProvider time, CancellationToken ct)
     {
         var v = new Validation();
         var page = PageRequest.From(q.Page, q.PageSize, q.Sort, q.Order, Sorts, v, SortOrder.Desc);
         var statusFilter = QueryEnums.Parse<KeyStatus>(v, "status", q.Status);
+        if (q.UnusedForDays is < 1 or > 3650) v.Error("unusedForDays", "must be between 1 and 3650");
         if (v.Failed) return v.Problem();
         var query = db.ApiKeys.Include(k => k.Subscriptions).AsQueryable();
         if (!user.SeesAllTeams())
@@ -50,14 +51,26 @@ internal static partial class ApiKeyEndpoints
         if (!string.IsNullOrWhiteSpace(q.TeamId)) query = query.Where(k => k.TeamId == q.TeamId);
         if (statusFilter is { } status) query = query.Where(k => k.Status == status);
         if (!string.IsNullOrWhiteSpace(q.Search)) query = query.Where(k => k.Application.Contains(q.Search) || k.KeyId.Contains(q.Search));
-        return TypedResults.Ok(await query.ToPageAsync(page, Sorts, ToDto, ct));
+        if (q.UnusedForDays is { } days)
+        {
+            var since = time.GetUtcNow().AddDays(-days);
+            query = query.Where(k => !db.UsageEntries.Any(u => u.KeyId == k.KeyId && u.Timestamp >= since));
+        }
+        var keys = await query.ToPageAsync(page, Sorts, k => k, ct);
+        var lastUsed = await LastUsedAsync(db, [.. keys.Items.Select(k => k.KeyId)], ct);
+        return TypedResults.Ok(new PagedResult<ApiKeyDto>([.. keys.Items.Select(k => ToDto(k, lastUsed))], keys.Total, keys.Page, keys.PageSize));
     }
+
+    /// <summary>The time of each key's latest request in the ledger (an index on key and time answers it).</summary>
+    private static async Task<Dictionary<string, DateTimeOffset>> LastUsedAsync(GatewayDbContext db, List<string> keyIds, CancellationToken ct) =>
+        keyIds.Count == 0 ? [] : await db.UsageEntries.Where(u => keyIds.Contains(u.KeyId)).GroupBy(u => u.KeyId)
+            .Select(g => new { g.Key, Last = g.Max(u => u.Timestamp) }).ToDictionaryAsync(x => x.Key, x => x.Last, ct);
 
     private static async Task<Results<Ok<ApiKeyDto>, ProblemHttpResult>> GetAsync(string keyId, ClaimsPrincipal user, GatewayDbContext db, CancellationToken ct)
     {
         var key = await db.ApiKeys.Include(k => k.Subscriptions).FirstOrDefaultAsync(k => k.KeyId == keyId, ct);
         if (key is null || !await db.CanSeeTeamAsync(user, key.TeamId, ct)) return Problems.NotFound("API key", keyId);
-        return TypedResults.Ok(ToDto(key));
+        return TypedResults.Ok(ToDto(key, await LastUsedAsync(db, [key.KeyId], ct)));
     }
 
     private static async Task<Results<Created<CreatedApiKeyDto>, ValidationProblem, ProblemHttpResult>> CreateAsync(
@@ -134,6 +147,6 @@ internal static partial class ApiKeyEndpoints
         key.RevokedBy = change.Actor.Id;
         change.Audit("apiKey.revoke", "apiKey", keyId, before, Audited(key));
         await change.CommitAsync(bumpsRevision: true, ct);
-        return TypedResults.Ok(ToDto(key));
+        return TypedResults.Ok(ToDto(key, await LastUsedAsync(db, [key.KeyId], ct)));
     }
 }

@@ -29,6 +29,7 @@ internal sealed class UsageConfiguration :
         builder.Property(u => u.Cost).HasPrecision(Money.LedgerPrecision, Money.LedgerScale);
         builder.HasIndex(u => new { u.BillingPeriod, u.CostCentre });
         builder.HasIndex(u => new { u.TeamId, u.Timestamp });
+        builder.HasIndex(u => new { u.KeyId, u.Timestamp }); // a key's last use; keys unused since
         builder.HasIndex(u => u.Timestamp);
     }
 

@@ -1134,6 +1134,8 @@ namespace Gateway.ControlPlane.Data.Migrations.PostgreSql
 
                     b.HasIndex("BillingPeriod", "CostCentre");
 
+                    b.HasIndex("KeyId", "Timestamp");
+
                     b.HasIndex("TeamId", "Timestamp");
 
                     b.ToTable("UsageLedger", (string)null);

@@ -1129,6 +1129,8 @@ namespace Gateway.ControlPlane.Data.Migrations.SqlServer
 
                     b.HasIndex("BillingPeriod", "CostCentre");
 
+                    b.HasIndex("KeyId", "Timestamp");
+
                     b.HasIndex("TeamId", "Timestamp");
 
                     b.ToTable("UsageLedger", (string)null);

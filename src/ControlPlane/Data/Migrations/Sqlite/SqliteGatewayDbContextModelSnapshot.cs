@@ -1125,6 +1125,8 @@ namespace Gateway.ControlPlane.Data.Migrations.Sqlite
 
                     b.HasIndex("BillingPeriod", "CostCentre");
 
+                    b.HasIndex("KeyId", "Timestamp");
+
                     b.HasIndex("TeamId", "Timestamp");
 
                     b.ToTable("UsageLedger", (string)null);

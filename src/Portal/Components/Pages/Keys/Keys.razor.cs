@@ -23,6 +23,7 @@ public partial class Keys
     private string? _teamId;
     private string? _status = "active";
     private string? _search;
+    private int? _unusedForDays;
 
     [Inject]
     private KeysApi Api { get; set; } = default!;
@@ -76,6 +77,7 @@ public partial class Keys
         return await LoadGridAsync(() => Api.ListAsync(new ApiKeyQuery
         {
             Page = q.Page, PageSize = q.PageSize, Sort = q.Sort ?? "createdAt", Order = q.Order ?? "desc", TeamId = _teamId, Status = _status, Search = _search,
+            UnusedForDays = _unusedForDays,
         }, ct));
     }
 
@@ -88,6 +90,12 @@ public partial class Keys
     private Task StatusChanged(string? value)
     {
         _status = value;
+        return _grid!.ReloadServerData();
+    }
+
+    private Task UnusedChanged(int? value)
+    {
+        _unusedForDays = value;
         return _grid!.ReloadServerData();
     }
 
