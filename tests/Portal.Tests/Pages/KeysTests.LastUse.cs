@@ -1,10 +1,11 @@
 using Gateway.Contracts.Admin;
+using Gateway.Contracts.Snapshot;
 using Gateway.Portal.Components.Pages.Keys;
 using Gateway.Portal.Tests.Infrastructure;
 
 namespace Gateway.Portal.Tests.Pages;
 
-/// <summary>A key's last use in the list, and the keys unused for some days, asked of the server.</summary>
+/// <summary>A key's last use in the list, the keys unused for some days (asked of the server), and keys about to expire.</summary>
 public sealed partial class KeysTests
 {
     [Fact]
@@ -27,5 +28,23 @@ public sealed partial class KeysTests
 
         cut.WaitForAssertion(() => Assert.DoesNotContain("busy-bot", cut.Markup));
         Assert.Equal("90", ControlPlane.Last(HttpMethod.Get, "/api/keys").Query["unusedForDays"]);
+    }
+
+    [Fact]
+    public void AKeyExpiringWithinTwoWeeks_SaysSo_UnlessItWasRotatedOrRevoked()
+    {
+        var now = Clock.GetUtcNow();
+        ControlPlane.Json(HttpMethod.Get, "/api/keys", Data.Page(
+            Data.Key("aaaaaaaaaaaa", "soon-bot") with { ExpiresAt = now.AddDays(4).AddHours(2) },
+            Data.Key("bbbbbbbbbbbb", "later-bot") with { ExpiresAt = now.AddDays(15) },
+            Data.Key("cccccccccccc", "rotated-bot") with { ExpiresAt = now.AddDays(2), ReplacedBy = "dddddddddddd" },
+            Data.Key("eeeeeeeeeeee", "revoked-bot", KeyStatus.Revoked) with { ExpiresAt = now.AddDays(2) }));
+        var cut = RenderPage<Keys>();
+        cut.WaitForAssertion(() => Assert.Contains("revoked-bot", cut.Markup));
+
+        Assert.Equal("in 5 days: rotate it", Row(cut, "soon-bot").QuerySelector("[data-testid=key-expires-soon]")!.TextContent.Trim());
+        Assert.Null(Row(cut, "later-bot").QuerySelector("[data-testid=key-expires-soon]"));
+        Assert.Null(Row(cut, "rotated-bot").QuerySelector("[data-testid=key-expires-soon]"));
+        Assert.Null(Row(cut, "revoked-bot").QuerySelector("[data-testid=key-expires-soon]"));
     }
 }

@@ -52,6 +52,13 @@ public partial class Keys
 
     private bool IsUsable(ApiKeyDto key) => key.Status == KeyStatus.Active && key.ExpiresAt > Time.GetUtcNow();
 
+    /// <summary>Days left (rounded up) when a usable key that was not rotated yet expires within two weeks; else null.</summary>
+    private int? ExpiresSoon(ApiKeyDto key)
+    {
+        var left = key.ExpiresAt - Time.GetUtcNow();
+        return IsUsable(key) && key.ReplacedBy is null && left <= TimeSpan.FromDays(14) ? (int)Math.Ceiling(left.TotalDays) : null;
+    }
+
     private string StatusOf(ApiKeyDto key) => key.Status == KeyStatus.Revoked ? "revoked" : key.ExpiresAt <= Time.GetUtcNow() ? "expired" : "active";
 
     protected override async Task OnInitializedAsync()
