@@ -2,10 +2,23 @@ using Gateway.Contracts.Snapshot;
 
 namespace Gateway.Contracts.Admin;
 
-/// <summary>A model provider. <c>CredentialRef</c> is <c>env:NAME</c> or <c>file:/path</c>: a reference, never a secret.</summary>
+/// <summary>
+/// A model provider. <c>CredentialRef</c> is <c>env:NAME</c> or <c>file:/path</c>: a reference, never
+/// a secret. <c>SuspendedAt</c>: when a platform admin cut it off (its deployments get no traffic
+/// until it is resumed), with who did and why.
+/// </summary>
 public sealed record ProviderDto(
     string Id, ProviderKind Kind, string BaseUrl, string? CredentialRef, string? ApiVersion,
-    int ConnectTimeoutSeconds, int FirstByteTimeoutSeconds, int StreamIdleTimeoutSeconds, DateTimeOffset CreatedAt, string ConcurrencyStamp);
+    int ConnectTimeoutSeconds, int FirstByteTimeoutSeconds, int StreamIdleTimeoutSeconds, DateTimeOffset CreatedAt, string ConcurrencyStamp,
+    DateTimeOffset? SuspendedAt = null, string? SuspendedBy = null, string? SuspendReason = null);
+
+/// <summary>
+/// Body of <c>POST /api/providers/{id}/suspend</c>: why (required). A suspension applies at once, by
+/// one platform admin, also under change control: it only takes traffic away (an incident, a
+/// provider's breach notice). Resuming (<c>POST /api/providers/{id}/resume</c>) gives it back, and
+/// is held for a second platform admin like any other provider change.
+/// </summary>
+public sealed record SuspendProviderRequest(string Reason);
 
 public sealed record CreateProviderRequest(
     string Id, ProviderKind Kind, string BaseUrl, string? CredentialRef = null, string? ApiVersion = null,

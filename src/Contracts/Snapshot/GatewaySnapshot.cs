@@ -52,6 +52,9 @@ public sealed record ProviderSpec(string Id, ProviderKind Kind, string BaseUrl, 
 
     /// <summary>Longest silence allowed between two chunks of a stream.</summary>
     public int StreamIdleTimeoutSeconds { get; set; } = 120;
+
+    /// <summary>Cut off by a platform admin: no traffic goes to its deployments, and its credential is not read.</summary>
+    public bool Suspended { get; set; }
 }
 
 /// <summary>A model alias (what clients put in <c>model</c>) and its versions.</summary>
