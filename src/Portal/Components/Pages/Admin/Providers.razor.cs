@@ -46,6 +46,35 @@ public partial class Providers
         }
     }
 
+    private async Task SuspendAsync(ProviderDto provider)
+    {
+        var parameters = new DialogParameters<ProviderSuspendDialog> { { d => d.Provider, provider } };
+        var dialog = await Dialogs.ShowAsync<ProviderSuspendDialog>($"Suspend {provider.Id}", parameters, DialogSizes.Small);
+        if (await dialog.Result is { Canceled: false })
+        {
+            Snackbar.Add($"Suspended {provider.Id}: its deployments get no traffic.", Severity.Warning);
+            await _grid!.ReloadServerData();
+        }
+    }
+
+    private async Task ResumeAsync(ProviderDto provider)
+    {
+        var confirmed = await Dialogs.ShowMessageBoxAsync("Resume provider?",
+            $"{provider.Id}'s deployments get traffic again. With change control on, a second platform admin must approve it first.",
+            yesText: "Resume", cancelText: "Keep suspended");
+        if (confirmed != true) return;
+        try
+        {
+            var outcome = await Api.ResumeAsync(provider.Id, CancellationToken.None);
+            Snackbar.AddOutcome(outcome, $"Resumed {provider.Id}; proxies send it traffic with the next snapshot.");
+            await _grid!.ReloadServerData();
+        }
+        catch (Exception ex) when (Failures.IsExpected(ex))
+        {
+            Snackbar.Add(Failures.MessageOf(ex), Severity.Error);
+        }
+    }
+
     private async Task DeleteAsync(ProviderDto provider)
     {
         var confirmed = await Dialogs.ShowMessageBoxAsync("Delete provider?", $"{provider.Id} ({provider.BaseUrl}) is removed.", yesText: "Delete", cancelText: "Keep it");
