@@ -581,3 +581,15 @@ VALUES ('20261128161144_KeyLastUse', '10.0.15');
 
 COMMIT;
 
+BEGIN TRANSACTION;
+ALTER TABLE "Providers" ADD "SuspendReason" TEXT NULL;
+
+ALTER TABLE "Providers" ADD "SuspendedAt" INTEGER NULL;
+
+ALTER TABLE "Providers" ADD "SuspendedBy" TEXT NULL;
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261128161700_ProviderSuspension', '10.0.15');
+
+COMMIT;
+

@@ -1112,3 +1112,40 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261128161702_ProviderSuspension'
+)
+BEGIN
+    ALTER TABLE [Providers] ADD [SuspendReason] nvarchar(2000) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261128161702_ProviderSuspension'
+)
+BEGIN
+    ALTER TABLE [Providers] ADD [SuspendedAt] datetimeoffset NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261128161702_ProviderSuspension'
+)
+BEGIN
+    ALTER TABLE [Providers] ADD [SuspendedBy] nvarchar(256) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261128161702_ProviderSuspension'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261128161702_ProviderSuspension', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -45,6 +45,8 @@ public abstract class AuthorizationMatrixTests(ControlPlaneFixture fixture)
         new("POST", "/api/providers", R.Admin, "{}"),
         new("PUT", "/api/providers/p-nope", R.Admin, """{"kind":"openai","baseUrl":"http://x"}"""),
         new("DELETE", "/api/providers/p-nope", R.Admin),
+        new("POST", "/api/providers/p-nope/suspend", R.Admin, """{"reason":"r"}"""),
+        new("POST", "/api/providers/p-nope/resume", R.Admin),
         new("GET", "/api/models", R.Any),
         new("GET", "/api/models/gpt-4o", R.Any),
         new("POST", "/api/models", R.Admin, "{}"),

@@ -225,6 +225,36 @@ public abstract class ChangeControlTests(ControlPlaneFixture fixture)
     }
 
     [Fact]
+    public async Task AProviderIsSuspendedAtOnce_ByOneAdmin_AndResumedOnlyThroughAnApproval()
+    {
+        fixture.Require();
+        using var admin = await fixture.ClientAsAsync(Admin);
+        using var second = await SecondAdminAsync(admin);
+        var id = "p-" + Guid.NewGuid().ToString("N")[..8];
+        var create = await (await admin.PostJsonAsync("/api/providers", new CreateProviderRequest(id, ProviderKind.OpenAI, "https://api.openai.com", "env:OPENAI_API_KEY")))
+            .ReadAsync<ChangeDto>(HttpStatusCode.Accepted);
+        await (await Approve(second, create.Id)).ReadAsync<ChangeDto>();
+
+        // Cutting it off: one admin, at once, with a reason, audited, and published.
+        await (await admin.PostJsonAsync($"/api/providers/{id}/suspend", new SuspendProviderRequest(" "))).ValidationErrorAsync("reason");
+        var suspended = await (await admin.PostJsonAsync($"/api/providers/{id}/suspend", new SuspendProviderRequest("Provider breach notice INC-42."))).ReadAsync<ProviderDto>();
+        Assert.Equal(("Provider breach notice INC-42.", Admin), (suspended.SuspendReason, suspended.SuspendedBy));
+        Assert.NotNull(suspended.SuspendedAt);
+        await SnapshotWatch.WaitForAsync(fixture, s => s.Providers.Any(p => p.Id == id && p.Suspended), "suspension-watcher");
+        await (await admin.PostJsonAsync($"/api/providers/{id}/suspend", new SuspendProviderRequest("again"))).ProblemAsync(HttpStatusCode.Conflict);
+        var audited = (await (await admin.Get($"/api/audit?action=provider.suspend&targetId={id}")).ReadAsync<PagedResult<AuditEventDto>>()).Items.Single();
+        Assert.Contains("INC-42", audited.After, StringComparison.Ordinal);
+
+        // Giving traffic back is a change like the others: held, then applied by the second admin.
+        var resume = await (await Post(admin, $"/api/providers/{id}/resume")).ReadAsync<ChangeDto>(HttpStatusCode.Accepted);
+        Assert.NotNull((await (await admin.Get($"/api/providers/{id}")).ReadAsync<ProviderDto>()).SuspendedAt);
+        Assert.Equal(ChangeStatus.Applied, (await (await Approve(second, resume.Id)).ReadAsync<ChangeDto>()).Status);
+        Assert.Null((await (await admin.Get($"/api/providers/{id}")).ReadAsync<ProviderDto>()).SuspendedAt);
+        await SnapshotWatch.WaitForAsync(fixture, s => s.Providers.Any(p => p.Id == id && !p.Suspended), "resume-watcher");
+        await (await Post(admin, $"/api/providers/{id}/resume")).ProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
     public async Task TwoApprovalsAtOnce_ApplyTheChangeOnce()
     {
         fixture.Require();

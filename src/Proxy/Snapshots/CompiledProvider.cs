@@ -37,6 +37,12 @@ internal sealed class CompiledProvider
     /// <summary>False when <c>Proxy:Egress:AllowedHosts</c> does not allow the host: no credential, no traffic.</summary>
     public bool EgressAllowed { get; init; } = true;
 
+    /// <summary>Cut off by a platform admin (<see cref="ProviderSpec.Suspended"/>): no credential, no traffic.</summary>
+    public bool Suspended { get; init; }
+
+    /// <summary>Whether requests may go to this provider at all.</summary>
+    public bool Serves => EgressAllowed && !Suspended;
+
     public TimeSpan ConnectTimeout { get; }
 
     public TimeSpan FirstByteTimeout { get; }

@@ -14,8 +14,9 @@ internal sealed class SnapshotCompiler(CredentialResolver credentials, Deploymen
         var providers = new Dictionary<string, CompiledProvider>(StringComparer.Ordinal);
         foreach (var p in snapshot.Providers)
         {
-            providers[p.Id] = credentials.EgressAllows(p)
-                ? new CompiledProvider(p, credentials.Resolve(p.Id, p.CredentialRef))
+            // A suspended provider (cut off by a platform admin) gets no traffic, and its secret is not read.
+            providers[p.Id] = p.Suspended ? new CompiledProvider(p, new ProviderCredential(p.CredentialRef, null)) { Suspended = true }
+                : credentials.EgressAllows(p) ? new CompiledProvider(p, credentials.Resolve(p.Id, p.CredentialRef))
                 : new CompiledProvider(p, new ProviderCredential(p.CredentialRef, null)) { EgressAllowed = false };
         }
 

@@ -22,4 +22,12 @@ internal sealed class Provider
     public int StreamIdleTimeoutSeconds { get; set; } = 120;
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>When a platform admin cut the provider off (null: serving).</summary>
+    public DateTimeOffset? SuspendedAt { get; set; }
+
+    /// <summary>Who suspended it (the actor's name).</summary>
+    public string? SuspendedBy { get; set; }
+
+    public string? SuspendReason { get; set; }
 }

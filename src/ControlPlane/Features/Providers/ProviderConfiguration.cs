@@ -13,5 +13,7 @@ internal sealed class ProviderConfiguration : IEntityTypeConfiguration<Provider>
         builder.Property(p => p.BaseUrl).HasMaxLength(2048);
         builder.Property(p => p.CredentialRef).HasMaxLength(512);
         builder.Property(p => p.ApiVersion).HasMaxLength(64);
+        builder.Property(p => p.SuspendedBy).HasMaxLength(256);
+        builder.Property(p => p.SuspendReason).HasMaxLength(2000);
     }
 }

@@ -24,6 +24,9 @@ internal static class ProviderEndpoints
         providers.MapPost("/", CreateAsync).HeldForSecondAdmin();
         providers.MapPut("/{id}", UpdateAsync).HeldForSecondAdmin();
         providers.MapDelete("/{id}", DeleteAsync).HeldForSecondAdmin();
+        // Taking traffic away is one admin's act, at once (an incident); giving it back is a change like the others.
+        providers.MapPost("/{id}/suspend", SuspendAsync);
+        providers.MapPost("/{id}/resume", ResumeAsync).HeldForSecondAdmin();
     }
 
     private static async Task<Results<Ok<PagedResult<ProviderDto>>, ValidationProblem>> ListAsync([AsParameters] ProviderQuery q, GatewayDbContext db, CancellationToken ct)
@@ -87,6 +90,36 @@ internal static class ProviderEndpoints
         return TypedResults.NoContent();
     }
 
+    private static async Task<Results<Ok<ProviderDto>, ValidationProblem, ProblemHttpResult>> SuspendAsync(
+        string id, SuspendProviderRequest r, ClaimsPrincipal user, GatewayDbContext db, TimeProvider time, CancellationToken ct)
+    {
+        var v = new Validation().Required("reason", r.Reason, 2000);
+        if (v.Failed) return v.Problem();
+        var p = await db.Providers.FindAsync([id], ct);
+        if (p is null) return Problems.NotFound("Provider", id);
+        if (p.SuspendedAt is not null) return Problems.Conflict($"Provider '{id}' is already suspended.");
+        var change = db.BeginChange(Actor.From(user), time);
+        var before = Audited(p);
+        (p.SuspendedAt, p.SuspendedBy, p.SuspendReason) = (change.Now, change.Actor.Name, r.Reason.Trim());
+        change.Audit("provider.suspend", "provider", id, before, Audited(p));
+        await change.CommitAsync(bumpsRevision: true, ct);
+        return TypedResults.Ok(ToDto(db, p));
+    }
+
+    private static async Task<Results<Ok<ProviderDto>, ProblemHttpResult>> ResumeAsync(
+        string id, ClaimsPrincipal user, GatewayDbContext db, TimeProvider time, CancellationToken ct)
+    {
+        var p = await db.Providers.FindAsync([id], ct);
+        if (p is null) return Problems.NotFound("Provider", id);
+        if (p.SuspendedAt is null) return Problems.Conflict($"Provider '{id}' is not suspended.");
+        var change = db.BeginChange(Actor.From(user), time);
+        var before = Audited(p);
+        (p.SuspendedAt, p.SuspendedBy, p.SuspendReason) = (null, null, null);
+        change.Audit("provider.resume", "provider", id, before, Audited(p));
+        await change.CommitAsync(bumpsRevision: true, ct);
+        return TypedResults.Ok(ToDto(db, p));
+    }
+
     private static Validation Validate(Validation v, List<string> allowedHosts, ProviderKind kind, string? baseUrl, string? credentialRef, string? apiVersion, int connect, int firstByte, int idle)
     {
         v.Defined("kind", kind);
@@ -103,8 +136,13 @@ internal static class ProviderEndpoints
         return v;
     }
 
-    private static object Audited(Provider p) => new { p.Id, p.Kind, p.BaseUrl, p.CredentialRef, p.ApiVersion, p.ConnectTimeoutSeconds, p.FirstByteTimeoutSeconds, p.StreamIdleTimeoutSeconds };
+    private static object Audited(Provider p) => new
+    {
+        p.Id, p.Kind, p.BaseUrl, p.CredentialRef, p.ApiVersion, p.ConnectTimeoutSeconds, p.FirstByteTimeoutSeconds, p.StreamIdleTimeoutSeconds,
+        p.SuspendedAt, p.SuspendedBy, p.SuspendReason,
+    };
 
     private static ProviderDto ToDto(GatewayDbContext db, Provider p) => new(
-        p.Id, p.Kind, p.BaseUrl, p.CredentialRef, p.ApiVersion, p.ConnectTimeoutSeconds, p.FirstByteTimeoutSeconds, p.StreamIdleTimeoutSeconds, p.CreatedAt, db.StampOf(p));
+        p.Id, p.Kind, p.BaseUrl, p.CredentialRef, p.ApiVersion, p.ConnectTimeoutSeconds, p.FirstByteTimeoutSeconds, p.StreamIdleTimeoutSeconds, p.CreatedAt, db.StampOf(p),
+        p.SuspendedAt, p.SuspendedBy, p.SuspendReason);
 }

@@ -43,6 +43,7 @@ internal static class SnapshotCompiler
             {
                 ApiVersion = p.ApiVersion, ConnectTimeoutSeconds = p.ConnectTimeoutSeconds,
                 FirstByteTimeoutSeconds = p.FirstByteTimeoutSeconds, StreamIdleTimeoutSeconds = p.StreamIdleTimeoutSeconds,
+                Suspended = p.SuspendedAt is not null,
             })],
             Models = [.. models.Select(CatalogMapping.ToSpec)],
             Teams = [.. teams.Select(t => new TeamSpec(t.Id, t.Name, t.CostCentre) { Limits = TeamEndpoints.Limits(t.RequestsPerMinute, t.TokensPerMinute, t.MaxConcurrent) })],

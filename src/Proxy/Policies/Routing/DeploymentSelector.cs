@@ -71,5 +71,5 @@ internal static class DeploymentSelector
         return false;
     }
 
-    private static bool IsUsable(CompiledDeployment d) => d.Weight > 0 && d.Provider.EgressAllowed && !d.Provider.Credential.Missing && d.Health.IsAvailable();
+    private static bool IsUsable(CompiledDeployment d) => d.Weight > 0 && d.Provider.Serves && !d.Provider.Credential.Missing && d.Health.IsAvailable();
 }

@@ -823,6 +823,17 @@ namespace Gateway.ControlPlane.Data.Migrations.PostgreSql
                     b.Property<int>("StreamIdleTimeoutSeconds")
                         .HasColumnType("integer");
 
+                    b.Property<string>("SuspendReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTimeOffset?>("SuspendedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SuspendedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
                     b.HasKey("Id");
 
                     b.ToTable("Providers");

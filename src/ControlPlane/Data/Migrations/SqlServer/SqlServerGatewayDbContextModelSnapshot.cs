@@ -820,6 +820,17 @@ namespace Gateway.ControlPlane.Data.Migrations.SqlServer
                     b.Property<int>("StreamIdleTimeoutSeconds")
                         .HasColumnType("int");
 
+                    b.Property<string>("SuspendReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("nvarchar(2000)");
+
+                    b.Property<DateTimeOffset?>("SuspendedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("SuspendedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("nvarchar(256)");
+
                     b.HasKey("Id");
 
                     b.ToTable("Providers");

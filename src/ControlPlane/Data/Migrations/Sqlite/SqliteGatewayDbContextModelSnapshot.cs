@@ -816,6 +816,17 @@ namespace Gateway.ControlPlane.Data.Migrations.Sqlite
                     b.Property<int>("StreamIdleTimeoutSeconds")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("SuspendReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("SuspendedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SuspendedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.ToTable("Providers");

@@ -1,0 +1,50 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Gateway.ControlPlane.Data.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class ProviderSuspension : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<string>(
+                name: "SuspendReason",
+                table: "Providers",
+                type: "TEXT",
+                maxLength: 2000,
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "SuspendedAt",
+                table: "Providers",
+                type: "INTEGER",
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "SuspendedBy",
+                table: "Providers",
+                type: "TEXT",
+                maxLength: 256,
+                nullable: true);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "SuspendReason",
+                table: "Providers");
+
+            migrationBuilder.DropColumn(
+                name: "SuspendedAt",
+                table: "Providers");
+
+            migrationBuilder.DropColumn(
+                name: "SuspendedBy",
+                table: "Providers");
+        }
+    }
+}
