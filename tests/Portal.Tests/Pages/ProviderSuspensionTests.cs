@@ -66,17 +66,34 @@ public sealed class ProviderSuspensionTests : PortalTestContext
     }
 
     [Fact]
-    public void Suspend_AlreadySuspended_ShowsTheApisMessageInTheDialog()
+    public void Suspend_ReasonRefusedByTheApi_ShowsTheFieldError()
     {
         ControlPlane.Json(HttpMethod.Get, ProvidersPath, Data.Page(Active));
-        ControlPlane.Problem(HttpMethod.Post, SuspendPath, HttpStatusCode.Conflict, "Conflict", "Provider 'mockllm-openai' is suspended already.");
+        ControlPlane.Problem(HttpMethod.Post, SuspendPath, HttpStatusCode.BadRequest, "One or more validation errors occurred.",
+            errors: new() { ["reason"] = ["must be at most 2000 characters"] });
         var cut = RenderProviders();
 
         OpenSuspendDialog(cut);
         Host.Find(".mud-dialog textarea").Change("Incident 4711");
         Host.Find("button[data-testid=provider-suspend-confirm]").Click();
 
-        Host.WaitForAssertion(() => Assert.Contains("Provider 'mockllm-openai' is suspended already.", Host.Find(".mud-dialog [data-testid=api-error]").TextContent));
+        Host.WaitForAssertion(() => Assert.Contains("must be at most 2000 characters", Host.Find(".mud-dialog").TextContent));
+        Assert.True(ControlPlane.Sent(HttpMethod.Post, SuspendPath));
+        Assert.DoesNotContain("Suspended mockllm-openai", Host.Markup);
+    }
+
+    [Fact]
+    public void Suspend_AlreadySuspended_ShowsTheApisMessageInTheDialog()
+    {
+        ControlPlane.Json(HttpMethod.Get, ProvidersPath, Data.Page(Active));
+        ControlPlane.Problem(HttpMethod.Post, SuspendPath, HttpStatusCode.Conflict, "Conflict", "Provider 'mockllm-openai' is already suspended.");
+        var cut = RenderProviders();
+
+        OpenSuspendDialog(cut);
+        Host.Find(".mud-dialog textarea").Change("Incident 4711");
+        Host.Find("button[data-testid=provider-suspend-confirm]").Click();
+
+        Host.WaitForAssertion(() => Assert.Contains("Provider 'mockllm-openai' is already suspended.", Host.Find(".mud-dialog [data-testid=api-error]").TextContent));
         Assert.DoesNotContain("Suspended mockllm-openai", Host.Markup);
     }
 
