@@ -1,9 +1,13 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using Gateway.Contracts.Admin;
 using Gateway.Contracts.Demo;
 using Gateway.Contracts.Identity;
 using Gateway.Contracts.Snapshot;
 using Gateway.ControlPlane.Tests.Infrastructure;
+using Gateway.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace Gateway.ControlPlane.Tests;
 
@@ -252,6 +256,28 @@ public abstract class ChangeControlTests(ControlPlaneFixture fixture)
         Assert.Null((await (await admin.Get($"/api/providers/{id}")).ReadAsync<ProviderDto>()).SuspendedAt);
         await SnapshotWatch.WaitForAsync(fixture, s => s.Providers.Any(p => p.Id == id && !p.Suspended), "resume-watcher");
         await (await Post(admin, $"/api/providers/{id}/resume")).ProblemAsync(HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task PendingChanges_AreCounted_ForTheTeamToBeAlerted()
+    {
+        fixture.Require();
+        using var collector = new MetricCollector<long>(fixture.App.Services.GetRequiredService<IMeterFactory>(), "Gateway.ControlPlane", "gateway.changes.pending");
+        long Pending()
+        {
+            collector.RecordObservableInstruments();
+            return collector.LastMeasurement?.Value ?? -1;
+        }
+        using var admin = await fixture.ClientAsAsync(Admin);
+        var id = "p-" + Guid.NewGuid().ToString("N")[..8];
+        await Eventually.HoldsAsync(() => Pending() >= 0, TimeSpan.FromSeconds(10), "a first count");
+        var before = Pending();
+
+        var proposed = await (await admin.PostJsonAsync("/api/providers", new CreateProviderRequest(id, ProviderKind.OpenAI, "https://api.openai.com")))
+            .ReadAsync<ChangeDto>(HttpStatusCode.Accepted);
+        await Eventually.HoldsAsync(() => Pending() == before + 1, TimeSpan.FromSeconds(10), "the proposal counted");
+        await (await Post(admin, $"/api/changes/{proposed.Id}/withdraw")).ReadAsync<ChangeDto>();
+        await Eventually.HoldsAsync(() => Pending() == before, TimeSpan.FromSeconds(10), "the withdrawal counted");
     }
 
     [Fact]

@@ -29,6 +29,8 @@ internal static class FeatureExtensions
         builder.Services.AddSingleton<SnapshotPublisher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SnapshotPublisher>());
         builder.Services.AddHostedService<Audit.AuditHeadLog>();
+        builder.Services.AddSingleton<PendingChanges>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PendingChanges>());
         builder.Services.AddScoped<UsageLedger>();
         builder.Services.AddGrpc(o =>
         {

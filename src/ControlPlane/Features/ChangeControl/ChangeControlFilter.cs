@@ -62,6 +62,7 @@ internal sealed class ChangeControlFilter(IOptions<ControlPlaneOptions> options,
         db.ProposedChanges.Add(proposed);
         change.Audit("change.propose", "change", proposed.Id, null, Audited(proposed));
         await change.CommitAsync(bumpsRevision: false, http.RequestAborted);
+        http.RequestServices.GetRequiredService<PendingChanges>().Moved();
         return TypedResults.Accepted($"/api/changes/{proposed.Id}", ChangeEndpoints.ToDto(proposed));
     }
 

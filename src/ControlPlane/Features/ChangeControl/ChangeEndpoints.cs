@@ -97,6 +97,7 @@ internal static class ChangeEndpoints
         }
         await db.ProposedChanges.Where(c => c.Id == id)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.ResultStatus, applied.Status).SetProperty(c => c.ResultBody, Truncate(applied.Body)), ct);
+        http.RequestServices.GetRequiredService<PendingChanges>().Moved();
         return TypedResults.Ok(ToDto(await db.ProposedChanges.AsNoTracking().SingleAsync(c => c.Id == id, ct)));
     }
 
@@ -142,27 +143,27 @@ internal static class ChangeEndpoints
     }
 
     private static async Task<Results<Ok<ChangeDto>, ValidationProblem, ProblemHttpResult>> RejectAsync(
-        string id, RejectChangeRequest r, ClaimsPrincipal user, GatewayDbContext db, TimeProvider time, CancellationToken ct)
+        string id, RejectChangeRequest r, ClaimsPrincipal user, GatewayDbContext db, PendingChanges pending, TimeProvider time, CancellationToken ct)
     {
         var v = new Validation().Required("reason", r.Reason, 2000);
         if (v.Failed) return v.Problem();
         var proposed = await db.ProposedChanges.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
         if (proposed is null) return Problems.NotFound("Change", id);
         if (proposed.RequestedBy == user.UserId()) return Problems.Forbidden("You cannot reject your own change; withdraw it instead.");
-        return await DecideAsync(db, proposed, ChangeStatus.Rejected, "change.reject", Actor.From(user), r.Reason.Trim(), time, ct);
+        return await DecideAsync(db, pending, proposed, ChangeStatus.Rejected, "change.reject", Actor.From(user), r.Reason.Trim(), time, ct);
     }
 
     private static async Task<Results<Ok<ChangeDto>, ValidationProblem, ProblemHttpResult>> WithdrawAsync(
-        string id, ClaimsPrincipal user, GatewayDbContext db, TimeProvider time, CancellationToken ct)
+        string id, ClaimsPrincipal user, GatewayDbContext db, PendingChanges pending, TimeProvider time, CancellationToken ct)
     {
         var proposed = await db.ProposedChanges.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
         if (proposed is null) return Problems.NotFound("Change", id);
         if (proposed.RequestedBy != user.UserId()) return Problems.Forbidden("Only the platform admin who proposed a change can withdraw it; reject it instead.");
-        return await DecideAsync(db, proposed, ChangeStatus.Withdrawn, "change.withdraw", Actor.From(user), null, time, ct);
+        return await DecideAsync(db, pending, proposed, ChangeStatus.Withdrawn, "change.withdraw", Actor.From(user), null, time, ct);
     }
 
     private static async Task<Results<Ok<ChangeDto>, ValidationProblem, ProblemHttpResult>> DecideAsync(
-        GatewayDbContext db, ProposedChange proposed, ChangeStatus status, string action, Actor actor, string? reason, TimeProvider time, CancellationToken ct)
+        GatewayDbContext db, PendingChanges pending, ProposedChange proposed, ChangeStatus status, string action, Actor actor, string? reason, TimeProvider time, CancellationToken ct)
     {
         if (proposed.Status != ChangeStatus.Pending) return NotPending(proposed);
         var change = db.BeginChange(actor, time);
@@ -177,6 +178,7 @@ internal static class ChangeEndpoints
         }
         change.Audit(action, "change", proposed.Id, null, new { proposed.Summary, Reason = reason });
         await change.CommitAsync(bumpsRevision: false, ct);
+        pending.Moved();
         return TypedResults.Ok(ToDto(await db.ProposedChanges.AsNoTracking().SingleAsync(c => c.Id == proposed.Id, ct)));
     }
 
