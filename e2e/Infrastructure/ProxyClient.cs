@@ -14,8 +14,9 @@ internal static class ProxyClient
     /// <summary>
     /// Calls until the proxy accepts the key: a new key reaches the proxy with the next snapshot
     /// (well under a second on an idle machine), so early calls may still be refused. Bounded.
+    /// <paramref name="untilNot"/>: the status to wait out (401 for a new key, 503 for a provider resumed).
     /// </summary>
-    public static async Task<ChatCompletion> CompleteOnceAcceptedAsync(ChatClient client, string prompt, TimeSpan within, CancellationToken ct)
+    public static async Task<ChatCompletion> CompleteOnceAcceptedAsync(ChatClient client, string prompt, TimeSpan within, CancellationToken ct, int untilNot = 401)
     {
         var clock = Stopwatch.StartNew();
         while (true)
@@ -24,14 +25,14 @@ internal static class ProxyClient
             {
                 return (await client.CompleteChatAsync([new UserChatMessage(prompt)], cancellationToken: ct)).Value;
             }
-            catch (ClientResultException ex) when (ex.Status == 401 && clock.Elapsed < within)
+            catch (ClientResultException ex) when (ex.Status == untilNot && clock.Elapsed < within)
             {
                 await Task.Delay(250, ct);
             }
         }
     }
 
-    /// <summary>The status the proxy answers once it refuses the key (revoked), waiting for the change to arrive. Bounded.</summary>
+    /// <summary>The status the proxy answers once it refuses the call (a key revoked, a provider suspended), waiting for the change to arrive. Bounded.</summary>
     public static async Task<int> StatusOnceRefusedAsync(ChatClient client, TimeSpan within, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
