@@ -22,6 +22,12 @@ public sealed record CreateApiKeyRequest(
     string TeamId, string Application, DateTimeOffset ExpiresAt, IReadOnlyList<string>? SubscriptionIds = null, LimitSpec? Limits = null,
     IReadOnlyList<string>? AllowedNetworks = null);
 
+/// <summary>
+/// Body of <c>PUT /api/keys/{keyId}/networks</c>: the networks the key may be used from from now on
+/// (as in <see cref="CreateApiKeyRequest"/>); null or empty: any. The secret does not change.
+/// </summary>
+public sealed record SetKeyNetworksRequest(IReadOnlyList<string>? AllowedNetworks);
+
 /// <summary>The key itself, shown once: it is not stored and cannot be shown again.</summary>
 public sealed record CreatedApiKeyDto(string Key, ApiKeyDto Details);
 
