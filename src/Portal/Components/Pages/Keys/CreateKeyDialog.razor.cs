@@ -10,16 +10,16 @@ namespace Gateway.Portal.Components.Pages.Keys;
 public partial class CreateKeyDialog
 {
     private readonly FieldErrors _errors = new();
+    private readonly NetworksInput _networks;
     private IReadOnlyList<SubscriptionDto> _subscriptions = [];
     private IReadOnlyCollection<string> _selected = [];
     private string? _application;
-    private string? _networks;
-    private string? _networksProblem;
-    private List<string> _sentNetworks = [];
     private DateTime? _expires;
     private DateTime _tomorrow;
     private Exception? _error;
     private bool _saving;
+
+    public CreateKeyDialog() => _networks = new(_errors);
 
     [CascadingParameter]
     private IMudDialogInstance Dialog { get; set; } = default!;
@@ -55,32 +55,19 @@ public partial class CreateKeyDialog
         }
     }
 
-    /// <summary>The form's own objection to the networks, else the API's (naming the entry it refused).</summary>
-    private string? NetworksError => _networksProblem
-        ?? (_errors.ForList("allowedNetworks") is var (index, message) ? NetworkList.Describe(_sentNetworks, index, message) : null);
-
-    private void NetworksChanged(string? value)
-    {
-        _networks = value;
-        _networksProblem = NetworkList.Problem(NetworkList.Split(value));
-    }
-
     private async Task CreateAsync()
     {
         _error = null;
         _errors.Clear();
-        var networks = NetworkList.Split(_networks);
-        _networksProblem = NetworkList.Problem(networks);
-        if (_networksProblem is not null) return;
+        if (!_networks.TryTake(out var networks)) return;
         _saving = true;
         try
         {
             DateTimeOffset expires = _expires is { } d ? new DateTimeOffset(DateTime.SpecifyKind(d.Date, DateTimeKind.Utc)) : default;
             var chosen = _selected.ToList();
-            _sentNetworks = networks;
             var created = await Keys.CreateAsync(
                 new CreateApiKeyRequest(TeamId, _application?.Trim() ?? "", expires, chosen.Count == 0 ? null : chosen,
-                    AllowedNetworks: networks.Count == 0 ? null : networks), CancellationToken.None);
+                    AllowedNetworks: networks), CancellationToken.None);
             Dialog.Close(DialogResult.Ok(created));
         }
         catch (Exception ex) when (Failures.IsExpected(ex))
