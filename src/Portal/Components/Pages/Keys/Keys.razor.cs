@@ -135,6 +135,17 @@ public partial class Keys
         }
     }
 
+    private async Task EditNetworksAsync(ApiKeyDto key)
+    {
+        var parameters = new DialogParameters<KeyNetworksDialog> { { d => d.Key, key } };
+        var dialog = await Dialogs.ShowAsync<KeyNetworksDialog>($"Networks of {key.DisplayPrefix}", parameters, DialogSizes.Small);
+        if (await dialog.Result is { Canceled: false, Data: ApiKeyDto })
+        {
+            Snackbar.Add($"Networks of {key.DisplayPrefix} saved: the proxies apply them with the next snapshot.", Severity.Success);
+            await _grid!.ReloadServerData();
+        }
+    }
+
     private async Task ShowSecretAsync(CreatedApiKeyDto created, string title)
     {
         var parameters = new DialogParameters<KeySecretDialog> { { d => d.Created, created } };
