@@ -74,6 +74,23 @@ public abstract class ApiKeyLifecycleTests(ControlPlaneFixture fixture)
         var unrestricted = await (await dev.PostJsonAsync("/api/keys", new CreateApiKeyRequest(DemoCatalog.TeamId, "anywhere", InDays(30), AllowedNetworks: [])))
             .ReadAsync<CreatedApiKeyDto>(HttpStatusCode.Created);
         Assert.Null(unrestricted.Details.AllowedNetworks);
+
+        // Changed without a new secret: validated the same way, published, audited; cleared means any network.
+        var keyId = rotated.Details.KeyId;
+        await (await dev.PutJsonAsync($"/api/keys/{keyId}/networks", new SetKeyNetworksRequest(["10.31.0.0/15"]))).ValidationErrorAsync("allowedNetworks[0]");
+        var moved = await (await dev.PutJsonAsync($"/api/keys/{keyId}/networks", new SetKeyNetworksRequest(["10.30.0.0/16", "10.30.0.0/16"]))).ReadAsync<ApiKeyDto>();
+        Assert.Equal(["10.30.0.0/16"], moved.AllowedNetworks);
+        await SnapshotWatch.WaitForAsync(fixture, s => s.Keys.Any(k => k.KeyId == keyId && k.AllowedNetworks is ["10.30.0.0/16"]));
+        var audited = await fixture.DbAsync(db => db.AuditEvents.AsNoTracking().Where(e => e.TargetId == keyId && e.Action == "apiKey.networks").ToListAsync(Api.Ct));
+        Assert.Contains("10.20.0.0/16", Assert.Single(audited).Before, StringComparison.Ordinal);
+        Assert.Null((await (await dev.PutJsonAsync($"/api/keys/{keyId}/networks", new SetKeyNetworksRequest(null))).ReadAsync<ApiKeyDto>()).AllowedNetworks);
+        await SnapshotWatch.WaitForAsync(fixture, s => s.Keys.Any(k => k.KeyId == keyId && k.AllowedNetworks is null));
+
+        // Only the team's members, and not on a revoked key.
+        using var other = await fixture.ClientAsAsync("dev2@demo.bank");
+        Assert.Equal(HttpStatusCode.NotFound, (await other.PutJsonAsync($"/api/keys/{keyId}/networks", new SetKeyNetworksRequest(null))).StatusCode);
+        await (await dev.PostAsync(new Uri($"/api/keys/{keyId}/revoke", UriKind.Relative), null, Api.Ct)).ReadAsync<ApiKeyDto>();
+        await (await dev.PutJsonAsync($"/api/keys/{keyId}/networks", new SetKeyNetworksRequest(["10.0.0.0/8"]))).ProblemAsync(HttpStatusCode.Conflict);
     }
 
     [Fact]

@@ -75,6 +75,7 @@ public abstract class AuthorizationMatrixTests(ControlPlaneFixture fixture)
         new("GET", "/api/keys/nokey0000000", R.Dev | R.Admin),
         new("POST", "/api/keys", R.Dev, """{"teamId":"team-nope","application":"a","expiresAt":"2001-01-01T00:00:00Z"}"""),
         new("POST", "/api/keys/nokey0000000/rotate", R.Dev, """{"expiresAt":"2001-01-01T00:00:00Z"}"""),
+        new("PUT", "/api/keys/nokeynokey00/networks", R.Dev, """{"allowedNetworks":[]}"""),
         new("POST", "/api/keys/nokey0000000/revoke", R.Dev | R.Admin),
         new("GET", "/api/usage/records", R.Dev | R.Finance | R.Admin),
         new("GET", "/api/usage/summary", R.Dev | R.Finance | R.Admin),

@@ -31,6 +31,7 @@ internal static partial class ApiKeyEndpoints
         keys.MapGet("/{keyId}", GetAsync).RequireAuthorization(Policies.DeveloperOrAdmin);
         keys.MapPost("/", CreateAsync).RequireAuthorization(Policies.Developer);
         keys.MapPost("/{keyId}/rotate", RotateAsync).RequireAuthorization(Policies.Developer);
+        keys.MapPut("/{keyId}/networks", SetNetworksAsync).RequireAuthorization(Policies.Developer);
         keys.MapPost("/{keyId}/revoke", RevokeAsync).RequireAuthorization(Policies.DeveloperOrAdmin);
     }
 
@@ -131,6 +132,26 @@ internal static partial class ApiKeyEndpoints
         change.Audit("apiKey.create", "apiKey", key.KeyId, null, Audited(key));
         await change.CommitAsync(bumpsRevision: true, ct);
         return TypedResults.Ok(new CreatedApiKeyDto(secret, ToDto(key)));
+    }
+
+    /// <summary>The networks a key may be used from, changed without a new secret (its application moved).</summary>
+    private static async Task<Results<Ok<ApiKeyDto>, ValidationProblem, ProblemHttpResult>> SetNetworksAsync(
+        string keyId, SetKeyNetworksRequest r, ClaimsPrincipal user, GatewayDbContext db, TimeProvider time, CancellationToken ct)
+    {
+        var v = new Validation();
+        ValidateNetworks(v, r.AllowedNetworks);
+        if (v.Failed) return v.Problem();
+        var key = await db.ApiKeys.Include(k => k.Subscriptions).FirstOrDefaultAsync(k => k.KeyId == keyId, ct);
+        if (key is null || !await db.CanSeeTeamAsync(user, key.TeamId, ct)) return Problems.NotFound("API key", keyId);
+        if (!await db.IsMemberAsync(user, key.TeamId, ct)) return Problems.Forbidden($"You are not a member of team '{key.TeamId}'.");
+        if (key.Status == KeyStatus.Revoked) return Problems.Conflict("A revoked key's networks cannot be changed.");
+        if (key.ExpiresAt <= time.GetUtcNow()) return Problems.Conflict("An expired key's networks cannot be changed; create a new key.");
+        var before = Audited(key);
+        key.AllowedNetworks = StoredNetworks(r.AllowedNetworks);
+        var change = db.BeginChange(Actor.From(user), time);
+        change.Audit("apiKey.networks", "apiKey", keyId, before, Audited(key));
+        await change.CommitAsync(bumpsRevision: true, ct);
+        return TypedResults.Ok(ToDto(key, await LastUsedAsync(db, [key.KeyId], ct)));
     }
 
     private static async Task<Results<Ok<ApiKeyDto>, ProblemHttpResult>> RevokeAsync(string keyId, ClaimsPrincipal user, GatewayDbContext db, TimeProvider time, CancellationToken ct)
