@@ -106,12 +106,12 @@ public sealed partial class KeysTests
     public void EditNetworks_KeyRevokedMeanwhile_ShowsTheApisDetail_AndKeepsTheDialogOpen()
     {
         ControlPlane.Json(HttpMethod.Get, "/api/keys", Data.Page(Branch));
-        ControlPlane.Problem(HttpMethod.Put, NetworksPath, HttpStatusCode.Conflict, "Conflict", "Key abcdefghijkl is revoked; its networks cannot change.");
+        ControlPlane.Problem(HttpMethod.Put, NetworksPath, HttpStatusCode.Conflict, "Conflict", "A revoked key's networks cannot be changed.");
         OpenNetworksDialog();
         Host.Find("textarea[data-testid=key-networks-input]").Change("10.40.0.0/16");
         Host.Find("button[data-testid=key-networks-save]").Click();
 
-        Host.WaitForAssertion(() => Assert.Contains("Key abcdefghijkl is revoked; its networks cannot change.", Host.Find(".mud-dialog [data-testid=api-error]").TextContent));
+        Host.WaitForAssertion(() => Assert.Contains("A revoked key's networks cannot be changed.", Host.Find(".mud-dialog [data-testid=api-error]").TextContent));
         Assert.NotEmpty(Host.FindAll("textarea[data-testid=key-networks-input]"));
         Assert.DoesNotContain("saved: the proxies apply them", Host.Markup);
     }
