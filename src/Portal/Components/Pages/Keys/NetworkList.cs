@@ -3,7 +3,7 @@ using Gateway.Contracts.Keys;
 namespace Gateway.Portal.Components.Pages.Keys;
 
 /// <summary>
-/// The "Allowed networks" field of a new key: entries separated by commas, spaces or new lines,
+/// The "Allowed networks" field of the key dialogs (new key, change networks): entries separated by commas, spaces or new lines,
 /// checked with <see cref="ClientNetworks"/> (the rules the control plane applies again) before
 /// the form is sent.
 /// </summary>
