@@ -55,9 +55,12 @@ public static class ClientNetworks
         }
     }
 
+    /// <summary>A valid entry as a network (<see cref="TryParse"/>); a <see cref="FormatException"/> for anything else.</summary>
+    public static IPNetwork Parse(string text) =>
+        TryParse(text, out var network) ? network : throw new FormatException($"'{text}' is not a network.");
+
     /// <summary>The canonical text of a valid entry (<c>10.20.30.40</c> → <c>10.20.30.40/32</c>).</summary>
-    public static string Canonical(string text) =>
-        TryParse(text, out var network) ? network.ToString() : throw new FormatException($"'{text}' is not a network.");
+    public static string Canonical(string text) => Parse(text).ToString();
 
     /// <summary>Whether <paramref name="address"/> (an IPv4 address mapped into IPv6 counts as IPv4) is in one of <paramref name="networks"/>.</summary>
     public static bool Contains(IPNetwork[] networks, IPAddress address)

@@ -24,7 +24,7 @@ internal sealed class CompiledKey
         ExpiresAt = spec.ExpiresAt;
         Status = spec.Status;
         Limits = spec.Limits;
-        AllowedNetworks = spec.AllowedNetworks is { Count: > 0 } networks ? [.. networks.Select(n => IPNetwork.Parse(n))] : null;
+        AllowedNetworks = spec.AllowedNetworks is { Count: > 0 } networks ? [.. networks.Select(Gateway.Contracts.Keys.ClientNetworks.Parse)] : null;
         Team = team;
         Subscriptions = subscriptions;
     }

@@ -16,7 +16,8 @@ namespace Gateway.ControlPlane.Features.ChangeControl;
 /// the same handler again on the state of that moment.
 /// Only for handlers whose every write goes through <see cref="ChangeSet.CommitAsync"/>.
 /// </summary>
-internal sealed class ChangeControlFilter(IOptions<ControlPlaneOptions> options, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, TimeProvider time) : IEndpointFilter
+internal sealed class ChangeControlFilter(
+    IOptions<ControlPlaneOptions> options, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, PendingChanges pending, TimeProvider time) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -62,7 +63,7 @@ internal sealed class ChangeControlFilter(IOptions<ControlPlaneOptions> options,
         db.ProposedChanges.Add(proposed);
         change.Audit("change.propose", "change", proposed.Id, null, Audited(proposed));
         await change.CommitAsync(bumpsRevision: false, http.RequestAborted);
-        http.RequestServices.GetRequiredService<PendingChanges>().Moved();
+        pending.Moved();
         return TypedResults.Accepted($"/api/changes/{proposed.Id}", ChangeEndpoints.ToDto(proposed));
     }
 

@@ -7,6 +7,7 @@ using Gateway.ControlPlane.Data;
 using Gateway.ControlPlane.Infrastructure;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 
@@ -47,12 +48,12 @@ internal static class ChangeEndpoints
     }
 
     private static async Task<Results<Ok<ChangeDto>, ProblemHttpResult>> GetAsync(string id, GatewayDbContext db, CancellationToken ct) =>
-        await db.ProposedChanges.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct) is { } c ? TypedResults.Ok(ToDto(c)) : Problems.NotFound("Change", id);
+        await FindAsync(db, id, ct) is { } c ? TypedResults.Ok(ToDto(c)) : Problems.NotFound("Change", id);
 
     private static async Task<Results<Ok<ChangeDto>, ProblemHttpResult>> ApproveAsync(
-        string id, HttpContext http, ClaimsPrincipal user, GatewayDbContext db, TimeProvider time, CancellationToken ct)
+        string id, HttpContext http, ClaimsPrincipal user, GatewayDbContext db, PendingChanges pending, TimeProvider time, CancellationToken ct)
     {
-        var proposed = await db.ProposedChanges.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
+        var proposed = await FindAsync(db, id, ct);
         if (proposed is null) return Problems.NotFound("Change", id);
         if (proposed.RequestedBy == user.UserId()) return Problems.Forbidden("You cannot approve your own change (four eyes): another platform admin must.");
         if (proposed.Status != ChangeStatus.Pending) return NotPending(proposed);
@@ -67,7 +68,7 @@ internal static class ChangeEndpoints
         }
         catch (ChangeDecidedException)
         {
-            return Problems.Conflict("The change was decided by someone else meanwhile; reload it.");
+            return DecidedMeanwhile();
         }
         catch (DbUpdateConcurrencyException)
         {
@@ -78,27 +79,18 @@ internal static class ChangeEndpoints
             applied = (StatusCodes.Status409Conflict, "The change conflicts with the current state (a duplicate or a record still in use).", false);
         }
 
-        var success = applied.Status is >= 200 and < 300;
         if (!applied.Committed)
         {
             // Nothing was written: it no longer applies (or, for a call that writes nothing, there was nothing to write).
-            var change = db.BeginChange(checker, time);
-            await change.BeginAsync(ct);
-            try
-            {
-                await ClaimAsync(db, id, success ? ChangeStatus.Applied : ChangeStatus.Failed, checker, change.Now, null, ct);
-            }
-            catch (ChangeDecidedException)
-            {
-                return Problems.Conflict("The change was decided by someone else meanwhile; reload it.");
-            }
-            change.Audit(success ? "change.approve" : "change.fail", "change", id, null, new { proposed.Summary, Result = Truncate(applied.Body), applied.Status });
-            await change.CommitAsync(bumpsRevision: false, ct);
+            var success = applied.Status is >= 200 and < 300;
+            if (await RecordDecisionAsync(db, id, success ? ChangeStatus.Applied : ChangeStatus.Failed, success ? "change.approve" : "change.fail", checker, null,
+                    new { proposed.Summary, Result = Truncate(applied.Body), applied.Status }, time, ct) is { } decided)
+                return decided;
         }
         await db.ProposedChanges.Where(c => c.Id == id)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.ResultStatus, applied.Status).SetProperty(c => c.ResultBody, Truncate(applied.Body)), ct);
-        http.RequestServices.GetRequiredService<PendingChanges>().Moved();
-        return TypedResults.Ok(ToDto(await db.ProposedChanges.AsNoTracking().SingleAsync(c => c.Id == id, ct)));
+        pending.Moved();
+        return TypedResults.Ok(ToDto((await FindAsync(db, id, ct))!));
     }
 
     /// <summary>
@@ -147,7 +139,7 @@ internal static class ChangeEndpoints
     {
         var v = new Validation().Required("reason", r.Reason, 2000);
         if (v.Failed) return v.Problem();
-        var proposed = await db.ProposedChanges.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
+        var proposed = await FindAsync(db, id, ct);
         if (proposed is null) return Problems.NotFound("Change", id);
         if (proposed.RequestedBy == user.UserId()) return Problems.Forbidden("You cannot reject your own change; withdraw it instead.");
         return await DecideAsync(db, pending, proposed, ChangeStatus.Rejected, "change.reject", Actor.From(user), r.Reason.Trim(), time, ct);
@@ -156,7 +148,7 @@ internal static class ChangeEndpoints
     private static async Task<Results<Ok<ChangeDto>, ValidationProblem, ProblemHttpResult>> WithdrawAsync(
         string id, ClaimsPrincipal user, GatewayDbContext db, PendingChanges pending, TimeProvider time, CancellationToken ct)
     {
-        var proposed = await db.ProposedChanges.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
+        var proposed = await FindAsync(db, id, ct);
         if (proposed is null) return Problems.NotFound("Change", id);
         if (proposed.RequestedBy != user.UserId()) return Problems.Forbidden("Only the platform admin who proposed a change can withdraw it; reject it instead.");
         return await DecideAsync(db, pending, proposed, ChangeStatus.Withdrawn, "change.withdraw", Actor.From(user), null, time, ct);
@@ -166,20 +158,33 @@ internal static class ChangeEndpoints
         GatewayDbContext db, PendingChanges pending, ProposedChange proposed, ChangeStatus status, string action, Actor actor, string? reason, TimeProvider time, CancellationToken ct)
     {
         if (proposed.Status != ChangeStatus.Pending) return NotPending(proposed);
+        if (await RecordDecisionAsync(db, proposed.Id, status, action, actor, reason, new { proposed.Summary, Reason = reason }, time, ct) is { } decided)
+            return decided;
+        pending.Moved();
+        return TypedResults.Ok(ToDto((await FindAsync(db, proposed.Id, ct))!));
+    }
+
+    /// <summary>
+    /// A decision that writes nothing but itself (reject, withdraw, an approval that no longer
+    /// applies): the change's status and its audit event, in one transaction; a 409 when someone
+    /// decided it first.
+    /// </summary>
+    private static async Task<ProblemHttpResult?> RecordDecisionAsync(
+        GatewayDbContext db, string id, ChangeStatus status, string action, Actor actor, string? reason, object audited, TimeProvider time, CancellationToken ct)
+    {
         var change = db.BeginChange(actor, time);
         await change.BeginAsync(ct);
         try
         {
-            await ClaimAsync(db, proposed.Id, status, actor, change.Now, reason, ct);
+            await ClaimAsync(db, id, status, actor, change.Now, reason, ct);
         }
         catch (ChangeDecidedException)
         {
-            return Problems.Conflict("The change was decided by someone else meanwhile; reload it.");
+            return DecidedMeanwhile();
         }
-        change.Audit(action, "change", proposed.Id, null, new { proposed.Summary, Reason = reason });
+        change.Audit(action, "change", id, null, audited);
         await change.CommitAsync(bumpsRevision: false, ct);
-        pending.Moved();
-        return TypedResults.Ok(ToDto(await db.ProposedChanges.AsNoTracking().SingleAsync(c => c.Id == proposed.Id, ct)));
+        return null;
     }
 
     /// <summary>Moves a pending change to its decision inside the caller's transaction; only one decision wins.</summary>
@@ -193,11 +198,20 @@ internal static class ChangeEndpoints
 
     /// <summary>Whether someone other than <paramref name="userId"/> holds PlatformAdmin (and so could approve).</summary>
     internal static Task<bool> AnotherPlatformAdminExistsAsync(GatewayDbContext db, string userId, CancellationToken ct) =>
-        db.UserRoles.AnyAsync(ur => ur.UserId != userId && db.Roles.Any(r => r.Id == ur.RoleId && r.Name == GatewayRoles.PlatformAdmin), ct);
+        PlatformAdminGrants(db).AnyAsync(ur => ur.UserId != userId, ct);
 
     /// <summary>Whether the user still holds PlatformAdmin (the roles of external sign-ins are kept in step at each sign-in).</summary>
     private static Task<bool> IsPlatformAdminAsync(GatewayDbContext db, string userId, CancellationToken ct) =>
-        db.UserRoles.AnyAsync(ur => ur.UserId == userId && db.Roles.Any(r => r.Id == ur.RoleId && r.Name == GatewayRoles.PlatformAdmin), ct);
+        PlatformAdminGrants(db).AnyAsync(ur => ur.UserId == userId, ct);
+
+    /// <summary>The users' grants of the PlatformAdmin role.</summary>
+    private static IQueryable<IdentityUserRole<string>> PlatformAdminGrants(GatewayDbContext db) =>
+        db.UserRoles.Where(ur => db.Roles.Any(r => r.Id == ur.RoleId && r.Name == GatewayRoles.PlatformAdmin));
+
+    private static Task<ProposedChange?> FindAsync(GatewayDbContext db, string id, CancellationToken ct) =>
+        db.ProposedChanges.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
+
+    private static ProblemHttpResult DecidedMeanwhile() => Problems.Conflict("The change was decided by someone else meanwhile; reload it.");
 
     private static ProblemHttpResult NotPending(ProposedChange c) => Problems.Conflict($"The change is already {c.Status.ToString().ToLowerInvariant()}.");
 

@@ -15,7 +15,7 @@ namespace Gateway.Proxy.Policies.Authentication;
 /// </summary>
 internal sealed class ClientAddress(IOptions<ProxyOptions> options)
 {
-    private readonly IPNetwork[] _trusted = [.. options.Value.ClientAddress.TrustedProxies.Select(n => IPNetwork.Parse(ClientNetworks.Canonical(n)))];
+    private readonly IPNetwork[] _trusted = [.. options.Value.ClientAddress.TrustedProxies.Select(ClientNetworks.Parse)];
 
     public IPAddress? Of(HttpContext context)
     {
