@@ -9,7 +9,7 @@ public sealed record ModelDto(
 public sealed record ModelVersionDto(
     string Name, string ModelAlias, VersionStatus Status, PriceSpec Prices, DataClassification MaxDataClassification,
     DateTimeOffset? DeprecatedAt, DateTimeOffset? SunsetAt, string? Successor, int? MaxOutputTokens, int? ContextWindow,
-    IReadOnlyList<DeploymentDto> Deployments, string ConcurrencyStamp);
+    IReadOnlyList<DeploymentDto> Deployments, string ConcurrencyStamp, ContentGuardSpec? ContentGuard = null);
 
 public sealed record DeploymentDto(string Id, string ProviderId, string UpstreamModel, int Weight, int Priority, string? Region);
 
@@ -23,13 +23,16 @@ public sealed record CreateVersionRequest(
     string Name, VersionStatus Status, PriceSpec Prices,
     DataClassification MaxDataClassification = DataClassification.Internal,
     int? MaxOutputTokens = null, int? ContextWindow = null,
-    IReadOnlyList<CreateDeploymentRequest>? Deployments = null);
+    IReadOnlyList<CreateDeploymentRequest>? Deployments = null, ContentGuardSpec? ContentGuard = null);
 
-/// <summary>Lifecycle and limits of a version (prices change through their own endpoint).</summary>
+/// <summary>
+/// Lifecycle, limits and content guard of a version (prices change through their own endpoint). Like
+/// every PUT it replaces them all: a request without <c>contentGuard</c> removes the guard.
+/// </summary>
 public sealed record UpdateVersionRequest(
     VersionStatus Status, DataClassification MaxDataClassification = DataClassification.Internal,
     DateTimeOffset? DeprecatedAt = null, DateTimeOffset? SunsetAt = null, string? Successor = null,
-    int? MaxOutputTokens = null, int? ContextWindow = null, string? ConcurrencyStamp = null);
+    int? MaxOutputTokens = null, int? ContextWindow = null, string? ConcurrencyStamp = null, ContentGuardSpec? ContentGuard = null);
 
 public sealed record UpdatePricesRequest(PriceSpec Prices, string? ConcurrencyStamp = null);
 

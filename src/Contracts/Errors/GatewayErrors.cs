@@ -16,6 +16,9 @@ public static class GatewayErrorCodes
     /// <summary>The key may not be used from the caller's address (its <c>allowedNetworks</c>): 403.</summary>
     public const string IpNotAllowed = "ip_not_allowed";
     public const string ModelNotFound = "model_not_found";
+
+    /// <summary>The model version's content guard found what it blocks (a card number, an IBAN, a credential, a pattern): 400.</summary>
+    public const string ContentPolicyViolation = "content_policy_violation";
     public const string NotFound = "not_found";
     public const string MethodNotAllowed = "method_not_allowed";
     public const string ModelRetired = "model_retired";
@@ -34,7 +37,7 @@ public static class GatewayErrorCodes
     /// <summary>The HTTP status that goes with a code.</summary>
     public static int StatusOf(string code) => code switch
     {
-        InvalidRequest or InvalidJson or MissingModel => 400,
+        InvalidRequest or InvalidJson or MissingModel or ContentPolicyViolation => 400,
         InvalidApiKey => 401,
         ModelNotAllowed or IpNotAllowed => 403,
         ModelNotFound or NotFound => 404,

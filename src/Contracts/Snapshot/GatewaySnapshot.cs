@@ -95,6 +95,9 @@ public sealed record ModelVersionSpec(string Name, VersionStatus Status, PriceSp
 
     /// <summary>Context window in tokens, informational.</summary>
     public int? ContextWindow { get; init; }
+
+    /// <summary>What the proxies look for in a request to this version before it leaves, and what they do about it; null sends what the application sends.</summary>
+    public ContentGuardSpec? ContentGuard { get; init; }
 }
 
 /// <summary>Prices per one million tokens, in <paramref name="Currency"/> (ISO 4217).</summary>

@@ -82,6 +82,10 @@ public static class SnapshotValidator
                 ValidatePrices(v.Prices, $"{vpath}.prices", Error);
                 if (v.MaxOutputTokens is <= 0) Error($"{vpath}.maxOutputTokens", "must be positive");
                 if (v.Successor is { } successor && !IsId(successor)) Error($"{vpath}.successor", "must be a version name (an id)");
+                if (v.ContentGuard is { } guard)
+                {
+                    foreach (var (field, message) in ContentGuardRules.Problems(guard, $"{vpath}.contentGuard")) Error(field, message);
+                }
                 if (v.Status != VersionStatus.Retired && v.Deployments.Count == 0)
                     Error($"{vpath}.deployments", "a version that serves must have at least one deployment");
                 for (var k = 0; k < v.Deployments.Count; k++)
