@@ -113,6 +113,24 @@ public abstract class ContentGuardTests(ControlPlaneFixture fixture)
         await (await admin.PutJsonAsync($"/api/models/{alias}/versions/{version}", Lifecycle(read, longOne))).ValidationErrorAsync("contentGuard.patterns[0]");
     }
 
+    [Fact]
+    public async Task ARealtimeModel_CannotBeGuarded()
+    {
+        fixture.Require();
+        using var admin = await fixture.ClientAsAsync("admin@demo.bank");
+        var alias = "rt-guarded-" + Guid.NewGuid().ToString("N")[..8];
+        var first = new CreateVersionRequest(alias + "-v1", VersionStatus.Ga, new PriceSpec(1m, 0.5m, 2m, "USD"),
+            Deployments: [new CreateDeploymentRequest(alias + "-d", "mockllm-openai", "gpt-4o-realtime")], ContentGuard: Blocking);
+        await (await admin.PostJsonAsync("/api/models", new CreateModelRequest(alias, ModelKind.Realtime, first))).ValidationErrorAsync("firstVersion.contentGuard");
+        var created = await (await admin.PostJsonAsync("/api/models", new CreateModelRequest(alias, ModelKind.Realtime, first with { ContentGuard = null })))
+            .ReadAsync<ModelDto>(HttpStatusCode.Created);
+        var read = created.Versions.Single();
+        await (await admin.PutJsonAsync($"/api/models/{alias}/versions/{read.Name}", Lifecycle(read, Blocking))).ValidationErrorAsync("contentGuard");
+        await (await admin.PostJsonAsync($"/api/models/{alias}/versions", first with { Name = alias + "-v2", Deployments = [new CreateDeploymentRequest(alias + "-d2", "mockllm-openai", "x")] }))
+            .ValidationErrorAsync("contentGuard");
+        Assert.Null((await ReadVersionAsync(admin, alias, read.Name)).ContentGuard);
+    }
+
     private static UpdateVersionRequest Lifecycle(ModelVersionDto v, ContentGuardSpec? guard) => new(
         v.Status, v.MaxDataClassification, v.DeprecatedAt, v.SunsetAt, v.Successor, v.MaxOutputTokens, v.ContextWindow, v.ConcurrencyStamp, guard);
 

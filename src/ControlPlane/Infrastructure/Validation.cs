@@ -100,10 +100,10 @@ internal sealed class Validation
         return this;
     }
 
-    public Validation Guard(string field, ContentGuardSpec? guard)
+    public Validation Guard(string field, ContentGuardSpec? guard, ModelKind kind)
     {
         if (guard is null) return this;
-        foreach (var (path, message) in ContentGuardRules.Problems(guard, field)) Error(path, message);
+        foreach (var (path, message) in ContentGuardRules.Problems(guard, field, kind)) Error(path, message);
         return this;
     }
 
