@@ -180,6 +180,28 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public void AContentGuard_RoundTrips_AndABrokenOneIsNamed()
+    {
+        var s = Valid();
+        var model = s.Models[0];
+        var guard = new ContentGuardSpec(GuardAction.Redact, [ContentDetector.PaymentCard, ContentDetector.Credential]) { Patterns = ["FALCON-[0-9]+"] };
+        var guarded = s with { Models = [model with { Versions = [model.Versions[0] with { ContentGuard = guard }, model.Versions[1]] }] };
+        Assert.Empty(SnapshotValidator.Validate(guarded));
+        var json = System.Text.Encoding.UTF8.GetString(SnapshotJson.SerializeToUtf8Bytes(guarded));
+        Assert.Contains("""
+            "contentGuard":{"action":"redact","detectors":["payment-card","credential"]
+            """.Trim(), json, StringComparison.Ordinal);
+        var read = SnapshotJson.Deserialize(System.Text.Encoding.UTF8.GetBytes(json)).Models[0].Versions[0].ContentGuard!;
+        Assert.Equal(guard.Detectors, read.Detectors);
+        Assert.Equal(guard.Patterns, read.Patterns);
+
+        var badPattern = guarded with { Models = [model with { Versions = [model.Versions[0] with { ContentGuard = guard with { Patterns = ["(?=x)y"] } }, model.Versions[1]] }] };
+        Assert.Equal("models[0].versions[0].contentGuard.patterns[0]", Assert.Single(SnapshotValidator.Validate(badPattern)).Path);
+        var realtime = guarded with { Models = [guarded.Models[0] with { Kind = ModelKind.Realtime }] };
+        Assert.Equal("models[0].versions[0].contentGuard", Assert.Single(SnapshotValidator.Validate(realtime)).Path);
+    }
+
+    [Fact]
     public void Signing_VerifiesOnlyTheExactBytes()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);

@@ -2,6 +2,7 @@ using Gateway.Proxy.ControlPlane;
 using Gateway.Proxy.Pipeline;
 using Gateway.Proxy.Policies.Admission;
 using Gateway.Proxy.Policies.Authentication;
+using Gateway.Proxy.Policies.ContentGuard;
 using Gateway.Proxy.Policies.Metering;
 using Gateway.Proxy.Policies.ModelResolution;
 using Gateway.Proxy.Policies.Routing;
@@ -43,6 +44,7 @@ internal static class ProxyApp
         {
             pipeline.UseGatewayAuthentication();
             pipeline.UseModelResolution();
+            pipeline.UseContentGuard();
             pipeline.UseAdmission();
             pipeline.UseGatewayRouting();
             pipeline.UseMetering();

@@ -3,6 +3,7 @@ using Gateway.Proxy.Forwarding;
 using Gateway.Proxy.Pipeline;
 using Gateway.Proxy.Policies.Admission;
 using Gateway.Proxy.Policies.Authentication;
+using Gateway.Proxy.Policies.ContentGuard;
 using Gateway.Proxy.Policies.Metering;
 using Gateway.Proxy.Policies.ModelResolution;
 using Gateway.Proxy.Policies.Routing;
@@ -44,6 +45,7 @@ internal static class ProxyServiceExtensions
         services.AddSnapshots();
         services.AddGatewayAuthentication();
         services.AddModelResolution();
+        services.AddContentGuard();
         services.AddCounters();
         services.AddAdmission();
         services.AddGatewayRouting();

@@ -21,6 +21,9 @@ internal readonly record struct RequestBodyInfo
     /// <summary><c>max_tokens</c>, <c>max_completion_tokens</c> or <c>max_output_tokens</c>, when an integer.</summary>
     public long? MaxTokens { get; init; }
 
+    /// <summary>How many bytes of the body are JSON (a KServe binary request has tensors after them).</summary>
+    public int JsonLength { get; init; }
+
     public bool HasModel => ModelTokenStart >= 0;
 
     public static RequestBodyInfo Empty { get; } = new() { ModelTokenStart = -1 };

@@ -16,6 +16,7 @@ internal static class RequestBodyInspector
     {
         info = RequestBodyInfo.Empty;
         error = default;
+        var jsonLength = body.Length;
         var offset = body.StartsWith("\xEF\xBB\xBF"u8) ? 3 : 0;
         body = body[offset..];
         if (body.IsEmpty || body.IndexOfAnyExcept(" \t\r\n"u8) < 0)
@@ -107,6 +108,7 @@ internal static class RequestBodyInspector
             HasStreamOptions = hasStreamOptions,
             IncludeUsage = includeUsage,
             MaxTokens = maxTokens,
+            JsonLength = jsonLength,
         };
         return true;
     }
