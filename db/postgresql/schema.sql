@@ -1022,3 +1022,21 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261128173150_VersionContentGuard') THEN
+    ALTER TABLE "ModelVersions" ADD "ContentGuard" text;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261128173150_VersionContentGuard') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261128173150_VersionContentGuard', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -593,3 +593,11 @@ VALUES ('20261128161700_ProviderSuspension', '10.0.15');
 
 COMMIT;
 
+BEGIN TRANSACTION;
+ALTER TABLE "ModelVersions" ADD "ContentGuard" TEXT NULL;
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261128173145_VersionContentGuard', '10.0.15');
+
+COMMIT;
+

@@ -1149,3 +1149,24 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261128173148_VersionContentGuard'
+)
+BEGIN
+    ALTER TABLE [ModelVersions] ADD [ContentGuard] nvarchar(max) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261128173148_VersionContentGuard'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261128173148_VersionContentGuard', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -64,10 +64,19 @@ public static class ContentGuardRules
         _ => "unknown",
     };
 
-    /// <summary>What is wrong with <paramref name="guard"/>, as (field under <paramref name="path"/>, message); empty when nothing.</summary>
-    public static IEnumerable<(string Path, string Message)> Problems(ContentGuardSpec guard, string path)
+    /// <summary>
+    /// What is wrong with <paramref name="guard"/> on a version of a <paramref name="kind"/> model, as
+    /// (field under <paramref name="path"/>, message); empty when nothing. A realtime model cannot be
+    /// guarded: its sessions' frames are relayed as they come, not screened.
+    /// </summary>
+    public static IEnumerable<(string Path, string Message)> Problems(ContentGuardSpec guard, string path, ModelKind kind)
     {
         ArgumentNullException.ThrowIfNull(guard);
+        if (kind == ModelKind.Realtime)
+        {
+            yield return (path, "a realtime model's sessions are relayed frame by frame and cannot be screened; guard a chat, embeddings or inference model");
+            yield break;
+        }
         var p = path.Length == 0 ? "" : path + ".";
         if (!Enum.IsDefined(guard.Action)) yield return ($"{p}action", "must be 'block' or 'redact'");
         var detectors = guard.Detectors ?? [];

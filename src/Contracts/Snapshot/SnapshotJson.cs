@@ -16,6 +16,7 @@ namespace Gateway.Contracts.Snapshot;
     RespectRequiredConstructorParameters = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(GatewaySnapshot))]
+[JsonSerializable(typeof(ContentGuardSpec))]
 public sealed partial class SnapshotJsonContext : JsonSerializerContext;
 
 /// <summary>Reads and writes <see cref="GatewaySnapshot"/> as UTF-8 JSON.</summary>

@@ -84,7 +84,7 @@ public static class SnapshotValidator
                 if (v.Successor is { } successor && !IsId(successor)) Error($"{vpath}.successor", "must be a version name (an id)");
                 if (v.ContentGuard is { } guard)
                 {
-                    foreach (var (field, message) in ContentGuardRules.Problems(guard, $"{vpath}.contentGuard")) Error(field, message);
+                    foreach (var (field, message) in ContentGuardRules.Problems(guard, $"{vpath}.contentGuard", m.Kind)) Error(field, message);
                 }
                 if (v.Status != VersionStatus.Retired && v.Deployments.Count == 0)
                     Error($"{vpath}.deployments", "a version that serves must have at least one deployment");

@@ -100,6 +100,13 @@ internal sealed class Validation
         return this;
     }
 
+    public Validation Guard(string field, ContentGuardSpec? guard, ModelKind kind)
+    {
+        if (guard is null) return this;
+        foreach (var (path, message) in ContentGuardRules.Problems(guard, field, kind)) Error(path, message);
+        return this;
+    }
+
     public Validation Prices(string field, PriceSpec? prices)
     {
         if (prices is null)

@@ -13,10 +13,10 @@ internal static partial class CatalogEndpoints
     private static async Task<Results<Created<ModelVersionDto>, ValidationProblem, ProblemHttpResult>> AddVersionAsync(
         string alias, CreateVersionRequest r, ClaimsPrincipal user, GatewayDbContext db, TimeProvider time, CancellationToken ct)
     {
-        var v = new Validation();
-        ValidateVersion(v, "", r);
-        if (v.Failed) return v.Problem();
         var model = await db.Models.Include(m => m.Versions).FirstOrDefaultAsync(m => m.Alias == alias, ct);
+        var v = new Validation();
+        ValidateVersion(v, "", r, model?.Kind ?? ModelKind.Chat);
+        if (v.Failed) return v.Problem();
         if (model is null) return Problems.NotFound("Model", alias);
         if (await CheckNewVersionAsync(db, r, "", ct) is { } problem) return problem;
         var version = NewVersion(alias, r, model.Versions.Count == 0 ? 0 : model.Versions.Max(x => x.SortOrder) + 1);
@@ -31,7 +31,8 @@ internal static partial class CatalogEndpoints
         string alias, string version, UpdateVersionRequest r, ClaimsPrincipal user, GatewayDbContext db, TimeProvider time, CancellationToken ct)
     {
         var v = new Validation().Defined("status", r.Status).Defined("maxDataClassification", r.MaxDataClassification)
-            .Positive("maxOutputTokens", r.MaxOutputTokens).Positive("contextWindow", r.ContextWindow).Optional("successor", r.Successor, 128);
+            .Positive("maxOutputTokens", r.MaxOutputTokens).Positive("contextWindow", r.ContextWindow).Optional("successor", r.Successor, 128)
+            .Guard("contentGuard", r.ContentGuard, await KindOfAsync(db, alias, ct));
         if (r.DeprecatedAt is { } d && r.SunsetAt is { } s && s < d) v.Error("sunsetAt", "must not be before deprecatedAt");
         if (v.Failed) return v.Problem();
         var found = await FindVersionAsync(db, alias, version, ct);
@@ -46,6 +47,7 @@ internal static partial class CatalogEndpoints
         var before = CatalogMapping.ToSpec(mv);
         (mv.Status, mv.MaxDataClassification, mv.DeprecatedAt, mv.SunsetAt, mv.Successor, mv.MaxOutputTokens, mv.ContextWindow) =
             (r.Status, r.MaxDataClassification, r.DeprecatedAt, r.SunsetAt, r.Successor, r.MaxOutputTokens, r.ContextWindow);
+        mv.ContentGuard = CatalogMapping.GuardJson(r.ContentGuard);
         var change = db.BeginChange(Actor.From(user), time);
         change.Audit("model.version.update", "modelVersion", version, before, CatalogMapping.ToSpec(mv));
         await change.CommitAsync(bumpsRevision: true, ct);
@@ -108,11 +110,16 @@ internal static partial class CatalogEndpoints
     private static Task<ModelVersion?> FindVersionAsync(GatewayDbContext db, string alias, string version, CancellationToken ct) =>
         db.ModelVersions.Include(v => v.Deployments).FirstOrDefaultAsync(v => v.Name == version && v.ModelAlias == alias, ct);
 
-    private static void ValidateVersion(Validation v, string prefix, CreateVersionRequest r)
+    /// <summary>The kind of the model <paramref name="alias"/> (chat when there is none: the 404 comes later).</summary>
+    private static async Task<ModelKind> KindOfAsync(GatewayDbContext db, string alias, CancellationToken ct) =>
+        await db.Models.Where(m => m.Alias == alias).Select(m => (ModelKind?)m.Kind).FirstOrDefaultAsync(ct) ?? ModelKind.Chat;
+
+    private static void ValidateVersion(Validation v, string prefix, CreateVersionRequest r, ModelKind kind)
     {
         var p = prefix.Length == 0 ? "" : prefix + ".";
         v.Id($"{p}name", r.Name).Defined($"{p}status", r.Status).Defined($"{p}maxDataClassification", r.MaxDataClassification)
-            .Prices($"{p}prices", r.Prices).Positive($"{p}maxOutputTokens", r.MaxOutputTokens).Positive($"{p}contextWindow", r.ContextWindow);
+            .Prices($"{p}prices", r.Prices).Positive($"{p}maxOutputTokens", r.MaxOutputTokens).Positive($"{p}contextWindow", r.ContextWindow)
+            .Guard($"{p}contentGuard", r.ContentGuard, kind);
         var deployments = r.Deployments ?? [];
         if (r.Status != VersionStatus.Retired && deployments.Count == 0) v.Error($"{p}deployments", "a version that serves needs at least one deployment");
         for (var i = 0; i < deployments.Count; i++) ValidateDeployment(v, $"{p}deployments[{i}]", deployments[i]);
@@ -150,6 +157,7 @@ internal static partial class CatalogEndpoints
             [.. (r.Deployments ?? []).Select(d => new DeploymentSpec(d.Id, d.ProviderId, d.UpstreamModel, d.Weight, d.Priority) { Region = d.Region })])
         {
             MaxDataClassification = r.MaxDataClassification, MaxOutputTokens = r.MaxOutputTokens, ContextWindow = r.ContextWindow,
+            ContentGuard = r.ContentGuard,
         };
         return CatalogMapping.ToEntity(spec, alias, sortOrder);
     }

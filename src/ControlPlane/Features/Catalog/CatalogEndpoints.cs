@@ -59,7 +59,7 @@ internal static partial class CatalogEndpoints
         var v = new Validation().Id("alias", r.Alias).Defined("kind", r.Kind).Optional("description", r.Description, 1000);
         ValidateTokenizer(v, r.Tokenizer);
         if (r.FirstVersion is null) v.Error("firstVersion", "is required");
-        else ValidateVersion(v, "firstVersion", r.FirstVersion);
+        else ValidateVersion(v, "firstVersion", r.FirstVersion, r.Kind);
         if (v.Failed) return v.Problem();
         if (await db.Models.AnyAsync(m => m.Alias == r.Alias, ct)) return Problems.Conflict($"A model with the alias '{r.Alias}' exists.");
         if (await CheckNewVersionAsync(db, r.FirstVersion!, "firstVersion", ct) is { } problem) return problem;

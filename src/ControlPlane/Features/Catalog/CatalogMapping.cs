@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Gateway.Contracts.Admin;
 using Gateway.Contracts.Snapshot;
 
@@ -18,7 +19,7 @@ internal static class CatalogMapping
         Name = v.Name, ModelAlias = alias, Status = v.Status, InputPricePerMillion = v.Prices.InputPerMillion,
         CachedInputPricePerMillion = v.Prices.CachedInputPerMillion, OutputPricePerMillion = v.Prices.OutputPerMillion, Currency = v.Prices.Currency,
         MaxDataClassification = v.MaxDataClassification, DeprecatedAt = v.DeprecatedAt, SunsetAt = v.SunsetAt, Successor = v.Successor,
-        MaxOutputTokens = v.MaxOutputTokens, ContextWindow = v.ContextWindow, SortOrder = sortOrder,
+        MaxOutputTokens = v.MaxOutputTokens, ContextWindow = v.ContextWindow, ContentGuard = GuardJson(v.ContentGuard), SortOrder = sortOrder,
         Deployments = [.. v.Deployments.Select((d, i) => new Deployment
         {
             Id = d.Id, VersionName = v.Name, ProviderId = d.ProviderId, UpstreamModel = d.UpstreamModel, Weight = d.Weight, Priority = d.Priority, Region = d.Region, SortOrder = i,
@@ -31,8 +32,16 @@ internal static class CatalogMapping
         [.. v.Deployments.OrderBy(d => d.SortOrder).ThenBy(d => d.Id, StringComparer.Ordinal).Select(ToSpec)])
     {
         DeprecatedAt = v.DeprecatedAt, SunsetAt = v.SunsetAt, Successor = v.Successor, MaxDataClassification = v.MaxDataClassification,
-        MaxOutputTokens = v.MaxOutputTokens, ContextWindow = v.ContextWindow,
+        MaxOutputTokens = v.MaxOutputTokens, ContextWindow = v.ContextWindow, ContentGuard = Guard(v),
     };
+
+    /// <summary>A guard as the JSON the entity keeps (the snapshot's own form), or null.</summary>
+    public static string? GuardJson(ContentGuardSpec? guard) => guard is null ? null : JsonSerializer.Serialize(
+        new ContentGuardSpec(guard.Action, guard.Detectors ?? []) { Patterns = guard.Patterns is { Count: > 0 } patterns ? patterns : null },
+        SnapshotJsonContext.Default.ContentGuardSpec);
+
+    public static ContentGuardSpec? Guard(ModelVersion v) =>
+        v.ContentGuard is { } json ? JsonSerializer.Deserialize(json, SnapshotJsonContext.Default.ContentGuardSpec) : null;
 
     public static DeploymentSpec ToSpec(Deployment d) => new(d.Id, d.ProviderId, d.UpstreamModel, d.Weight, d.Priority) { Region = d.Region };
 
@@ -47,5 +56,5 @@ internal static class CatalogMapping
 
     public static ModelVersionDto ToDto(ModelVersion v, string stamp) => new(
         v.Name, v.ModelAlias, v.Status, Prices(v), v.MaxDataClassification, v.DeprecatedAt, v.SunsetAt, v.Successor, v.MaxOutputTokens, v.ContextWindow,
-        [.. v.Deployments.OrderBy(d => d.SortOrder).ThenBy(d => d.Id, StringComparer.Ordinal).Select(ToDto)], stamp);
+        [.. v.Deployments.OrderBy(d => d.SortOrder).ThenBy(d => d.Id, StringComparer.Ordinal).Select(ToDto)], stamp, Guard(v));
 }

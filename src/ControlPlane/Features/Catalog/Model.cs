@@ -56,6 +56,9 @@ internal sealed class ModelVersion
 
     public int? ContextWindow { get; set; }
 
+    /// <summary>The version's <see cref="ContentGuardSpec"/> as its snapshot JSON, or null for none.</summary>
+    public string? ContentGuard { get; set; }
+
     public int SortOrder { get; set; }
 
     public Model? Model { get; set; }

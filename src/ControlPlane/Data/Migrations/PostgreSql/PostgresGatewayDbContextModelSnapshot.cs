@@ -441,6 +441,9 @@ namespace Gateway.ControlPlane.Data.Migrations.PostgreSql
                         .HasPrecision(18, 6)
                         .HasColumnType("numeric(18,6)");
 
+                    b.Property<string>("ContentGuard")
+                        .HasColumnType("text");
+
                     b.Property<int?>("ContextWindow")
                         .HasColumnType("integer");
 

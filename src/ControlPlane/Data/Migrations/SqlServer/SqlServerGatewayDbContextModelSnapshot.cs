@@ -439,6 +439,9 @@ namespace Gateway.ControlPlane.Data.Migrations.SqlServer
                         .HasPrecision(18, 6)
                         .HasColumnType("decimal(18,6)");
 
+                    b.Property<string>("ContentGuard")
+                        .HasColumnType("nvarchar(max)");
+
                     b.Property<int?>("ContextWindow")
                         .HasColumnType("int");
 

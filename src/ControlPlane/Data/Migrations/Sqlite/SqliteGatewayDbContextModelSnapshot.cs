@@ -436,6 +436,9 @@ namespace Gateway.ControlPlane.Data.Migrations.Sqlite
                         .HasPrecision(18, 6)
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ContentGuard")
+                        .HasColumnType("TEXT");
+
                     b.Property<int?>("ContextWindow")
                         .HasColumnType("INTEGER");
 
