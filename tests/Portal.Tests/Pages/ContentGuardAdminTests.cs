@@ -195,8 +195,57 @@ public sealed class ContentGuardAdminTests : PortalTestContext
         Host.Find("input[data-testid=guard-detector-iban]").Change(false);
         Host.Find("button[data-testid=guard-save]").Click();
 
-        Host.WaitForAssertion(() => Assert.Contains("name at least one detector or pattern", Host.Find("[data-testid=guard-detectors-error]").TextContent));
+        Host.WaitForAssertion(() => Assert.Contains("name at least one detector or pattern", Host.Find("[data-testid=guard-error]").TextContent));
         Assert.False(ControlPlane.Sent(HttpMethod.Put, $"/api/models/gpt-4o/versions/{Ga}"));
+    }
+
+    [Fact]
+    public void GuardDialog_ApiErrorForTheWholeGuard_IsShownInTheGuard()
+    {
+        ControlPlane.Problem(HttpMethod.Put, OldPath, HttpStatusCode.BadRequest, "One or more validation errors occurred.",
+            errors: new() { ["contentGuard"] = ["cannot be set on this version"] });
+        var cut = RenderModels(Guarded(Blocks, Redacts));
+        OpenGuardDialog(cut, Old);
+        Host.Find("button[data-testid=guard-save]").Click();
+
+        Host.WaitForAssertion(() => Assert.Equal("The guard: cannot be set on this version.", Host.Find("[data-testid=guard-error]").TextContent.Trim()));
+        Assert.Empty(Host.FindAll(".mud-dialog .mud-alert"));
+    }
+
+    [Fact]
+    public void RealtimeModel_OffersNoGuard()
+    {
+        // The proxies relay a realtime session's frames as they come: the API refuses a guard there.
+        ControlPlane.Json(HttpMethod.Get, "/api/models", Data.Page(Data.Model("gpt-4o-realtime", ModelKind.Realtime)));
+        var cut = RenderPage<Models>();
+        cut.WaitForAssertion(() => Assert.Contains("gpt-4o-realtime-2024-07-18", cut.Markup));
+
+        Assert.Empty(cut.FindAll("[data-testid^=guard-edit-]"));
+        Assert.Equal("—", cut.Find("[data-testid=guard-gpt-4o-realtime-2024-07-18]").TextContent.Trim());
+        cut.FindAll("button").First(b => b.TextContent.Trim() == "Add version").Click();
+        Host.WaitForAssertion(() => Assert.NotEmpty(Host.FindAll("input[data-testid=version-name]")));
+        Assert.NotEmpty(Host.FindAll("[data-testid=guard-not-for-realtime]"));
+        Assert.Empty(Host.FindAll("input[data-testid=guard-enabled]"));
+    }
+
+    [Fact]
+    public void NewModel_TurnedRealtime_SendsNoGuard()
+    {
+        ControlPlane.Json(HttpMethod.Get, "/api/models", Data.Page<ModelDto>());
+        ControlPlane.Json(HttpMethod.Post, "/api/models", Data.Model("gpt-4o-realtime", ModelKind.Realtime), HttpStatusCode.Created);
+        var cut = RenderPage<Models>();
+        cut.WaitForAssertion(() => Assert.Contains("No model matches.", cut.Markup));
+        cut.FindAll("button").First(b => b.TextContent.Trim() == "New model").Click();
+        Host.WaitForAssertion(() => Assert.NotEmpty(Host.FindAll("input[data-testid=guard-enabled]")));
+        Host.Find("input[data-testid=guard-enabled]").Change(true);
+        ChooseKind(ModelKind.Realtime);
+        Host.WaitForAssertion(() => Assert.NotEmpty(Host.FindAll("[data-testid=guard-not-for-realtime]")));
+        Host.FindAll(".mud-dialog button").Single(b => b.TextContent.Trim() == "Save").Click();
+
+        Host.WaitForAssertion(() => Assert.True(ControlPlane.Sent(HttpMethod.Post, "/api/models")));
+        var body = ControlPlane.Last(HttpMethod.Post, "/api/models").Json;
+        Assert.Equal("realtime", body.GetProperty("kind").GetString());
+        Assert.Equal(JsonValueKind.Null, body.GetProperty("firstVersion").GetProperty("contentGuard").ValueKind);
     }
 
     [Fact]
@@ -274,6 +323,13 @@ public sealed class ContentGuardAdminTests : PortalTestContext
     {
         cut.Find($"button[data-testid=guard-edit-{version}]").Click();
         Host.WaitForAssertion(() => Assert.NotEmpty(Host.FindAll("button[data-testid=guard-save]")));
+    }
+
+    private void ChooseKind(ModelKind kind)
+    {
+        Host.Find("[data-testid=model-kind]").Closest(".mud-input-control")!.MouseDown();
+        Host.WaitForAssertion(() => Assert.NotEmpty(Host.FindAll(".mud-popover-open .mud-list-item")));
+        Host.FindAll(".mud-popover-open .mud-list-item").Single(i => i.TextContent.Trim() == kind.ToString().ToLowerInvariant()).Click();
     }
 
     private string? PatternsText() => Host.Find("textarea[data-testid=guard-patterns]").GetAttribute("value");

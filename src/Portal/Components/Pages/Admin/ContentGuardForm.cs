@@ -36,6 +36,11 @@ public sealed class ContentGuardForm
 
     public GuardAction Action { get; set; }
 
+    /// <summary>The model's kind: a realtime model cannot be guarded (its sessions are relayed frame by frame, not screened).</summary>
+    public ModelKind Kind { get; set; } = ModelKind.Chat;
+
+    public bool CanGuard => Kind != ModelKind.Realtime;
+
     /// <summary>One pattern a line; blank lines and spaces at either end are ignored.</summary>
     public string? PatternsText { get; private set; }
 
@@ -55,13 +60,13 @@ public sealed class ContentGuardForm
     }
 
     /// <summary>The API's field names <see cref="ContentGuardFields"/> shows, under <paramref name="prefix"/> (for <see cref="FieldErrors.Others"/>).</summary>
-    public static string[] Fields(string prefix) => [prefix + "action", prefix + "detectors[]", prefix + "patterns[]"];
+    public static string[] Fields(string prefix) => [prefix.TrimEnd('.'), prefix + "action", prefix + "detectors[]", prefix + "patterns[]"];
 
     public static List<string> Lines(string? text) =>
         [.. (text ?? "").Split('\n').Select(line => line.Trim()).Where(line => line.Length > 0)];
 
-    /// <summary>What to send: null when the guard is off (which removes a version's guard).</summary>
-    public ContentGuardSpec? ToSpec() => _enabled
+    /// <summary>What to send: null when the guard is off or the model cannot have one (which removes a version's guard).</summary>
+    public ContentGuardSpec? ToSpec() => _enabled && CanGuard
         ? new ContentGuardSpec(Action, [.. _detectors.Order()]) { Patterns = Lines(PatternsText) is { Count: > 0 } p ? p : null }
         : null;
 
@@ -69,17 +74,18 @@ public sealed class ContentGuardForm
     public bool Check()
     {
         var spec = ToSpec();
-        _problems = spec is null ? [] : ContentGuardRules.Problems(spec, "").DistinctBy(p => p.Path).ToDictionary(p => p.Path, p => p.Message);
+        _problems = spec is null ? [] : ContentGuardRules.Problems(spec, "", Kind).DistinctBy(p => p.Path).ToDictionary(p => p.Path, p => p.Message);
         if (_problems.Count > 0) return false;
         _sent = [.. spec?.Patterns ?? []];
         return true;
     }
 
-    /// <summary>The detectors' (or action's) problem: the form's own, else the API's under <paramref name="prefix"/> (<c>contentGuard.</c>).</summary>
-    public string? DetectorsError(FieldErrors api, string prefix)
+    /// <summary>The guard's, action's or detectors' problem: the form's own, else the API's under <paramref name="prefix"/> (<c>contentGuard.</c>).</summary>
+    public string? GeneralError(FieldErrors api, string prefix)
     {
         if ((Own("action") ?? Own("detectors")) is { } own) return own;
-        if (api[prefix + "action"] is { } action) return action;
+        if (api[prefix.TrimEnd('.')] is { } guard) return $"The guard: {guard}.";
+        if (api[prefix + "action"] is { } action) return $"Action: {action}.";
         return api.ForList(prefix + "detectors") is var (_, message) ? $"Detectors: {message}." : null;
     }
 
