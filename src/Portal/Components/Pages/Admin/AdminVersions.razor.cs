@@ -32,6 +32,9 @@ public partial class AdminVersions
     private Task AddDeploymentAsync(ModelVersionDto version) =>
         ShowAsync<DeploymentDialog>($"New deployment of {version.Name}", new DialogParameters<DeploymentDialog> { { d => d.Version, version } });
 
+    private Task ContentGuardAsync(ModelVersionDto version) =>
+        ShowAsync<ContentGuardDialog>($"Content guard of {version.Name}", new DialogParameters<ContentGuardDialog> { { d => d.Version, version }, { d => d.Kind, Model.Kind } });
+
     private async Task ShowAsync<TDialog>(string title, DialogParameters parameters)
         where TDialog : IComponent
     {

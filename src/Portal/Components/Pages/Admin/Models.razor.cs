@@ -55,7 +55,7 @@ public partial class Models
 
     private async Task AddVersionAsync(ModelDto model)
     {
-        var parameters = new DialogParameters<VersionDialog> { { d => d.Alias, model.Alias } };
+        var parameters = new DialogParameters<VersionDialog> { { d => d.Alias, model.Alias }, { d => d.Kind, model.Kind } };
         var dialog = await Dialogs.ShowAsync<VersionDialog>($"New version of {model.Alias}", parameters, DialogSizes.Medium);
         if (await dialog.Result is { Canceled: false } added)
         {

@@ -3,7 +3,7 @@ using Gateway.Contracts.Snapshot;
 
 namespace Gateway.Portal.Components.Pages.Admin;
 
-/// <summary>A new version's values: name, lifecycle, prices, clearance and an optional first deployment.</summary>
+/// <summary>A new version's values: name, lifecycle, prices, clearance, an optional first deployment and an optional content guard.</summary>
 public sealed class VersionForm
 {
     public string? Name { get; set; }
@@ -26,6 +26,8 @@ public sealed class VersionForm
 
     public string? UpstreamModel { get; set; }
 
+    public ContentGuardForm Guard { get; } = new();
+
     public CreateVersionRequest ToCreate()
     {
         IReadOnlyList<CreateDeploymentRequest>? deployments = string.IsNullOrWhiteSpace(DeploymentId)
@@ -33,6 +35,6 @@ public sealed class VersionForm
             : [new CreateDeploymentRequest(DeploymentId.Trim(), ProviderId?.Trim() ?? "", UpstreamModel?.Trim() ?? "")];
         return new CreateVersionRequest(
             Name?.Trim() ?? "", Status, new PriceSpec(InputPerMillion, CachedInputPerMillion, OutputPerMillion, Currency.Trim().ToUpperInvariant()),
-            MaxDataClassification, Deployments: deployments);
+            MaxDataClassification, Deployments: deployments, ContentGuard: Guard.ToSpec());
     }
 }

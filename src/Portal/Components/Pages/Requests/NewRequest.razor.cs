@@ -43,6 +43,9 @@ public partial class NewRequest
         ? $"Default version {v.Name}, cleared for {JsonNaming.EnumValue(v.MaxDataClassification)} data"
         : null;
 
+    /// <summary>One line per version of the chosen model whose requests are screened (a content guard), so a team knows before it builds on it.</summary>
+    private IEnumerable<string> Screening => SelectedModel?.Versions.Select(v => GuardText.Screening(v.Name, v.ContentGuard)).OfType<string>() ?? [];
+
     protected override async Task OnInitializedAsync()
     {
         try
