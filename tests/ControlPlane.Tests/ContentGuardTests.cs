@@ -50,6 +50,22 @@ public abstract class ContentGuardTests(ControlPlaneFixture fixture)
     }
 
     [Fact]
+    public async Task OnlyPlatformAdmins_ReadWhatThePatternsSay_OthersHowManyThereAre()
+    {
+        fixture.Require();
+        using var admin = await fixture.ClientAsAsync("admin@demo.bank");
+        var guard = Blocking with { Patterns = ["(?i)project\\s+falcon", "FALCON-[0-9]{4}"] };
+        var (alias, version) = await CreateModelAsync(admin, guard);
+        using var dev = await fixture.ClientAsAsync("dev@demo.bank");
+        var seen = (await (await dev.Get($"/api/models/{alias}")).ReadAsync<ModelDto>()).Versions.Single().ContentGuard!;
+        Assert.Equal([ContentGuardRules.HiddenPattern, ContentGuardRules.HiddenPattern], seen.Patterns);
+        Assert.Equal(guard.Detectors, seen.Detectors);
+        var listed = (await (await dev.Get($"/api/models?search={alias}")).ReadAsync<PagedResult<ModelDto>>()).Items.Single().Versions.Single().ContentGuard!;
+        Assert.Equal([ContentGuardRules.HiddenPattern, ContentGuardRules.HiddenPattern], listed.Patterns);
+        Assert.Equal(guard.Patterns, (await ReadVersionAsync(admin, alias, version)).ContentGuard!.Patterns);
+    }
+
+    [Fact]
     public async Task PatternsOnly_AreAGuard_AndEmptyPatternListsAreNotKept()
     {
         fixture.Require();

@@ -52,6 +52,12 @@ public static class ContentGuardRules
     /// <summary>The longest pattern, in characters.</summary>
     public const int MaxPatternLength = 256;
 
+    /// <summary>
+    /// What the admin API gives in place of each pattern to anyone but a platform admin (a pattern may name
+    /// a confidential project): how many patterns there are, not what they say. Not a valid pattern itself.
+    /// </summary>
+    public const string HiddenPattern = "***";
+
     /// <summary>The options every pattern is compiled with: no backtracking, so no pattern can take more than linear time.</summary>
     public const RegexOptions PatternOptions = RegexOptions.NonBacktracking | RegexOptions.CultureInvariant;
 

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Gateway.Contracts.Admin;
+using Gateway.Contracts.Identity;
 using Gateway.Contracts.Snapshot;
 using Gateway.ControlPlane.Data;
 using Gateway.ControlPlane.Features.ChangeControl;
@@ -32,7 +33,7 @@ internal static partial class CatalogEndpoints
     private static IQueryable<Model> WithVersions(GatewayDbContext db) =>
         db.Models.Include(m => m.Versions).ThenInclude(v => v.Deployments).AsSplitQuery();
 
-    private static async Task<Results<Ok<PagedResult<ModelDto>>, ValidationProblem>> ListAsync([AsParameters] ModelQuery q, GatewayDbContext db, CancellationToken ct)
+    private static async Task<Results<Ok<PagedResult<ModelDto>>, ValidationProblem>> ListAsync([AsParameters] ModelQuery q, ClaimsPrincipal user, GatewayDbContext db, CancellationToken ct)
     {
         var v = new Validation();
         var page = PageRequest.From(q.Page, q.PageSize, q.Sort, q.Order, Sorts, v);
@@ -46,12 +47,15 @@ internal static partial class CatalogEndpoints
         var query = WithVersions(db);
         if (!string.IsNullOrWhiteSpace(q.Search)) query = query.Where(m => m.Alias.Contains(q.Search) || (m.Description != null && m.Description.Contains(q.Search)));
         if (kind is { } k) query = query.Where(m => m.Kind == k);
-        var result = await query.ToPageAsync(page, Sorts, m => ToDto(db, m, q.HideRetired == true), ct);
+        var patterns = user.IsInRole(GatewayRoles.PlatformAdmin);
+        var result = await query.ToPageAsync(page, Sorts, m => ToDto(db, m, q.HideRetired == true, patterns), ct);
         return TypedResults.Ok(result);
     }
 
-    private static async Task<Results<Ok<ModelDto>, ProblemHttpResult>> GetAsync(string alias, GatewayDbContext db, CancellationToken ct) =>
-        await WithVersions(db).FirstOrDefaultAsync(m => m.Alias == alias, ct) is { } m ? TypedResults.Ok(ToDto(db, m, false)) : Problems.NotFound("Model", alias);
+    private static async Task<Results<Ok<ModelDto>, ProblemHttpResult>> GetAsync(string alias, ClaimsPrincipal user, GatewayDbContext db, CancellationToken ct) =>
+        await WithVersions(db).FirstOrDefaultAsync(m => m.Alias == alias, ct) is { } m
+            ? TypedResults.Ok(ToDto(db, m, false, user.IsInRole(GatewayRoles.PlatformAdmin)))
+            : Problems.NotFound("Model", alias);
 
     private static async Task<Results<Created<ModelDto>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         CreateModelRequest r, ClaimsPrincipal user, GatewayDbContext db, TimeProvider time, CancellationToken ct)
@@ -111,9 +115,10 @@ internal static partial class CatalogEndpoints
         if (tokenizer is not null and not ("o200k_base" or "cl100k_base")) v.Error("tokenizer", "must be o200k_base or cl100k_base (or omitted)");
     }
 
-    private static ModelDto ToDto(GatewayDbContext db, Model m, bool hideRetired) => new(
+    /// <summary>A model as the API gives it; <paramref name="patterns"/> false (anyone but a platform admin) hides what the content guards' patterns say, not how many there are.</summary>
+    private static ModelDto ToDto(GatewayDbContext db, Model m, bool hideRetired, bool patterns = true) => new(
         m.Alias, m.Kind, m.DefaultVersion,
         m.CanaryVersion is { } cv && m.CanaryPercent is { } cp ? new CanarySpec(cv, cp) : null, m.Tokenizer, m.Description,
         [.. m.Versions.Where(v => !hideRetired || v.Status != VersionStatus.Retired).OrderBy(v => v.SortOrder).ThenBy(v => v.Name, StringComparer.Ordinal)
-            .Select(v => CatalogMapping.ToDto(v, db.StampOf(v)))]);
+            .Select(v => CatalogMapping.ToDto(v, db.StampOf(v), patterns))]);
 }

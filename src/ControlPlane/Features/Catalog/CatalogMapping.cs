@@ -54,7 +54,8 @@ internal static class CatalogMapping
 
     public static DeploymentDto ToDto(Deployment d) => new(d.Id, d.ProviderId, d.UpstreamModel, d.Weight, d.Priority, d.Region);
 
-    public static ModelVersionDto ToDto(ModelVersion v, string stamp) => new(
+    public static ModelVersionDto ToDto(ModelVersion v, string stamp, bool patterns = true) => new(
         v.Name, v.ModelAlias, v.Status, Prices(v), v.MaxDataClassification, v.DeprecatedAt, v.SunsetAt, v.Successor, v.MaxOutputTokens, v.ContextWindow,
-        [.. v.Deployments.OrderBy(d => d.SortOrder).ThenBy(d => d.Id, StringComparer.Ordinal).Select(ToDto)], stamp, Guard(v));
+        [.. v.Deployments.OrderBy(d => d.SortOrder).ThenBy(d => d.Id, StringComparer.Ordinal).Select(ToDto)], stamp,
+        Guard(v) is { Patterns: { } list } guard && !patterns ? guard with { Patterns = [.. list.Select(_ => ContentGuardRules.HiddenPattern)] } : Guard(v));
 }
