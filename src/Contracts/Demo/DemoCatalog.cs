@@ -46,7 +46,12 @@ public static class DemoCatalog
             [
                 new("gpt-4o-0806-primary", OpenAIProvider, "gpt-4o-2024-08-06", Weight: 1, Priority: 0),
                 new("gpt-4o-0806-backup", OpenAIBackupProvider, "gpt-4o-2024-08-06", Weight: 1, Priority: 1),
-            ]) { MaxOutputTokens = 16_384, ContextWindow = 128_000, MaxDataClassification = DataClassification.Confidential },
+            ])
+            {
+                MaxOutputTokens = 16_384, ContextWindow = 128_000, MaxDataClassification = DataClassification.Confidential,
+                // Card numbers, IBANs and credentials never leave for the external provider.
+                ContentGuard = new ContentGuardSpec(GuardAction.Block, [ContentDetector.PaymentCard, ContentDetector.Iban, ContentDetector.Credential]),
+            },
             new("gpt-4o-2024-11-20", VersionStatus.Preview, Usd(2.50m, 1.25m, 10.00m),
             [
                 new("gpt-4o-1120-primary", OpenAIProvider, "gpt-4o-2024-11-20"),
@@ -58,7 +63,12 @@ public static class DemoCatalog
             new("gpt-4o-mini-2024-07-18", VersionStatus.Ga, Usd(0.15m, 0.075m, 0.60m),
             [
                 new("gpt-4o-mini-azure", AzureProvider, "gpt-4o-mini"),
-            ]) { MaxOutputTokens = 16_384, ContextWindow = 128_000 },
+            ])
+            {
+                MaxOutputTokens = 16_384, ContextWindow = 128_000,
+                // Credentials pasted into a prompt are replaced before it leaves; the rest is sent.
+                ContentGuard = new ContentGuardSpec(GuardAction.Redact, [ContentDetector.Credential]),
+            },
             new("gpt-4o-mini-2024-05-01", VersionStatus.Deprecated, Usd(0.15m, 0.075m, 0.60m),
             [
                 new("gpt-4o-mini-old-azure", AzureProvider, "gpt-4o-mini-old"),

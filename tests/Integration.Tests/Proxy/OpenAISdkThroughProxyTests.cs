@@ -133,6 +133,22 @@ public sealed class OpenAISdkThroughProxyTests(ProxyStackFixture stack)
     }
 
     [Fact]
+    public async Task AGuardedVersion_RefusesACardNumber_AsATypedSdkError_AndServesWithoutIt()
+    {
+        // The demo's gpt-4o-2024-08-06 blocks card numbers, IBANs and credentials.
+        var refused = await Assert.ThrowsAsync<ClientResultException>(() => Chat("gpt-4o-2024-08-06").CompleteChatAsync(
+            [new SystemChatMessage("You are a payments assistant."), new UserChatMessage("Why was card 4111-1111-1111-1111 declined?")], cancellationToken: Ct));
+        Assert.Equal(400, refused.Status);
+        Assert.Contains("content_policy_violation", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("'messages[1].content' holds a payment card number", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("4111", refused.Message, StringComparison.Ordinal);
+
+        ChatCompletion served = await Chat("gpt-4o-2024-08-06").CompleteChatAsync(
+            [new SystemChatMessage("You are a payments assistant."), new UserChatMessage("Why was the customer's card declined?")], cancellationToken: Ct);
+        Assert.False(string.IsNullOrEmpty(served.Content[0].Text));
+    }
+
+    [Fact]
     public async Task FirstDeploymentAnswering503_FailsOverToTheHealthyOne()
     {
         var id = "it-failover-" + Guid.NewGuid().ToString("N");
