@@ -192,8 +192,10 @@ public sealed class SnapshotTests
             "contentGuard":{"action":"redact","detectors":["payment-card","credential"]
             """.Trim(), json, StringComparison.Ordinal);
         var read = SnapshotJson.Deserialize(System.Text.Encoding.UTF8.GetBytes(json)).Models[0].Versions[0].ContentGuard!;
-        Assert.Equal(guard.Detectors, read.Detectors);
-        Assert.Equal(guard.Patterns, read.Patterns);
+        Assert.Equal(guard, read); // by value: the lists are other instances
+        Assert.NotEqual(guard, read with { Patterns = ["FALCON-[0-9]*"] });
+        Assert.NotEqual(guard, read with { Detectors = [ContentDetector.PaymentCard] });
+        Assert.NotEqual(guard, read with { Action = GuardAction.Block });
 
         var badPattern = guarded with { Models = [model with { Versions = [model.Versions[0] with { ContentGuard = guard with { Patterns = ["(?=x)y"] } }, model.Versions[1]] }] };
         Assert.Equal("models[0].versions[0].contentGuard.patterns[0]", Assert.Single(SnapshotValidator.Validate(badPattern)).Path);

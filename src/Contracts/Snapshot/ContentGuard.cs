@@ -19,6 +19,14 @@ public sealed record ContentGuardSpec(GuardAction Action, IReadOnlyList<ContentD
     /// names, customer-number formats. Each match counts as a <c>pattern</c> finding.
     /// </summary>
     public IReadOnlyList<string>? Patterns { get; init; }
+
+    /// <summary>Equal when the action, the detectors and the patterns are (as sequences, not as list instances).</summary>
+    public bool Equals(ContentGuardSpec? other) =>
+        other is not null && Action == other.Action
+        && (Detectors ?? []).SequenceEqual(other.Detectors ?? [])
+        && (Patterns ?? []).SequenceEqual(other.Patterns ?? []);
+
+    public override int GetHashCode() => HashCode.Combine(Action, (Detectors ?? []).Count, (Patterns ?? []).Count);
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<GuardAction>))]
