@@ -345,7 +345,7 @@ fi # REPORT_ONLY
 # ---------- report ----------
 SETTINGS=(--settings "A: MockLlm, Release, $MOCK_ENV, CPU $CPU_LOAD"
           --settings "B: bench/PlainYarp, Release, YARP 2.3 and Kestrel defaults, CPU $CPU_SUT"
-          --settings "C: src/Proxy, Release, published as src/Proxy/Dockerfile does (${C_PUBLISH}), the runtime settings it ships with (Proxy.csproj: workstation concurrent GC, ConserveMemory 7, TieredPGO; Dockerfile env: ${C_ENV% }), every policy on (key auth, model resolution, rate limits + budget reservation, routing, metering with the spool and the NDJSON ledger, Prometheus metrics; no OTLP collector, so no spans), CPU $CPU_SUT"
+          --settings "C: src/Proxy, Release, published as src/Proxy/Dockerfile does (${C_PUBLISH}), the runtime settings it ships with (Proxy.csproj: workstation concurrent GC, ConserveMemory 7, TieredPGO; Dockerfile env: ${C_ENV% }), every policy on (key auth, model resolution, the demo catalog's content guard, rate limits + budget reservation, routing, metering with the spool and the NDJSON ledger, Prometheus metrics; no OTLP collector, so no spans), CPU $CPU_SUT"
           --settings "D: @portkey-ai/gateway@1.15.2 on Node $(node --version 2>/dev/null || echo '?'), CPU $CPU_SUT"
           --settings "Load: wrk 2 threads / 64 connections and bench/LoadGen ($RIG_ENV), CPU $CPU_LOAD"
           --settings "Warm-up before the first round: ${FIRST_WARM} s of wrk per arm (until the JIT has tiered the hot code up; bench/README.md)")

@@ -135,7 +135,7 @@ public sealed class ContentDetectorTests
     private static List<(int, int)> Matches(string text)
     {
         var sink = new ListSink();
-        ContentDetectors.Matches(ContentDetectors.Credentials, text, ref sink);
+        ContentDetectors.CredentialsIn(text, ref sink);
         return sink.Found;
     }
 

@@ -33,6 +33,19 @@ public sealed class ContentScannerTests
     }
 
     [Fact]
+    public void InlineDataUrls_AreNotScanned_TheTextBesideThemIs()
+    {
+        // Base64 is not text a detector can read: an image's bytes would pass an IBAN's checks now and then.
+        var image = "data:image/png;base64," + Convert.ToBase64String(Enumerable.Range(0, 3000).Select(i => (byte)(i * 7)).ToArray()) + "+DE89370400440532013000+";
+        var body = $$$"""{"model":"m","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"{{{image}}}"}},{"type":"text","text":"what is this?"}]}]}""";
+        Assert.Null(ContentScanner.Scan(Encoding.UTF8.GetBytes(body), Everything, redact: false));
+        var withText = Encoding.UTF8.GetBytes(body.Replace("what is this?", "pay DE89370400440532013000", StringComparison.Ordinal));
+        Assert.Equal("messages[0].content[1].text", ContentScanner.PathAt(withText, ContentScanner.Scan(withText, Everything, redact: false)!.FirstTokenStart));
+        // A string that only starts like one is text.
+        Assert.NotNull(ContentScanner.Scan("""{"prompt":"data: DE89370400440532013000"}"""u8, Everything, redact: false));
+    }
+
+    [Fact]
     public void PropertyNames_AreNotScanned_NumbersAreNotStrings()
     {
         var body = """{"model":"m","metadata":{"4111111111111111":"x"},"seed":4111111111111111,"messages":[]}""";

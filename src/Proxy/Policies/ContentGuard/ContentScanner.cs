@@ -44,7 +44,7 @@ internal static class ContentScanner
         {
             while (reader.Read())
             {
-                if (reader.TokenType != JsonTokenType.String || reader.ValueSpan.IsEmpty) continue;
+                if (reader.TokenType != JsonTokenType.String || reader.ValueSpan.IsEmpty || IsDataUrl(reader.ValueSpan)) continue;
                 var raw = reader.ValueSpan.Length;
                 if (buffer is null || buffer.Length < raw)
                 {
@@ -81,6 +81,13 @@ internal static class ContentScanner
         return findings;
     }
 
+    /// <summary>
+    /// A <c>data:…;base64,</c> URL (an image, audio or a file inline): not text a detector can read,
+    /// and long base64 runs would now and then pass an IBAN's checks by chance.
+    /// </summary>
+    internal static bool IsDataUrl(ReadOnlySpan<byte> raw) =>
+        raw.StartsWith("data:"u8) && raw[..Math.Min(raw.Length, 128)].IndexOf(";base64,"u8) > 0;
+
     /// <summary>Every detector of <paramref name="guard"/> over one string.</summary>
     internal static void Run(CompiledGuard guard, ReadOnlySpan<char> text, ref RangeSink sink)
     {
@@ -99,7 +106,7 @@ internal static class ContentScanner
         if (guard.Credentials)
         {
             sink.Kind = FindingKind.Credential;
-            ContentDetectors.Matches(ContentDetectors.Credentials, text, ref sink);
+            ContentDetectors.CredentialsIn(text, ref sink);
         }
         sink.Kind = FindingKind.Pattern;
         foreach (var pattern in guard.Patterns) ContentDetectors.Matches(pattern, text, ref sink);
