@@ -34,7 +34,6 @@ public sealed class ContentGuardJourney(GatewaySystem system)
 
         await SaveGuardAsync(admin, enable: true, pattern: "FALCON-[0-9]{4}");
         await Expect(admin.Page.GetByTestId($"guard-{Version}")).ToHaveTextAsync("Blocks: payment card, IBAN, credential, 1 pattern");
-        await admin.ScreenshotAsync("content-guard");
 
         var refused = await RefusedAsync(chat, TimeSpan.FromSeconds(20), ct);
         Assert.Equal(400, refused.Status);
@@ -57,6 +56,7 @@ public sealed class ContentGuardJourney(GatewaySystem system)
         {
             await Expect(dialog.GetByTestId("guard-action-block")).ToBeVisibleAsync();
             await dialog.GetByLabel("Further patterns (optional)").FillAsync(pattern!);
+            await admin.ScreenshotAsync("content-guard");
         }
         await dialog.GetByTestId("guard-save").ClickAsync();
         await Expect(dialog).ToHaveCountAsync(0);

@@ -17,6 +17,16 @@ public sealed class ContentScannerTests
         [ContentDetector.PaymentCard, ContentDetector.Iban, ContentDetector.Credential]) { Patterns = ["(?i)project\\s+falcon", "FALCON-[0-9]+"] })!;
 
     [Fact]
+    public void AGuard_IsCompiledOnce_ForEverySnapshotThatHoldsIt()
+    {
+        var spec = new ContentGuardSpec(GuardAction.Block, [ContentDetector.Iban]) { Patterns = ["ONCE-[0-9]+"] };
+        var same = new ContentGuardSpec(GuardAction.Block, [ContentDetector.Iban]) { Patterns = ["ONCE-[0-9]+"] };
+        Assert.Same(CompiledGuard.Of(spec), CompiledGuard.Of(same));
+        Assert.NotSame(CompiledGuard.Of(spec), CompiledGuard.Of(same with { Patterns = ["ONCE-[0-9]*"] }));
+        Assert.Null(CompiledGuard.Of(null));
+    }
+
+    [Fact]
     public void ABodyWithNothingToFind_HasNoFindings()
     {
         var body = """{"model":"m","messages":[{"role":"user","content":"Order 1234567812345670 shipped on 2026-11-28, call +44 20 7946 0958"}],"max_tokens":5}""";

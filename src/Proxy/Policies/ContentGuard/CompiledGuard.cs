@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Gateway.Contracts.Snapshot;
 
@@ -36,9 +37,20 @@ internal sealed class CompiledGuard
 
     public Regex[] Patterns { get; }
 
+    // Every snapshot revision (a key created, a budget changed) is compiled whole: the guards it did
+    // not change are taken from here rather than their patterns compiled again. Bounded: an admin
+    // trying many patterns empties it.
+    private static readonly ConcurrentDictionary<ContentGuardSpec, CompiledGuard> Compiled = new();
+    private const int MaxCompiled = 256;
+
     /// <summary>The guard of <paramref name="spec"/>, or null for none (the snapshot was validated: every pattern compiles).</summary>
-    public static CompiledGuard? Of(ContentGuardSpec? spec) =>
-        spec is null ? null : new CompiledGuard(spec, [.. (spec.Patterns ?? []).Select(ContentGuardRules.Compile)]);
+    public static CompiledGuard? Of(ContentGuardSpec? spec)
+    {
+        if (spec is null) return null;
+        if (Compiled.TryGetValue(spec, out var known)) return known;
+        if (Compiled.Count >= MaxCompiled) Compiled.Clear();
+        return Compiled.GetOrAdd(spec, static s => new CompiledGuard(s, [.. (s.Patterns ?? []).Select(ContentGuardRules.Compile)]));
+    }
 
     /// <summary>A finding's name, as in logs, metrics and the <c>[REDACTED:…]</c> marker.</summary>
     public static string NameOf(FindingKind kind) => kind switch
