@@ -6,6 +6,9 @@ public static class GatewayHeaders
     public const string RequestId = "x-request-id";
     public const string ModelVersion = "x-gateway-model-version";
     public const string Deployment = "x-gateway-deployment";
+
+    /// <summary>On a response to a request the version's content guard redacted: what it replaced, e.g. <c>payment-card=1, pattern=2</c>.</summary>
+    public const string Redacted = "x-gateway-redacted";
     public const string Deprecation = "Deprecation";
     public const string Sunset = "Sunset";
     public const string RetryAfter = "Retry-After";

@@ -98,6 +98,9 @@ internal sealed partial class GatewayRequest(string requestId, long startTimesta
     /// <summary>The gateway error code answered, or null.</summary>
     public string? ErrorCode { get; set; }
 
+    /// <summary>What the content guard redacted (<c>payment-card=1, pattern=2</c>), sent back in <c>x-gateway-redacted</c>; null when nothing.</summary>
+    public string? Redactions { get; set; }
+
     /// <summary>Adds an observer of the relay (usage, text, end).</summary>
     public void AddObserver(IRelayObserver observer)
     {

@@ -73,6 +73,7 @@ internal sealed partial class GatewayRequestMiddleware(RequestDelegate next, Tim
             if (version.SunsetHeader is { } sunset) headers[GatewayHeaders.Sunset] = sunset;
             if (version.SuccessorLinkHeader is { } link && version.DeprecationHeader is not null) headers.Link = link;
         }
+        if (request.Redactions is { } redactions) headers[GatewayHeaders.Redacted] = redactions;
         if (request.Deployment is { } deployment && request.Attempts > 0)
             headers[GatewayHeaders.Deployment] = deployment.Id;
     }

@@ -73,6 +73,7 @@ public sealed class ContentGuardPipelineTests
         // And a clean request to the guarded version is served.
         using var clean = await proxy.Client.PostAsync("/v1/chat/completions", Chat("chat-v1", "Summarise our card policy"), Ct);
         Assert.Equal(HttpStatusCode.OK, clean.StatusCode);
+        Assert.False(clean.Headers.Contains(GatewayHeaders.Redacted));
     }
 
     [Fact]
@@ -118,6 +119,7 @@ public sealed class ContentGuardPipelineTests
 
         using var served = await proxy.Client.PostAsync("/v1/chat/completions", Chat("chat-v1", $"Card {Card} for Project Falcon"), Ct);
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        Assert.Equal("payment-card=1, pattern=1", served.Headers.GetValues(GatewayHeaders.Redacted).Single()); // the application learns its prompt was changed
         var sent = JsonDocument.Parse(Assert.Single(upstream.Requests).Body).RootElement;
         Assert.Equal("Card [REDACTED:payment-card] for [REDACTED:pattern]", sent.GetProperty("messages")[1].GetProperty("content").GetString());
         Assert.Equal("up-chat-1", sent.GetProperty("model").GetString()); // the body was re-read: the model is still replaced
@@ -138,6 +140,7 @@ public sealed class ContentGuardPipelineTests
         using var streamed = await proxy.Client.PostAsync("/v1/chat/completions",
             Json("""{"model":"chat-v1","stream":true,"messages":[{"role":"user","content":"IBAN GB82 WEST 1234 5698 7654 32"}]}"""), Ct);
         Assert.Equal(HttpStatusCode.OK, streamed.StatusCode);
+        Assert.Equal("iban=1", streamed.Headers.GetValues(GatewayHeaders.Redacted).Single());
         Assert.Contains("data: [DONE]", await streamed.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         var sent = JsonDocument.Parse(Assert.Single(upstream.Requests).Body).RootElement;
         Assert.Equal("IBAN [REDACTED:iban]", sent.GetProperty("messages")[0].GetProperty("content").GetString());

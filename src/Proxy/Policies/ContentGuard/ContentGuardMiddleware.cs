@@ -59,6 +59,7 @@ internal sealed class ContentGuardMiddleware(RequestDelegate next, ContentGuardL
             request.SetBody((byte[])[.. redacted, .. tail.Span], info with { JsonLength = redacted.Length });
             context.Request.Headers[InferenceHeaderLength] = redacted.Length.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
+        request.Redactions = findings.HeaderValue();
         log.Redacted(request.RequestId, version, key.KeyId, key.Team.Id, findings.Summary());
         return next(context);
     }

@@ -19,8 +19,13 @@ internal sealed class GuardFindings
     public int Total => Counts.Sum();
 
     /// <summary><c>payment-card×2, iban×1</c>: what a log line or a metric may say (never the text found).</summary>
-    public string Summary() => string.Join(", ",
-        Enumerable.Range(0, CompiledGuard.Kinds).Where(k => Counts[k] > 0).Select(k => $"{CompiledGuard.NameOf((FindingKind)k)}×{Counts[k]}"));
+    public string Summary() => Join("×");
+
+    /// <summary><c>payment-card=2, iban=1</c>: the <c>x-gateway-redacted</c> header (ASCII).</summary>
+    public string HeaderValue() => Join("=");
+
+    private string Join(string separator) => string.Join(", ",
+        Enumerable.Range(0, CompiledGuard.Kinds).Where(k => Counts[k] > 0).Select(k => $"{CompiledGuard.NameOf((FindingKind)k)}{separator}{Counts[k]}"));
 }
 
 /// <summary>
