@@ -49,6 +49,23 @@ public sealed class ContentDetectorTests
     public void LookAlikes_AreNotCards(string text) =>
         Assert.Empty(Cards($"Value: {text}."));
 
+    [Theory]
+    [InlineData("4111 1111 1111 1111 2026", "4111 1111 1111 1111")]                 // a year after it
+    [InlineData("4111-1111-1111-1111-123456", "4111-1111-1111-1111")]
+    [InlineData("4111 1111 1111 1111 12 times", "4111 1111 1111 1111")]
+    public void AGroupedCard_FollowedByMoreNumbers_IsFound(string text, string card)
+    {
+        var (start, length) = Assert.Single(Cards(text));
+        Assert.Equal(card, text.Substring(start, length));
+    }
+
+    [Fact]
+    public void TwoGroupedCards_InARow_AreBothFound()
+    {
+        var text = "4111 1111 1111 1111 5555 5555 5555 4444";
+        Assert.Equal(["4111 1111 1111 1111", "5555 5555 5555 4444"], Cards(text).Select(f => text.Substring(f.Item1, f.Item2)));
+    }
+
     [Fact]
     public void SeveralCards_InOneText_AreEachFound()
     {

@@ -41,37 +41,42 @@ internal static class ContentDetectors
     /// Where a card number starting at <paramref name="start"/> ends, or 0. Either 13–19 digits in
     /// a row, or groups split by one kind of separator (a single space or hyphen): a first group of
     /// four, the others of three to six, as cards print (4-4-4-4, 4-6-5, 4-4-4-4-3). Then a card
-    /// scheme's first digit (2 to 6) and a valid Luhn check digit.
+    /// scheme's first digit (2 to 6) and a valid Luhn check digit. A grouped card followed by more
+    /// numbers ("4111 1111 1111 1111 2026") is found: the longest run of its groups that is a card.
     /// </summary>
     private static int CardEnd(ReadOnlySpan<char> text, int start)
     {
+        if (text[start] is < '2' or > '6') return 0;
         var first = Digits(text, start);
-        int digits, end;
         if (first >= 13 && first <= 19)
         {
-            (digits, end) = (first, start + first);
+            var end = start + first;
+            return (end >= text.Length || !char.IsLetterOrDigit(text[end])) && Luhn(text[start..end]) ? end : 0;
         }
-        else if (first == 4 && start + 4 < text.Length && text[start + 4] is ' ' or '-')
+        if (first != 4 || start + 4 >= text.Length || text[start + 4] is not (' ' or '-')) return 0;
+
+        // The ends of the groups, longest first once the run is read.
+        var separator = text[start + 4];
+        Span<int> ends = stackalloc int[8];
+        Span<int> counts = stackalloc int[8];
+        var groups = 0;
+        var (digits, at) = (4, start + 4);
+        while (groups < ends.Length && at + 1 < text.Length && text[at] == separator)
         {
-            var separator = text[start + 4];
-            (digits, end) = (4, start + 4);
-            while (end + 1 < text.Length && text[end] == separator)
-            {
-                var group = Digits(text, end + 1);
-                if (group is < 3 or > 6) break;
-                digits += group;
-                end += 1 + group;
-            }
-            // A run that goes on in groups no card prints (an IBAN's "0532 0130 00") is not a card.
-            if (digits is < 13 or > 19 || (end + 1 < text.Length && text[end] == separator && char.IsAsciiDigit(text[end + 1]))) return 0;
+            var group = Digits(text, at + 1);
+            if (group is < 3 or > 6) break;
+            digits += group;
+            at += 1 + group;
+            if (at < text.Length && char.IsLetter(text[at])) break; // "1111abc": not a group
+            (ends[groups], counts[groups]) = (at, digits);
+            groups++;
         }
-        else
+        for (var g = groups - 1; g >= 0; g--)
         {
-            return 0;
+            if (counts[g] is < 13 or > 19) continue;
+            if (Luhn(text[start..ends[g]])) return ends[g];
         }
-        if (end < text.Length && char.IsLetterOrDigit(text[end])) return 0;
-        if (text[start] is < '2' or > '6') return 0;
-        return Luhn(text[start..end]) ? end : 0;
+        return 0;
     }
 
     /// <summary>The Luhn (mod 10) check over the digits of <paramref name="text"/>, separators skipped.</summary>
