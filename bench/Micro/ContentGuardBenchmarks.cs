@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Gateway.Contracts.Snapshot;
-using Gateway.Proxy.Policies.ContentGuard;
+using Gateway.Contracts.ContentGuard;
 
 namespace Gateway.Bench.Micro;
 

@@ -45,7 +45,7 @@ internal sealed class CompiledVersion(ModelVersionSpec spec, CompiledModel model
     public string? SuccessorLinkHeader { get; init; }
 
     /// <summary>What requests to this version are screened for before they leave, or null.</summary>
-    public Policies.ContentGuard.CompiledGuard? Guard { get; } = Policies.ContentGuard.CompiledGuard.Of(spec.ContentGuard);
+    public Contracts.ContentGuard.CompiledGuard? Guard { get; } = Contracts.ContentGuard.CompiledGuard.Of(spec.ContentGuard);
 }
 
 /// <summary>Where a version is served: a provider, the upstream model name, weight, priority and health.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Gateway.Contracts.ContentGuard;
 using Gateway.Contracts.Snapshot;
 using Gateway.Proxy.Telemetry;
 

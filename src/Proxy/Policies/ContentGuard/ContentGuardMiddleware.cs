@@ -1,3 +1,4 @@
+using Gateway.Contracts.ContentGuard;
 using Gateway.Contracts.Errors;
 using Gateway.Contracts.Snapshot;
 using Gateway.Proxy.Pipeline;

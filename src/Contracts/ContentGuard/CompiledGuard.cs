@@ -2,10 +2,10 @@ using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Gateway.Contracts.Snapshot;
 
-namespace Gateway.Proxy.Policies.ContentGuard;
+namespace Gateway.Contracts.ContentGuard;
 
 /// <summary>What a finding is: a built-in detector's, or one of the guard's own patterns.</summary>
-internal enum FindingKind
+public enum FindingKind
 {
     PaymentCard,
     Iban,
@@ -14,7 +14,7 @@ internal enum FindingKind
 }
 
 /// <summary>A version's <see cref="ContentGuardSpec"/>, its patterns compiled once per snapshot.</summary>
-internal sealed class CompiledGuard
+public sealed class CompiledGuard
 {
     public const int Kinds = 4;
 

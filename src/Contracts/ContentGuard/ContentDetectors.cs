@@ -1,14 +1,14 @@
 using System.Buffers;
 using System.Text.RegularExpressions;
 
-namespace Gateway.Proxy.Policies.ContentGuard;
+namespace Gateway.Contracts.ContentGuard;
 
 /// <summary>
 /// The built-in detectors, over the unescaped text of one JSON string. Each reports the ranges it
 /// finds; none allocates. A finding is bounded: the characters either side of it are not letters
 /// or digits, so a card number is not found inside a longer number or an identifier.
 /// </summary>
-internal static class ContentDetectors
+public static class ContentDetectors
 {
     /// <summary>Calls <paramref name="found"/> with each payment card number in <paramref name="text"/>.</summary>
     public static void PaymentCards<TSink>(ReadOnlySpan<char> text, ref TSink found) where TSink : struct, IFindingSink
@@ -233,7 +233,7 @@ internal static class ContentDetectors
 }
 
 /// <summary>Where a detector reports what it found (a struct, so that the calls inline and nothing is boxed).</summary>
-internal interface IFindingSink
+public interface IFindingSink
 {
     void Add(int start, int length);
 }

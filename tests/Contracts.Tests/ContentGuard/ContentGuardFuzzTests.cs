@@ -3,9 +3,9 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Contracts.Snapshot;
-using Gateway.Proxy.Policies.ContentGuard;
+using Gateway.Contracts.ContentGuard;
 
-namespace Gateway.Proxy.Tests.ContentGuard;
+namespace Gateway.Contracts.Tests.ContentGuard;
 
 /// <summary>
 /// Generated bodies (seeded, so a failure repeats): nested objects and arrays whose strings mix

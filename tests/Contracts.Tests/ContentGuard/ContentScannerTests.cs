@@ -1,9 +1,9 @@
 using System.Text;
 using System.Text.Json;
 using Gateway.Contracts.Snapshot;
-using Gateway.Proxy.Policies.ContentGuard;
+using Gateway.Contracts.ContentGuard;
 
-namespace Gateway.Proxy.Tests.ContentGuard;
+namespace Gateway.Contracts.Tests.ContentGuard;
 
 /// <summary>
 /// The scan of a whole JSON body: every string value, unescaped first; property names left alone;
@@ -113,6 +113,20 @@ public sealed class ContentScannerTests
         var body = """{"model":"m","prompt":"line1\nquote \" card \u0034111111111111111\ttab"}""";
         var findings = ContentScanner.Scan(Encoding.UTF8.GetBytes(body), Cards, redact: true)!;
         Assert.Equal("line1\nquote \" card [REDACTED:payment-card]\ttab", JsonDocument.Parse(findings.Redacted!).RootElement.GetProperty("prompt").GetString());
+    }
+
+    [Fact]
+    public void Try_OnAText_SaysWhatItFinds_AndShowsTheRedaction()
+    {
+        var trial = ContentScanner.Try(Everything, "Refund 4111 1111 1111 1111 for project falcon, twice: 5555555555554444");
+        Assert.Equal(2, trial.Counts[(int)FindingKind.PaymentCard]);
+        Assert.Equal(1, trial.Counts[(int)FindingKind.Pattern]);
+        Assert.Equal("payment-card×2, pattern×1", trial.Summary);
+        Assert.Equal("Refund [REDACTED:payment-card] for [REDACTED:pattern], twice: [REDACTED:payment-card]", trial.Redacted);
+        var nothing = ContentScanner.Try(Everything, "nothing here");
+        Assert.Equal(0, nothing.Total);
+        Assert.Equal("", nothing.Summary);
+        Assert.Equal("nothing here", nothing.Redacted);
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using Gateway.Contracts.Keys;
-using Gateway.Proxy.Policies.ContentGuard;
+using Gateway.Contracts.ContentGuard;
 
-namespace Gateway.Proxy.Tests.ContentGuard;
+namespace Gateway.Contracts.Tests.ContentGuard;
 
 /// <summary>
 /// The built-in detectors on their own: the card numbers, IBANs and credentials they must find

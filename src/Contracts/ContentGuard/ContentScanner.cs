@@ -3,10 +3,10 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
-namespace Gateway.Proxy.Policies.ContentGuard;
+namespace Gateway.Contracts.ContentGuard;
 
 /// <summary>What a scan found: counts by kind, where the first finding is, and the redacted body when asked for.</summary>
-internal sealed class GuardFindings
+public sealed class GuardFindings
 {
     public int[] Counts { get; } = new int[CompiledGuard.Kinds];
 
@@ -33,7 +33,7 @@ internal sealed class GuardFindings
 /// application's text): the unescaped text, so that <c>\u0034</c> hides no digit. Nothing is
 /// allocated for a body where nothing is found, beyond one pooled buffer.
 /// </summary>
-internal static class ContentScanner
+public static class ContentScanner
 {
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
 
@@ -84,6 +84,19 @@ internal static class ContentScanner
             findings.Redacted = output.WrittenSpan.ToArray();
         }
         return findings;
+    }
+
+    /// <summary>The guard over one text, as an admin tries it out: how many of each kind it finds, and the text as redaction would leave it.</summary>
+    public static GuardTrial Try(CompiledGuard guard, string text)
+    {
+        ArgumentNullException.ThrowIfNull(guard);
+        ArgumentNullException.ThrowIfNull(text);
+        var sink = new RangeSink();
+        Run(guard, text, ref sink);
+        var counts = new int[CompiledGuard.Kinds];
+        if (sink.Ranges is not { } ranges) return new GuardTrial(counts, text);
+        foreach (var range in ranges) counts[(int)range.Kind]++;
+        return new GuardTrial(counts, Redact(text, ranges));
     }
 
     /// <summary>
@@ -172,11 +185,21 @@ internal static class ContentScanner
     }
 }
 
+/// <summary>What <see cref="ContentScanner.Try"/> found in a text: counts by <see cref="FindingKind"/>, and the text redacted.</summary>
+public sealed record GuardTrial(IReadOnlyList<int> Counts, string Redacted)
+{
+    public int Total => Counts.Sum();
+
+    /// <summary><c>payment-card×1, pattern×2</c>, or empty when nothing was found.</summary>
+    public string Summary => string.Join(", ",
+        Enumerable.Range(0, CompiledGuard.Kinds).Where(k => Counts[k] > 0).Select(k => $"{CompiledGuard.NameOf((FindingKind)k)}×{Counts[k]}"));
+}
+
 /// <summary>One finding: where in the string, how long, and what.</summary>
-internal readonly record struct Finding(int Start, int Length, FindingKind Kind);
+public readonly record struct Finding(int Start, int Length, FindingKind Kind);
 
 /// <summary>Collects the findings of one string; allocates only on the first.</summary>
-internal struct RangeSink : IFindingSink
+public struct RangeSink : IFindingSink
 {
     public FindingKind Kind;
 
