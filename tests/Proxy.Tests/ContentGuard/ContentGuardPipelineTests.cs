@@ -46,7 +46,7 @@ public sealed class ContentGuardPipelineTests
         Assert.Equal(GatewayErrorCodes.ContentPolicyViolation, error.GetProperty("code").GetString());
         Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
         Assert.Equal("messages[1].content", error.GetProperty("param").GetString());
-        Assert.Equal("'messages[1].content' holds a payment card number and an IBAN (2 findings in the request), which the model version 'chat-v1' may not receive: the request was not sent. Remove it and try again.",
+        Assert.Equal("The request holds a payment card number and an IBAN (2 findings, the first in 'messages[1].content'), which the model version 'chat-v1' may not receive: the request was not sent. Remove them and try again.",
             error.GetProperty("message").GetString());
         Assert.DoesNotContain("4111", text, StringComparison.Ordinal);
         Assert.Equal("chat-v1", refused.Headers.GetValues(GatewayHeaders.ModelVersion).Single());

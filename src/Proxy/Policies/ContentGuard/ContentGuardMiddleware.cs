@@ -69,8 +69,10 @@ internal sealed class ContentGuardMiddleware(RequestDelegate next, ContentGuardL
     {
         var found = Enumerable.Range(0, CompiledGuard.Kinds).Where(k => findings.Counts[k] > 0).Select(k => CompiledGuard.Describe((FindingKind)k)).ToList();
         var what = found.Count == 1 ? found[0] : string.Join(", ", found[..^1]) + " and " + found[^1];
-        var where = path.Length == 0 ? "The request" : $"'{path}'";
-        var more = findings.Total > 1 ? $" ({findings.Total} findings in the request)" : "";
-        return $"{where} holds {what}{more}, which the model version '{version}' may not receive: the request was not sent. Remove it and try again.";
+        var refusal = $"which the model version '{version}' may not receive: the request was not sent.";
+        if (findings.Total == 1)
+            return $"{(path.Length == 0 ? "The request" : $"'{path}'")} holds {what}, {refusal} Remove it and try again.";
+        var first = path.Length == 0 ? "" : $", the first in '{path}'";
+        return $"The request holds {what} ({findings.Total} findings{first}), {refusal} Remove them and try again.";
     }
 }
