@@ -1,6 +1,7 @@
 using System.Net;
 using Gateway.Contracts.Admin;
 using Gateway.Contracts.Identity;
+using Gateway.Contracts.Snapshot;
 using Gateway.Portal.Components.Pages.Approvals;
 using Gateway.Portal.Tests.Infrastructure;
 
@@ -66,6 +67,39 @@ public sealed class ApprovalQueueTests : PortalTestContext
     }
 
     [Fact]
+    public void Approve_SaysWhatTheModelsLiveVersionsAreScreenedFor_CountingPatterns()
+    {
+        // The API gives an approver each pattern as *** (a pattern may name a confidential project).
+        var model = Data.Model();
+        var guard = new ContentGuardSpec(GuardAction.Block, [ContentDetector.PaymentCard]) { Patterns = [ContentGuardRules.HiddenPattern] };
+        ControlPlane.Json(HttpMethod.Get, "/api/models/gpt-4o-mini", model with
+        {
+            Versions =
+            [
+                model.Versions[0] with { ContentGuard = guard },
+                model.Versions[1],
+                Data.Version("gpt-4o-mini", "gpt-4o-mini-2024-01-01", VersionStatus.Retired, 0.1m, 0.4m) with { ContentGuard = guard },
+            ],
+        });
+        OpenApproveDialog();
+
+        var screening = Host.Find("[data-testid=approve-screening]");
+        var line = Assert.Single(screening.QuerySelectorAll(".mud-typography"));
+        Assert.Equal("Requests to gpt-4o-mini-2024-07-18 are screened: one containing payment card numbers or text matching 1 pattern set by the platform team "
+            + "is refused (400 content_policy_violation) and nothing is sent to the provider.", line.TextContent.Trim());
+        Assert.DoesNotContain("***", Host.Find(".mud-dialog").TextContent);
+    }
+
+    [Fact]
+    public void Approve_AModelWithoutAGuard_SaysNothingAboutScreening()
+    {
+        OpenApproveDialog();
+
+        Assert.Empty(Host.FindAll("[data-testid=approve-screening]"));
+        Assert.DoesNotContain("screened", Host.Find(".mud-dialog").TextContent);
+    }
+
+    [Fact]
     public void Approve_Refused_ShowsTheApiReasonInTheDialog()
     {
         ControlPlane.Json(HttpMethod.Get, "/api/access-requests", Data.Page(Data.Request("req-other", "user-dev2")));
@@ -118,5 +152,17 @@ public sealed class ApprovalQueueTests : PortalTestContext
         Host.Find("button[data-testid=reject-confirm]").Click();
         Host.WaitForAssertion(() => Assert.True(ControlPlane.Sent(HttpMethod.Post, "/api/access-requests/req-other/reject")));
         Assert.Equal("Use the mini model first.", ControlPlane.Last(HttpMethod.Post, "/api/access-requests/req-other/reject").Json.GetProperty("reason").GetString());
+    }
+
+    private void OpenApproveDialog()
+    {
+        ControlPlane.Json(HttpMethod.Get, "/api/access-requests", Data.Page(Data.Request("req-other", "user-dev2")));
+        var cut = RenderPage<ApprovalQueue>();
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("button[data-testid=approve]")));
+        cut.Find("button[data-testid=approve]").Click();
+        Host.WaitForAssertion(() => Assert.NotEmpty(Host.FindAll("button[data-testid=approve-confirm]")));
+        // The dialog has read the model once its versions are offered to pin.
+        Host.Find("[data-testid=approve-pin]").Closest(".mud-input-control")!.MouseDown();
+        Host.WaitForAssertion(() => Assert.Contains(Host.FindAll(".mud-popover-open .mud-list-item"), i => i.TextContent.Trim() == "gpt-4o-mini-2024-07-18"));
     }
 }

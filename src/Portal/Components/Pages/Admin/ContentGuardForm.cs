@@ -1,3 +1,4 @@
+using Gateway.Contracts.ContentGuard;
 using Gateway.Contracts.Snapshot;
 using Gateway.Portal.Components.Shared;
 
@@ -78,6 +79,27 @@ public sealed class ContentGuardForm
         if (_problems.Count > 0) return false;
         _sent = [.. spec?.Patterns ?? []];
         return true;
+    }
+
+    /// <summary>
+    /// What the guard as edited (not saved) would do with <paramref name="sample"/>, run by the proxies' own
+    /// detectors. A guard the rules refuse is not compiled (a pattern that does not compile would throw):
+    /// the tryout names what to fix first, the patterns before the rest.
+    /// </summary>
+    public GuardTryout Try(string sample)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        if (ToSpec() is not { } spec) return new(Action, null, "Switch the guard on to try it.");
+        var problems = ContentGuardRules.Problems(spec, "", Kind).ToList();
+        if (problems.FirstOrDefault(p => p.Path.StartsWith("patterns", StringComparison.Ordinal)) is { Path: not null } pattern)
+        {
+            var which = int.TryParse(pattern.Path.AsSpan("patterns".Length).Trim("[]"), out var index)
+                ? Describe(Lines(PatternsText), index, pattern.Message)
+                : $"{pattern.Message}.";
+            return new(spec.Action, null, $"Fix the patterns first: {which}");
+        }
+        if (problems.Count > 0) return new(spec.Action, null, $"Fix the guard first: {problems[0].Message}.");
+        return new(spec.Action, ContentScanner.Try(CompiledGuard.Of(spec)!, sample), null);
     }
 
     /// <summary>The guard's, action's or detectors' problem: the form's own, else the API's under <paramref name="prefix"/> (<c>contentGuard.</c>).</summary>

@@ -13,6 +13,7 @@ public partial class ApproveDialog
     private readonly FieldErrors _errors = new();
     private ApprovalForm _form = new();
     private IReadOnlyList<string> _versions = [];
+    private IReadOnlyList<string> _screening = [];
     private Exception? _error;
     private bool _saving;
 
@@ -41,11 +42,14 @@ public partial class ApproveDialog
         try
         {
             var model = await Catalog.GetAsync(Request.ModelAlias, CancellationToken.None);
-            _versions = [.. model.Versions.Where(v => v.Status != VersionStatus.Retired).Select(v => v.Name)];
+            var live = model.Versions.Where(v => v.Status != VersionStatus.Retired).ToList();
+            _versions = [.. live.Select(v => v.Name)];
+            // Every live version, pinned or not: a request naming a version exactly reaches it past the pin.
+            _screening = [.. live.Select(v => GuardText.Screening(v.Name, v.ContentGuard)).OfType<string>()];
         }
         catch (Exception ex) when (Failures.IsExpected(ex))
         {
-            // Pinning is optional; without the catalog the approver simply cannot pin.
+            // Pinning is optional; without the catalog the approver simply cannot pin (nor read the versions' screening).
             _versions = [];
         }
     }
