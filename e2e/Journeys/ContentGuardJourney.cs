@@ -56,6 +56,10 @@ public sealed class ContentGuardJourney(GatewaySystem system)
         {
             await Expect(dialog.GetByTestId("guard-action-block")).ToBeVisibleAsync();
             await dialog.GetByLabel("Further patterns (optional)").FillAsync(pattern!);
+            // Trying it out runs the proxies' own detectors in the portal, on the guard as edited.
+            await dialog.GetByTestId("guard-try").FillAsync("Card 4111 1111 1111 1111 for " + Prompt);
+            await Expect(dialog.GetByTestId("guard-try-result")).ToContainTextAsync("Blocked: payment-card×1, pattern×1");
+            await dialog.GetByTestId("guard-try-result").ScrollIntoViewIfNeededAsync();
             await admin.ScreenshotAsync("content-guard");
         }
         await dialog.GetByTestId("guard-save").ClickAsync();
