@@ -1040,3 +1040,31 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261128182522_WebhookCursors') THEN
+    CREATE TABLE "WebhookCursors" (
+        "Name" character varying(64) NOT NULL,
+        "Sequence" bigint NOT NULL,
+        "LeaseOwner" character varying(64),
+        "LeaseUntil" timestamp with time zone,
+        "Failures" integer NOT NULL,
+        "NextAttemptAt" timestamp with time zone,
+        "LastError" character varying(256),
+        "LastDeliveredAt" timestamp with time zone,
+        CONSTRAINT "PK_WebhookCursors" PRIMARY KEY ("Name")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261128182522_WebhookCursors') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261128182522_WebhookCursors', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -601,3 +601,20 @@ VALUES ('20261128173145_VersionContentGuard', '10.0.15');
 
 COMMIT;
 
+BEGIN TRANSACTION;
+CREATE TABLE "WebhookCursors" (
+    "Name" TEXT NOT NULL CONSTRAINT "PK_WebhookCursors" PRIMARY KEY,
+    "Sequence" INTEGER NOT NULL,
+    "LeaseOwner" TEXT NULL,
+    "LeaseUntil" INTEGER NULL,
+    "Failures" INTEGER NOT NULL,
+    "NextAttemptAt" INTEGER NULL,
+    "LastError" TEXT NULL,
+    "LastDeliveredAt" INTEGER NULL
+);
+
+INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+VALUES ('20261128182516_WebhookCursors', '10.0.15');
+
+COMMIT;
+

@@ -1170,3 +1170,34 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261128182519_WebhookCursors'
+)
+BEGIN
+    CREATE TABLE [WebhookCursors] (
+        [Name] nvarchar(64) NOT NULL,
+        [Sequence] bigint NOT NULL,
+        [LeaseOwner] nvarchar(64) NULL,
+        [LeaseUntil] datetimeoffset NULL,
+        [Failures] int NOT NULL,
+        [NextAttemptAt] datetimeoffset NULL,
+        [LastError] nvarchar(256) NULL,
+        [LastDeliveredAt] datetimeoffset NULL,
+        CONSTRAINT [PK_WebhookCursors] PRIMARY KEY ([Name])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261128182519_WebhookCursors'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261128182519_WebhookCursors', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -57,6 +57,7 @@ internal abstract partial class GatewayDbContext(DbContextOptions options) : Ide
     public DbSet<ProxyNode> ProxyNodes => Set<ProxyNode>();
     public DbSet<SystemCounter> SystemCounters => Set<SystemCounter>();
     public DbSet<Features.ChangeControl.ProposedChange> ProposedChanges => Set<Features.ChangeControl.ProposedChange>();
+    public DbSet<Features.Notifications.WebhookCursor> WebhookCursors => Set<Features.Notifications.WebhookCursor>();
 
     /// <summary>Which provider this context talks to.</summary>
     public abstract DatabaseProvider Provider { get; }

@@ -31,6 +31,8 @@ internal static class FeatureExtensions
         builder.Services.AddHostedService<Audit.AuditHeadLog>();
         builder.Services.AddSingleton<PendingChanges>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PendingChanges>());
+        builder.Services.AddSingleton<Notifications.WebhookDispatcher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Notifications.WebhookDispatcher>());
         builder.Services.AddScoped<UsageLedger>();
         builder.Services.AddGrpc(o =>
         {

@@ -34,9 +34,12 @@ internal sealed class ControlPlaneOptions : IValidatableObject
 
     public ChangeControlOptions ChangeControl { get; set; } = new();
 
+    public Features.Notifications.NotificationsOptions Notifications { get; set; } = new();
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
         Gateway.Contracts.Snapshot.HostAllowList.Problems(Providers.AllowedHosts, "ControlPlane:Providers:AllowedHosts")
-            .Select(problem => new ValidationResult(problem, [nameof(Providers)]));
+            .Select(problem => new ValidationResult(problem, [nameof(Providers)]))
+            .Concat(Notifications.Problems().Select(problem => new ValidationResult(problem, [nameof(Notifications)])));
 
     /// <summary>Full path of a file under <see cref="DataDirectory"/>.</summary>
     public string DataPath(string fileName) => Path.Combine(Path.GetFullPath(DataDirectory), fileName);

@@ -1,0 +1,46 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Gateway.Contracts.Admin;
+
+/// <summary>
+/// The body of a webhook delivery (<c>ControlPlane:Notifications:Webhooks</c>): one audit event,
+/// without the records before and after it (a chat channel or a ticket system is not the place for
+/// them; the admin API has them). <paramref name="Sequence"/> is the audit sequence: deliveries are
+/// at least once and in order, so a receiver drops a sequence it has seen.
+/// </summary>
+public sealed record WebhookEvent(
+    string Webhook, long Sequence, DateTimeOffset Time, string Action, string Actor, string ActorName, string TargetType, string TargetId);
+
+/// <summary>
+/// How a delivery is signed, for the receiver to check: <c>X-Gateway-Signature: sha256=HEX</c>, the
+/// HMAC-SHA256 under the webhook's secret of <c>{X-Gateway-Timestamp}.{body}</c> (the timestamp in
+/// Unix seconds, so a captured delivery cannot be replayed later).
+/// </summary>
+public static class WebhookSignature
+{
+    public const string SignatureHeader = "X-Gateway-Signature";
+    public const string TimestampHeader = "X-Gateway-Timestamp";
+    public const string EventHeader = "X-Gateway-Event";
+    public const string DeliveryHeader = "X-Gateway-Delivery";
+
+    /// <summary>The <c>X-Gateway-Signature</c> value of <paramref name="body"/> sent at <paramref name="timestamp"/>.</summary>
+    public static string Sign(ReadOnlySpan<byte> secret, long timestamp, ReadOnlySpan<byte> body)
+    {
+        var prefix = Encoding.ASCII.GetBytes(timestamp.ToString(CultureInfo.InvariantCulture) + ".");
+        var signed = new byte[prefix.Length + body.Length];
+        prefix.CopyTo(signed, 0);
+        body.CopyTo(signed.AsSpan(prefix.Length));
+        return "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(secret, signed));
+    }
+
+    /// <summary>Whether a delivery is signed with <paramref name="secret"/> and was sent within <paramref name="tolerance"/> of <paramref name="now"/>.</summary>
+    public static bool Verify(ReadOnlySpan<byte> secret, string? timestampHeader, string? signatureHeader, ReadOnlySpan<byte> body, DateTimeOffset now, TimeSpan tolerance)
+    {
+        if (!long.TryParse(timestampHeader, NumberStyles.None, CultureInfo.InvariantCulture, out var timestamp) || signatureHeader is null) return false;
+        if (Math.Abs(now.ToUnixTimeSeconds() - timestamp) > tolerance.TotalSeconds) return false;
+        var expected = Encoding.ASCII.GetBytes(Sign(secret, timestamp, body));
+        return CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(signatureHeader));
+    }
+}
