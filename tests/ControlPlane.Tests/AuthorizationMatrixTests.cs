@@ -89,6 +89,7 @@ public abstract class AuthorizationMatrixTests(ControlPlaneFixture fixture)
         new("GET", "/api/audit/head", R.Admin),
         new("GET", "/api/proxies", R.Admin),
         new("GET", "/api/snapshot", R.Admin),
+        new("GET", "/api/webhooks", R.Admin),
     ];
 
     [Fact]

@@ -50,6 +50,21 @@ public abstract class WebhookTests(ControlPlaneFixture fixture, WebhookReceiver 
 
         // The catch-all (no filter, no secret) gets it too, unsigned, and the team's creation before it;
         // the approvers' webhook never gets a team's creation.
+        // What a platform admin sees of them: hosts only (an incoming-webhook URL holds a token), no secret.
+        using var admin = await fixture.ClientAsAsync("admin@demo.bank");
+        var statuses = await (await admin.Get("/api/webhooks")).ReadAsync<List<WebhookStatusDto>>();
+        Assert.Equal(["approvals", "all", "ordered"], statuses.Select(w => w.Name));
+        var approvals = statuses[0];
+        Assert.Equal("127.0.0.1", approvals.Host);
+        Assert.True(approvals.Signed);
+        Assert.False(statuses[1].Signed);
+        Assert.Equal(["accessRequest."], approvals.Actions);
+        Assert.True(approvals.Sequence >= delivered.Event.Sequence);
+        Assert.NotNull(approvals.LastDeliveredAt);
+        var text = await (await admin.Get("/api/webhooks")).Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.DoesNotContain("/hooks/", text, StringComparison.Ordinal);
+        Assert.DoesNotContain(WebhookSettings.Secret, text, StringComparison.Ordinal);
+
         var all = await receiver.DeliveredAsync("all", d => d.Event.TargetId == request.Id, Within);
         Assert.False(all.Headers.ContainsKey(WebhookSignature.SignatureHeader));
         Assert.Contains(receiver.Delivered("all"), d => d.Event.Action == "team.create" && d.Event.TargetId == team);

@@ -44,3 +44,12 @@ public static class WebhookSignature
         return CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(signatureHeader));
     }
 }
+
+/// <summary>
+/// A configured webhook and where it is (<c>GET /api/webhooks</c>, platform admins): its host only
+/// (an incoming-webhook URL holds a token), whether deliveries are signed, its filter, the last
+/// sequence delivered or passed over, how many audit events are after it, and its failures.
+/// </summary>
+public sealed record WebhookStatusDto(
+    string Name, string Host, bool Signed, IReadOnlyList<string> Actions, long Sequence, long Behind,
+    DateTimeOffset? LastDeliveredAt, int Failures, DateTimeOffset? NextAttemptAt, string? LastError);

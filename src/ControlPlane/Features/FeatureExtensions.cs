@@ -5,6 +5,7 @@ using Gateway.ControlPlane.Features.Catalog;
 using Gateway.ControlPlane.Features.ChangeControl;
 using Gateway.ControlPlane.Features.Chargeback;
 using Gateway.ControlPlane.Features.Me;
+using Gateway.ControlPlane.Features.Notifications;
 using Gateway.ControlPlane.Features.Providers;
 using Gateway.ControlPlane.Features.ProxyNodes;
 using Gateway.ControlPlane.Features.Snapshots;
@@ -31,8 +32,8 @@ internal static class FeatureExtensions
         builder.Services.AddHostedService<Audit.AuditHeadLog>();
         builder.Services.AddSingleton<PendingChanges>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PendingChanges>());
-        builder.Services.AddSingleton<Notifications.WebhookDispatcher>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<Notifications.WebhookDispatcher>());
+        builder.Services.AddSingleton<WebhookDispatcher>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookDispatcher>());
         builder.Services.AddScoped<UsageLedger>();
         builder.Services.AddGrpc(o =>
         {
@@ -57,6 +58,7 @@ internal static class FeatureExtensions
         app.MapAuditEndpoints();
         app.MapChangeEndpoints();
         app.MapProxyNodeEndpoints();
+        app.MapWebhookEndpoints();
         app.MapGrpcService<SnapshotFeedService>();
         app.MapGrpcService<UsageIngestionService>();
         return app;
