@@ -24,6 +24,7 @@ internal static class ApiExtensions
         Add<AuditApi>(services, resilient);
         Add<ChangesApi>(services, resilient);
         Add<ProxiesApi>(services, resilient);
+        Add<WebhooksApi>(services, resilient);
         return services;
     }
 
