@@ -4,7 +4,7 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Gateway.E2E.Tests.Journeys;
 
-/// <summary>A platform admin's pages: the catalog with lifecycle and prices, the audit log with its chain status, the proxy fleet.</summary>
+/// <summary>A platform admin's pages: the catalog with lifecycle and prices, the audit log with its chain status, the webhooks, the proxy fleet.</summary>
 [Collection(JourneyCollection.Name)]
 public sealed class AdministrationJourney(GatewaySystem system)
 {
@@ -25,6 +25,10 @@ public sealed class AdministrationJourney(GatewaySystem system)
         await Expect(admin.Page.GetByTestId("chain-status")).ToContainTextAsync("Hash chain intact");
         await Expect(admin.Page.GetByTestId("audit-grid")).ToContainTextAsync("seed");
         await admin.ScreenshotAsync("audit");
+
+        // The default run configures no webhook: the page says where to.
+        await admin.OpenAsync("admin/webhooks", "Webhooks");
+        await Expect(admin.Page.GetByTestId("webhooks-empty")).ToContainTextAsync("ControlPlane:Notifications:Webhooks");
 
         await admin.OpenAsync("admin/proxies", "Proxy nodes");
         await Expect(admin.Page.GetByTestId("current-revision")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[1-9][0-9]*$"));
