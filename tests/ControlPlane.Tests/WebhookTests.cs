@@ -9,6 +9,9 @@ using Gateway.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Gateway.ControlPlane.Tests;
 
@@ -94,6 +97,38 @@ public abstract class WebhookTests(ControlPlaneFixture fixture, WebhookReceiver 
         Assert.All(attempts.Take(3), a => Assert.Equal(ids[0], a.Event.TargetId));
         var sequences = receiver.Delivered("ordered").Select(d => d.Event.Sequence).ToList();
         Assert.Equal(sequences.Order(), sequences);
+        Assert.Equal(sequences.Distinct().Count(), sequences.Count);
+    }
+
+    [Fact]
+    public async Task ASecondReplica_DeliversNothingWhileTheFirstHoldsTheWebhook()
+    {
+        fixture.Require();
+        var services = fixture.App.Services;
+        var rival = new Features.Notifications.WebhookDispatcher(services.GetRequiredService<IServiceScopeFactory>(),
+            services.GetRequiredService<IOptions<Gateway.ControlPlane.Infrastructure.ControlPlaneOptions>>(), TimeProvider.System,
+            services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), NullLogger<Features.Notifications.WebhookDispatcher>.Instance);
+        var settings = services.GetRequiredService<IOptions<Gateway.ControlPlane.Infrastructure.ControlPlaneOptions>>().Value.Notifications;
+        var all = settings.Webhooks.Single(w => w.Name == "all");
+        using var stop = new CancellationTokenSource();
+        var racing = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await rival.RunAsync(all, settings, CancellationToken.None);
+                await Task.Delay(10, CancellationToken.None);
+            }
+        }, TestContext.Current.CancellationToken);
+
+        var teams = new List<string>();
+        for (var i = 0; i < 5; i++) teams.Add(await NewTeamAsync());
+        foreach (var team in teams) await receiver.DeliveredAsync("all", d => d.Event.Action == "team.create" && d.Event.TargetId == team, Within);
+        await stop.CancelAsync();
+        await racing;
+
+        foreach (var team in teams)
+            Assert.Single(receiver.Delivered("all"), d => d.Event.Action == "team.create" && d.Event.TargetId == team);
+        var sequences = receiver.Delivered("all").Select(d => d.Event.Sequence).ToList();
         Assert.Equal(sequences.Distinct().Count(), sequences.Count);
     }
 

@@ -18,7 +18,9 @@ namespace Gateway.ControlPlane.Features.Notifications;
 /// passed over) in the database; one replica at a time holds it (a lease), delivers in sequence
 /// order, and moves it on only after a 2xx. A failure is tried again with a back-off doubling from
 /// 1 s to <see cref="NotificationsOptions.MaxRetrySeconds"/>, and the events after it wait: at least
-/// once, in order. A new webhook starts at the log's end (history is not replayed).
+/// once, in order. A new webhook starts at the log's end (history is not replayed). Reading by
+/// sequence skips nothing: audit writers serialise on the chain head, so sequence n+1 commits
+/// after n.
 /// </summary>
 internal sealed partial class WebhookDispatcher(
     IServiceScopeFactory scopes, IOptions<ControlPlaneOptions> options, TimeProvider time,
@@ -101,14 +103,19 @@ internal sealed partial class WebhookDispatcher(
             if (cursor.Failures > 0) LogRecovered(webhook.Name, e.Sequence, cursor.Failures);
             cursor.Failures = 0;
             passed = e.Sequence;
-            await db.WebhookCursors.Where(c => c.Name == webhook.Name && c.LeaseOwner == _owner).ExecuteUpdateAsync(s => s
+            _deliveries.Add(1, new("gateway.webhook", webhook.Name), new("gateway.outcome", "delivered"));
+            // Moving the cursor renews the lease; a replica that lost it (a round longer than the
+            // lease) stops here, and the holder goes on from the cursor: at least once, in order.
+            var delivered = time.GetUtcNow();
+            var moved = await db.WebhookCursors.Where(c => c.Name == webhook.Name && c.LeaseOwner == _owner).ExecuteUpdateAsync(s => s
                 .SetProperty(c => c.Sequence, e.Sequence)
                 .SetProperty(c => c.Failures, 0)
                 .SetProperty(c => c.NextAttemptAt, (DateTimeOffset?)null)
                 .SetProperty(c => c.LastError, (string?)null)
-                .SetProperty(c => c.LastDeliveredAt, time.GetUtcNow()), ct);
+                .SetProperty(c => c.LastDeliveredAt, delivered)
+                .SetProperty(c => c.LeaseUntil, delivered + Lease), ct);
+            if (moved == 0) return;
             cursor.Sequence = e.Sequence;
-            _deliveries.Add(1, new("gateway.webhook", webhook.Name), new("gateway.outcome", "delivered"));
         }
         if (passed != cursor.Sequence) await MoveAsync(db, webhook.Name, passed, ct);
     }
