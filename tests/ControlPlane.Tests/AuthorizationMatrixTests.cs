@@ -90,6 +90,7 @@ public abstract class AuthorizationMatrixTests(ControlPlaneFixture fixture)
         new("GET", "/api/proxies", R.Admin),
         new("GET", "/api/snapshot", R.Admin),
         new("GET", "/api/webhooks", R.Admin),
+        new("POST", "/api/webhooks/no-such-webhook/test", R.Admin),
     ];
 
     [Fact]

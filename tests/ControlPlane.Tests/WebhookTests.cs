@@ -56,7 +56,7 @@ public abstract class WebhookTests(ControlPlaneFixture fixture, WebhookReceiver 
         // What a platform admin sees of them: hosts only (an incoming-webhook URL holds a token), no secret.
         using var admin = await fixture.ClientAsAsync("admin@demo.bank");
         var statuses = await (await admin.Get("/api/webhooks")).ReadAsync<List<WebhookStatusDto>>();
-        Assert.Equal(["approvals", "all", "ordered"], statuses.Select(w => w.Name));
+        Assert.Equal(["approvals", "all", "ordered", "probe"], statuses.Select(w => w.Name));
         var approvals = statuses[0];
         Assert.Equal("127.0.0.1", approvals.Host);
         Assert.True(approvals.Signed);
@@ -98,6 +98,32 @@ public abstract class WebhookTests(ControlPlaneFixture fixture, WebhookReceiver 
         var sequences = receiver.Delivered("ordered").Select(d => d.Event.Sequence).ToList();
         Assert.Equal(sequences.Order(), sequences);
         Assert.Equal(sequences.Distinct().Count(), sequences.Count);
+    }
+
+    [Fact]
+    public async Task ATestDelivery_IsSentAtOnce_Signed_AndSaysWhetherTheReceiverTookIt()
+    {
+        fixture.Require();
+        using var admin = await fixture.ClientAsAsync("admin@demo.bank");
+        var taken = await (await admin.PostAsync(new Uri("/api/webhooks/probe/test", UriKind.Relative), null, TestContext.Current.CancellationToken))
+            .ReadAsync<WebhookTestDto>();
+        Assert.Equal(new WebhookTestDto("probe", true, null), taken);
+        var test = Assert.Single(receiver.Delivered("probe"));
+        Assert.Equal("webhook.test", test.Event.Action);
+        Assert.Equal(0, test.Event.Sequence); // not from the audit log
+        Assert.Equal("probe", test.Event.TargetId);
+        Assert.True(WebhookSignature.Verify(Encoding.UTF8.GetBytes(WebhookSettings.Secret), test.Headers[WebhookSignature.TimestampHeader],
+            test.Headers[WebhookSignature.SignatureHeader], test.Body, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)));
+
+        receiver.FailNext("probe", HttpStatusCode.ServiceUnavailable);
+        var refused = await (await admin.PostAsync(new Uri("/api/webhooks/probe/test", UriKind.Relative), null, TestContext.Current.CancellationToken))
+            .ReadAsync<WebhookTestDto>();
+        Assert.Equal(new WebhookTestDto("probe", false, "HTTP 503"), refused);
+
+        await (await admin.PostAsync(new Uri("/api/webhooks/nobody/test", UriKind.Relative), null, TestContext.Current.CancellationToken))
+            .ProblemAsync(HttpStatusCode.NotFound);
+        // A test is not an event of the log: the probe's cursor did not move for it, nor did anything else reach the probe.
+        Assert.Equal(2, receiver.Attempts("probe").Count);
     }
 
     [Fact]
@@ -222,6 +248,10 @@ public static class WebhookSettings
             new("ControlPlane:Notifications:Webhooks:2:Name", "ordered"),
             new("ControlPlane:Notifications:Webhooks:2:Url", receiver.Url("ordered")),
             new("ControlPlane:Notifications:Webhooks:2:Actions:0", "accessRequest.create"),
+            new("ControlPlane:Notifications:Webhooks:3:Name", "probe"),
+            new("ControlPlane:Notifications:Webhooks:3:Url", receiver.Url("probe")),
+            new("ControlPlane:Notifications:Webhooks:3:SecretRef", $"env:{SecretVariable}"),
+            new("ControlPlane:Notifications:Webhooks:3:Actions:0", "nothing.is.called.this"),
         ];
     }
 }

@@ -53,3 +53,9 @@ public static class WebhookSignature
 public sealed record WebhookStatusDto(
     string Name, string Host, bool Signed, IReadOnlyList<string> Actions, long Sequence, long Behind,
     DateTimeOffset? LastDeliveredAt, int Failures, DateTimeOffset? NextAttemptAt, string? LastError);
+
+/// <summary>
+/// What <c>POST /api/webhooks/{name}/test</c> got: a <c>webhook.test</c> event (sequence 0: not from
+/// the audit log, so receivers need not keep it) sent to the webhook at once, and whether it took it.
+/// </summary>
+public sealed record WebhookTestDto(string Name, bool Delivered, string? Error);

@@ -6,4 +6,8 @@ namespace Gateway.Portal.Api;
 internal sealed class WebhooksApi(HttpClient http, IAccessTokenSource tokens) : ApiClient(http, tokens)
 {
     public Task<IReadOnlyList<WebhookStatusDto>> ListAsync(CancellationToken ct) => GetAsync<IReadOnlyList<WebhookStatusDto>>("api/webhooks", null, ct);
+
+    /// <summary>Sends the webhook a <c>webhook.test</c> event now; whether its receiver took it.</summary>
+    public Task<WebhookTestDto> TestAsync(string name, CancellationToken ct) =>
+        SendAsync<WebhookTestDto>(HttpMethod.Post, $"api/webhooks/{Uri.EscapeDataString(name)}/test", null, ct);
 }

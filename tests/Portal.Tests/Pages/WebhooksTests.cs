@@ -47,7 +47,7 @@ public sealed class WebhooksTests : PortalTestContext
         var cut = RenderWith(Webhook("approvals", signed: true), Webhook("alerts", signed: false));
         Assert.Equal("Signed", cut.Find("[data-testid=webhook-signed-approvals]").TextContent.Trim());
         Assert.Equal("Unsigned", cut.Find("[data-testid=webhook-signed-alerts]").TextContent.Trim());
-        var hints = cut.FindComponents<MudTooltip>().Select(t => t.Instance.Text).ToList();
+        var hints = cut.FindComponents<MudTooltip>().Select(t => t.Instance.Text).Where(t => t != Webhooks.TestHint).ToList();
         Assert.Equal([Webhooks.SignedHint, Webhooks.UnsignedHint], hints);
         Assert.Contains("cannot verify", Webhooks.UnsignedHint, StringComparison.Ordinal);
     }
@@ -68,7 +68,25 @@ public sealed class WebhooksTests : PortalTestContext
     {
         var cut = RenderWith(new WebhookStatusDto("approvals", "chat-bridge.bank.internal", true, ["change.propose"], 41, 0, Data.Now.AddMinutes(-2), 0, null, null));
         var cells = cut.FindAll("[data-testid=webhooks-grid] tbody tr td").Select(c => System.Text.RegularExpressions.Regex.Replace(c.TextContent, @"\s+", " ").Trim());
-        Assert.Equal(["approvals", "chat-bridge.bank.internal", "Signed", "change.propose", "Up to date at audit event 41", "2026-11-26 09:58 UTC"], cells);
+        Assert.Equal(["approvals", "chat-bridge.bank.internal", "Signed", "change.propose", "Up to date at audit event 41", "2026-11-26 09:58 UTC", "Send test"], cells);
+    }
+
+    [Theory]
+    [InlineData(true, null, "Test delivered: the receiver took it.", "mud-success-text")]
+    [InlineData(false, "HTTP 503", "Test not delivered: HTTP 503.", "mud-error-text")]
+    public void SendTest_AsksTheControlPlane_AndSaysWhatTheReceiverDid(bool delivered, string? error, string expected, string colour)
+    {
+        ControlPlane.Json(HttpMethod.Post, "/api/webhooks/approvals/test", new WebhookTestDto("approvals", delivered, error));
+        var cut = RenderWith(Webhook("approvals"), Webhook("alerts"));
+        Assert.Empty(cut.FindAll("[data-testid=webhook-test-result-approvals]"));
+
+        cut.Find("[data-testid=webhook-test-approvals]").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal(expected, cut.Find("[data-testid=webhook-test-result-approvals]").TextContent.Trim()));
+        Assert.Contains(colour, cut.Find("[data-testid=webhook-test-result-approvals]").ClassList);
+        Assert.True(ControlPlane.Sent(HttpMethod.Post, "/api/webhooks/approvals/test"));
+        Assert.False(ControlPlane.Sent(HttpMethod.Post, "/api/webhooks/alerts/test"));
+        Assert.Empty(cut.FindAll("[data-testid=webhook-test-result-alerts]"));
     }
 
     [Fact]

@@ -149,6 +149,25 @@ internal sealed partial class WebhookDispatcher(
         db.WebhookCursors.Where(c => c.Name == name && c.LeaseOwner == _owner && c.Sequence < sequence)
             .ExecuteUpdateAsync(s => s.SetProperty(c => c.Sequence, sequence), ct);
 
+    /// <summary>
+    /// Sends <paramref name="webhook"/> a <c>webhook.test</c> event at once, outside its order (sequence 0:
+    /// not from the audit log), for an operator checking a webhook; null when it took it, else why not.
+    /// </summary>
+    internal async Task<string?> TestAsync(WebhookOptions webhook, string actor, string actorName, CancellationToken ct)
+    {
+        var test = new AuditEvent
+        {
+            Sequence = 0, Time = time.GetUtcNow(), Actor = actor, ActorName = actorName, Action = TestAction, TargetType = "webhook", TargetId = webhook.Name,
+            PreviousHash = "", Hash = "",
+        };
+        var failure = await DeliverAsync(webhook, options.Value.Notifications, test, ct);
+        LogTested(webhook.Name, actorName, failure ?? "delivered");
+        return failure;
+    }
+
+    /// <summary>The action of a test delivery.</summary>
+    public const string TestAction = "webhook.test";
+
     /// <summary>POSTs one event; null when the receiver took it (2xx), else why not (never the URL or the secret).</summary>
     private async Task<string?> DeliverAsync(WebhookOptions webhook, NotificationsOptions settings, AuditEvent e, CancellationToken ct)
     {
@@ -215,6 +234,9 @@ internal sealed partial class WebhookDispatcher(
 
     [LoggerMessage(EventId = 542, Level = LogLevel.Error, Message = "Webhook {Webhook}: its secret reference does not resolve; nothing is sent unsigned")]
     private partial void LogSecretMissing(string webhook);
+
+    [LoggerMessage(EventId = 544, Level = LogLevel.Information, Message = "Webhook {Webhook}: test delivery by {Actor}: {Outcome}")]
+    private partial void LogTested(string webhook, string actor, string outcome);
 
     [LoggerMessage(EventId = 543, Level = LogLevel.Warning, Message = "Webhook {Webhook}: a delivery round failed")]
     private partial void LogRoundFailed(Exception exception, string webhook);
