@@ -36,6 +36,7 @@ public abstract class WebhookTests(ControlPlaneFixture fixture, WebhookReceiver 
         var delivered = await receiver.DeliveredAsync("approvals", d => d.Event.TargetId == request.Id, Within);
         Assert.Equal("accessRequest.create", delivered.Event.Action);
         Assert.Equal("approvals", delivered.Event.Webhook);
+        Assert.Equal("https://ai-portal.test/approvals", delivered.Event.Link); // the approvers' queue
         var me = await (await dev.Get("/api/me")).ReadAsync<MeDto>();
         Assert.Equal(me.UserId, delivered.Event.Actor);
         Assert.Equal(me.Email, delivered.Event.ActorName);
@@ -112,6 +113,7 @@ public abstract class WebhookTests(ControlPlaneFixture fixture, WebhookReceiver 
         Assert.Equal("webhook.test", test.Event.Action);
         Assert.Equal(0, test.Event.Sequence); // not from the audit log
         Assert.Equal("probe", test.Event.TargetId);
+        Assert.Equal("https://ai-portal.test/admin/webhooks", test.Event.Link);
         Assert.True(WebhookSignature.Verify(Encoding.UTF8.GetBytes(WebhookSettings.Secret), test.Headers[WebhookSignature.TimestampHeader],
             test.Headers[WebhookSignature.SignatureHeader], test.Body, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)));
 
@@ -151,6 +153,7 @@ public abstract class WebhookTests(ControlPlaneFixture fixture, WebhookReceiver 
         foreach (var team in teams) await receiver.DeliveredAsync("all", d => d.Event.Action == "team.create" && d.Event.TargetId == team, Within);
         await stop.CancelAsync();
         await racing;
+        await rival.ReleaseAsync(CancellationToken.None); // as a replica does when it stops: the other takes over at once
 
         foreach (var team in teams)
             Assert.Single(receiver.Delivered("all"), d => d.Event.Action == "team.create" && d.Event.TargetId == team);
@@ -239,6 +242,7 @@ public static class WebhookSettings
         [
             new("ControlPlane:Notifications:PollMilliseconds", "100"),
             new("ControlPlane:Notifications:MaxRetrySeconds", "1"),
+            new("ControlPlane:Notifications:PortalUrl", "https://ai-portal.test/"),
             new("ControlPlane:Notifications:Webhooks:0:Name", "approvals"),
             new("ControlPlane:Notifications:Webhooks:0:Url", receiver.Url("approvals")),
             new("ControlPlane:Notifications:Webhooks:0:SecretRef", $"env:{SecretVariable}"),
@@ -297,6 +301,7 @@ public sealed class WebhookSettingsValidationTests
         var options = new Features.Notifications.NotificationsOptions
         {
             PollMilliseconds = 10,
+            PortalUrl = "portal.bank",
             Webhooks =
             [
                 new() { Name = "ok", Url = "https://chat.example/hook", SecretRef = "env:HOOK_SECRET", Actions = ["change."] },
@@ -307,6 +312,7 @@ public sealed class WebhookSettingsValidationTests
         Assert.Equal(
         [
             "ControlPlane:Notifications:PollMilliseconds must be between 50 and 3600000",
+            "ControlPlane:Notifications:PortalUrl must be an absolute http or https URL",
             "ControlPlane:Notifications:Webhooks:1:Name 'ok' is used twice",
             "ControlPlane:Notifications:Webhooks:1:Url must be an absolute http or https URL",
             "ControlPlane:Notifications:Webhooks:1:SecretRef must be 'env:NAME' or 'file:/absolute/path' (a reference, never the secret)",
@@ -314,6 +320,22 @@ public sealed class WebhookSettingsValidationTests
             "ControlPlane:Notifications:Webhooks:2:Actions must not hold an empty entry",
         ], options.Problems());
         Assert.Empty(new Features.Notifications.NotificationsOptions { Webhooks = [options.Webhooks[0]] }.Problems());
+    }
+
+    [Theory]
+    [InlineData("accessRequest.create", "https://portal.bank/approvals")]
+    [InlineData("accessRequest.approve", "https://portal.bank/requests")]
+    [InlineData("change.propose", "https://portal.bank/admin/changes")]
+    [InlineData("apiKey.revoke", "https://portal.bank/keys")]
+    [InlineData("statement.close", "https://portal.bank/finance/statements")]
+    [InlineData("system.seedDemo", "https://portal.bank/admin/audit")]
+    public void ADeliverysLink_IsThePageWhereItsEventIsActedOn(string action, string link)
+    {
+        Assert.Equal(link, Features.Notifications.PortalLinks.For("https://portal.bank", action));
+        Assert.Equal(link, Features.Notifications.PortalLinks.For("https://portal.bank/", action));
+        Assert.Null(Features.Notifications.PortalLinks.For(null, action));
+        Assert.Equal(link.Replace("https://portal.bank", "https://bank.internal/ai", StringComparison.Ordinal),
+            Features.Notifications.PortalLinks.For("https://bank.internal/ai", action)); // a portal under a path keeps it
     }
 
     [Theory]

@@ -8,10 +8,13 @@ namespace Gateway.Contracts.Admin;
 /// The body of a webhook delivery (<c>ControlPlane:Notifications:Webhooks</c>): one audit event,
 /// without the records before and after it (a chat channel or a ticket system is not the place for
 /// them; the admin API has them). <paramref name="Sequence"/> is the audit sequence: deliveries are
-/// at least once and in order, so a receiver drops a sequence it has seen.
+/// at least once and in order, so a receiver drops a sequence it has seen. <paramref name="Link"/> is the
+/// portal page where the event is acted on (an access request in the approvers' queue), when the
+/// control plane knows the portal's address.
 /// </summary>
 public sealed record WebhookEvent(
-    string Webhook, long Sequence, DateTimeOffset Time, string Action, string Actor, string ActorName, string TargetType, string TargetId);
+    string Webhook, long Sequence, DateTimeOffset Time, string Action, string Actor, string ActorName, string TargetType, string TargetId,
+    string? Link = null);
 
 /// <summary>
 /// How a delivery is signed, for the receiver to check: <c>X-Gateway-Signature: sha256=HEX</c>, the

@@ -11,6 +11,9 @@ internal sealed class NotificationsOptions
 {
     public List<WebhookOptions> Webhooks { get; set; } = [];
 
+    /// <summary>The portal's address (<c>https://ai-portal.bank.internal</c>): each delivery links to the page where its event is acted on. None: no links.</summary>
+    public string? PortalUrl { get; set; }
+
     /// <summary>How often each webhook looks for new events, in milliseconds.</summary>
     public int PollMilliseconds { get; set; } = 2000;
 
@@ -26,6 +29,8 @@ internal sealed class NotificationsOptions
         if (PollMilliseconds is < 50 or > 3_600_000) yield return $"{Path}:PollMilliseconds must be between 50 and 3600000";
         if (MaxRetrySeconds is < 1 or > 86_400) yield return $"{Path}:MaxRetrySeconds must be between 1 and 86400";
         if (TimeoutSeconds is < 1 or > 300) yield return $"{Path}:TimeoutSeconds must be between 1 and 300";
+        if (PortalUrl is not null && (!Uri.TryCreate(PortalUrl, UriKind.Absolute, out var portal) || (portal.Scheme != Uri.UriSchemeHttps && portal.Scheme != Uri.UriSchemeHttp)))
+            yield return $"{Path}:PortalUrl must be an absolute http or https URL";
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < Webhooks.Count; i++)
         {
@@ -47,6 +52,29 @@ internal sealed class NotificationsOptions
 
     private static readonly System.Buffers.SearchValues<char> NameChars =
         System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.");
+}
+
+/// <summary>The portal page where an audit event is acted on, for a delivery's link.</summary>
+internal static class PortalLinks
+{
+    public static string PathOf(string action) => action switch
+    {
+        "accessRequest.create" => "/approvals",                     // waiting for an approver
+        _ when action.StartsWith("accessRequest.", StringComparison.Ordinal) => "/requests",
+        _ when action.StartsWith("change.", StringComparison.Ordinal) => "/admin/changes",
+        _ when action.StartsWith("apiKey.", StringComparison.Ordinal) => "/keys",
+        _ when action.StartsWith("model.", StringComparison.Ordinal) => "/admin/models",
+        _ when action.StartsWith("provider.", StringComparison.Ordinal) => "/admin/providers",
+        _ when action.StartsWith("team.", StringComparison.Ordinal) => "/admin/teams",
+        _ when action.StartsWith("user.", StringComparison.Ordinal) => "/admin/users",
+        _ when action.StartsWith("statement.", StringComparison.Ordinal) => "/finance/statements",
+        _ when action.StartsWith("webhook.", StringComparison.Ordinal) => "/admin/webhooks",
+        _ => "/admin/audit",
+    };
+
+    /// <summary>The absolute link, or null without a portal address (a portal under a path keeps it).</summary>
+    public static string? For(string? portalUrl, string action) =>
+        portalUrl is null ? null : new Uri(new Uri(portalUrl.TrimEnd('/') + "/"), PathOf(action).TrimStart('/')).ToString();
 }
 
 /// <summary>One webhook: where its events go, how they are signed, which it gets.</summary>

@@ -179,7 +179,8 @@ internal sealed partial class WebhookDispatcher(
             return "secret unavailable";
         }
         var body = JsonSerializer.SerializeToUtf8Bytes(
-            new WebhookEvent(webhook.Name, e.Sequence, e.Time, e.Action, e.Actor, e.ActorName, e.TargetType, e.TargetId), Json);
+            new WebhookEvent(webhook.Name, e.Sequence, e.Time, e.Action, e.Actor, e.ActorName, e.TargetType, e.TargetId,
+                PortalLinks.For(settings.PortalUrl, e.Action)), Json);
         using var request = new HttpRequestMessage(HttpMethod.Post, webhook.Url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
@@ -219,6 +220,30 @@ internal sealed partial class WebhookDispatcher(
         }
     }
 
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await ReleaseAsync(cancellationToken);
+    }
+
+    /// <summary>Gives up this replica's leases, so that another takes its webhooks at once rather than when the leases run out (a rolling restart).</summary>
+    internal async Task ReleaseAsync(CancellationToken ct)
+    {
+        if (options.Value.Notifications.Webhooks.Count == 0) return;
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<GatewayDbContext>();
+            await db.WebhookCursors.Where(c => c.LeaseOwner == _owner)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.LeaseOwner, (string?)null).SetProperty(c => c.LeaseUntil, (DateTimeOffset?)null), ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The leases run out by themselves.
+            LogReleaseFailed(ex);
+        }
+    }
+
     public override void Dispose()
     {
         _client.Dispose();
@@ -237,6 +262,9 @@ internal sealed partial class WebhookDispatcher(
 
     [LoggerMessage(EventId = 544, Level = LogLevel.Information, Message = "Webhook {Webhook}: test delivery by {Actor}: {Outcome}")]
     private partial void LogTested(string webhook, string actor, string outcome);
+
+    [LoggerMessage(EventId = 545, Level = LogLevel.Warning, Message = "Webhooks: the leases could not be given up at stop; they run out within 30 s")]
+    private partial void LogReleaseFailed(Exception exception);
 
     [LoggerMessage(EventId = 543, Level = LogLevel.Warning, Message = "Webhook {Webhook}: a delivery round failed")]
     private partial void LogRoundFailed(Exception exception, string webhook);
