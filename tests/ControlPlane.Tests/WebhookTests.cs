@@ -57,7 +57,7 @@ public abstract class WebhookTests(ControlPlaneFixture fixture, WebhookReceiver 
         // What a platform admin sees of them: hosts only (an incoming-webhook URL holds a token), no secret.
         using var admin = await fixture.ClientAsAsync("admin@demo.bank");
         var statuses = await (await admin.Get("/api/webhooks")).ReadAsync<List<WebhookStatusDto>>();
-        Assert.Equal(["approvals", "all", "ordered", "probe"], statuses.Select(w => w.Name));
+        Assert.Equal(["approvals", "all", "ordered", "probe", "team-channel"], statuses.Select(w => w.Name));
         var approvals = statuses[0];
         Assert.Equal("127.0.0.1", approvals.Host);
         Assert.True(approvals.Signed);
@@ -99,6 +99,28 @@ public abstract class WebhookTests(ControlPlaneFixture fixture, WebhookReceiver 
         var sequences = receiver.Delivered("ordered").Select(d => d.Event.Sequence).ToList();
         Assert.Equal(sequences.Order(), sequences);
         Assert.Equal(sequences.Distinct().Count(), sequences.Count);
+    }
+
+    [Fact]
+    public async Task ATeamsChannel_GetsThatTeamsEventsOnly_AndEveryEventNamesItsTeam()
+    {
+        fixture.Require();
+        var ours = await NewTeamAsync(WebhookSettings.TeamWithAChannel);
+        var theirs = await NewTeamAsync();
+        using var dev = await fixture.ClientAsAsync("dev2@demo.bank");
+        var mine = await (await dev.PostJsonAsync("/api/access-requests", new CreateAccessRequest(ours, "claude-sonnet", "Ours")))
+            .ReadAsync<AccessRequestDto>(HttpStatusCode.Created);
+        var other = await (await dev.PostJsonAsync("/api/access-requests", new CreateAccessRequest(theirs, "claude-sonnet", "Theirs")))
+            .ReadAsync<AccessRequestDto>(HttpStatusCode.Created);
+
+        var delivered = await receiver.DeliveredAsync("team-channel", d => d.Event.TargetId == mine.Id, Within);
+        Assert.Equal(ours, delivered.Event.TeamId);
+        var theirsToApprovers = await receiver.DeliveredAsync("approvals", d => d.Event.TargetId == other.Id, Within); // delivered after ours in the log
+        Assert.Equal(theirs, theirsToApprovers.Event.TeamId);
+        await receiver.DeliveredAsync("all", d => d.Event.TargetId == other.Id, Within);
+        Assert.DoesNotContain(receiver.Delivered("team-channel"), d => d.Event.TargetId == other.Id || d.Event.TargetId == theirs);
+        Assert.All(receiver.Delivered("team-channel"), d => Assert.Equal(ours, d.Event.TeamId));
+        Assert.Contains(receiver.Delivered("team-channel"), d => d.Event.Action == "team.create"); // the team's own events too
     }
 
     [Fact]
@@ -161,10 +183,10 @@ public abstract class WebhookTests(ControlPlaneFixture fixture, WebhookReceiver 
         Assert.Equal(sequences.Distinct().Count(), sequences.Count);
     }
 
-    private async Task<string> NewTeamAsync()
+    private async Task<string> NewTeamAsync(string? id = null)
     {
         using var admin = await fixture.ClientAsAsync("admin@demo.bank");
-        var id = "team-" + Guid.NewGuid().ToString("N")[..8];
+        id ??= "team-" + Guid.NewGuid().ToString("N")[..8];
         await (await admin.PostJsonAsync("/api/teams", new CreateTeamRequest(id, "Test " + id, "CC-" + id[5..]))).ReadAsync<TeamDto>(HttpStatusCode.Created);
         await (await admin.PutJsonAsync($"/api/teams/{id}/members", new AddTeamMemberRequest("dev2@demo.bank"))).ReadAsync<TeamMemberDto>();
         return id;
@@ -233,6 +255,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
 public static class WebhookSettings
 {
     public const string Secret = "webhook-test-secret-0123456789";
+    public const string TeamWithAChannel = "team-with-a-channel";
     private const string SecretVariable = "GATEWAY_TEST_WEBHOOK_SECRET";
 
     public static IEnumerable<KeyValuePair<string, string?>> For(WebhookReceiver receiver)
@@ -256,6 +279,9 @@ public static class WebhookSettings
             new("ControlPlane:Notifications:Webhooks:3:Url", receiver.Url("probe")),
             new("ControlPlane:Notifications:Webhooks:3:SecretRef", $"env:{SecretVariable}"),
             new("ControlPlane:Notifications:Webhooks:3:Actions:0", "nothing.is.called.this"),
+            new("ControlPlane:Notifications:Webhooks:4:Name", "team-channel"),
+            new("ControlPlane:Notifications:Webhooks:4:Url", receiver.Url("team-channel")),
+            new("ControlPlane:Notifications:Webhooks:4:Teams:0", TeamWithAChannel),
         ];
     }
 }
@@ -336,6 +362,23 @@ public sealed class WebhookSettingsValidationTests
         Assert.Null(Features.Notifications.PortalLinks.For(null, action));
         Assert.Equal(link.Replace("https://portal.bank", "https://bank.internal/ai", StringComparison.Ordinal),
             Features.Notifications.PortalLinks.For("https://bank.internal/ai", action)); // a portal under a path keeps it
+    }
+
+    [Fact]
+    public void AnEventsTeam_IsTheTeamItself_OrTheTeamIdOfItsRecord()
+    {
+        Assert.Equal("team-a", Features.Notifications.EventTeams.Of("team", "team-a", null, null));
+        Assert.Equal("team-b", Features.Notifications.EventTeams.Of("accessRequest", "req-1", """{"id":"req-1","teamId":"team-b"}""", null));
+        Assert.Equal("team-c", Features.Notifications.EventTeams.Of("apiKey", "k1", null, """{"keyId":"k1","teamId":"team-c"}""")); // revoked: only before
+        Assert.Null(Features.Notifications.EventTeams.Of("modelVersion", "v1", """{"name":"v1"}""", null));
+        Assert.Null(Features.Notifications.EventTeams.Of("provider", "p1", "not json", null));
+        Assert.Null(Features.Notifications.EventTeams.Of("x", "y", """{"teamId":7}""", null));
+
+        var channel = new Features.Notifications.WebhookOptions { Teams = ["team-a"] };
+        Assert.True(channel.Wants("accessRequest.create", "team-a"));
+        Assert.False(channel.Wants("accessRequest.create", "team-b"));
+        Assert.False(channel.Wants("model.update", null)); // the platform's own events are not a team's
+        Assert.True(new Features.Notifications.WebhookOptions().Wants("model.update", null));
     }
 
     [Theory]

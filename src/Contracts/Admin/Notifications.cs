@@ -10,11 +10,13 @@ namespace Gateway.Contracts.Admin;
 /// them; the admin API has them). <paramref name="Sequence"/> is the audit sequence: deliveries are
 /// at least once and in order, so a receiver drops a sequence it has seen. <paramref name="Link"/> is the
 /// portal page where the event is acted on (an access request in the approvers' queue), when the
-/// control plane knows the portal's address.
+/// control plane knows the portal's address. <paramref name="TeamId"/> is the team the event concerns
+/// (an access request's, a key's, a team itself), for routing to that team's channel; null for
+/// the platform's own (the catalog, providers, roles).
 /// </summary>
 public sealed record WebhookEvent(
     string Webhook, long Sequence, DateTimeOffset Time, string Action, string Actor, string ActorName, string TargetType, string TargetId,
-    string? Link = null);
+    string? Link = null, string? TeamId = null);
 
 /// <summary>
 /// How a delivery is signed, for the receiver to check: <c>X-Gateway-Signature: sha256=HEX</c>, the

@@ -47,11 +47,40 @@ internal sealed class NotificationsOptions
             {
                 if (string.IsNullOrWhiteSpace(action)) yield return $"{at}:Actions must not hold an empty entry";
             }
+            foreach (var team in w.Teams)
+            {
+                if (string.IsNullOrWhiteSpace(team)) yield return $"{at}:Teams must not hold an empty entry";
+            }
         }
     }
 
     private static readonly System.Buffers.SearchValues<char> NameChars =
         System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.");
+}
+
+/// <summary>The team an audit event concerns: a team's own events, or the <c>teamId</c> of the record after (or before) the change.</summary>
+internal static class EventTeams
+{
+    public static string? Of(string targetType, string targetId, string? after, string? before)
+    {
+        if (targetType == "team") return targetId;
+        foreach (var record in (ReadOnlySpan<string?>)[after, before])
+        {
+            if (record is null) continue;
+            try
+            {
+                using var json = System.Text.Json.JsonDocument.Parse(record);
+                if (json.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                    && json.RootElement.TryGetProperty("teamId", out var team) && team.ValueKind == System.Text.Json.JsonValueKind.String)
+                    return team.GetString();
+            }
+            catch (System.Text.Json.JsonException)
+            {
+                // The audit log holds JSON; a record that is not is nobody's team.
+            }
+        }
+        return null;
+    }
 }
 
 /// <summary>The portal page where an audit event is acted on, for a delivery's link.</summary>
@@ -91,6 +120,13 @@ internal sealed class WebhookOptions
 
     /// <summary>The audit actions it gets: exact (<c>accessRequest.create</c>) or a prefix ending in '.' (<c>change.</c>); none: every action.</summary>
     public List<string> Actions { get; set; } = [];
+
+    /// <summary>Only the events of these teams (a team's own channel); none: every event, the platform's own included.</summary>
+    public List<string> Teams { get; set; } = [];
+
+    /// <summary>Whether it gets an event of <paramref name="action"/> concerning <paramref name="teamId"/> (null: no team).</summary>
+    public bool Wants(string action, string? teamId) =>
+        Wants(action) && (Teams.Count == 0 || (teamId is not null && Teams.Contains(teamId, StringComparer.Ordinal)));
 
     public bool Wants(string action)
     {

@@ -80,7 +80,7 @@ internal sealed partial class WebhookDispatcher(
         var passed = cursor.Sequence;
         foreach (var e in events)
         {
-            if (!webhook.Wants(e.Action))
+            if (!webhook.Wants(e.Action, EventTeams.Of(e.TargetType, e.TargetId, e.After, e.Before)))
             {
                 passed = e.Sequence;
                 continue;
@@ -180,7 +180,7 @@ internal sealed partial class WebhookDispatcher(
         }
         var body = JsonSerializer.SerializeToUtf8Bytes(
             new WebhookEvent(webhook.Name, e.Sequence, e.Time, e.Action, e.Actor, e.ActorName, e.TargetType, e.TargetId,
-                PortalLinks.For(settings.PortalUrl, e.Action)), Json);
+                PortalLinks.For(settings.PortalUrl, e.Action), EventTeams.Of(e.TargetType, e.TargetId, e.After, e.Before)), Json);
         using var request = new HttpRequestMessage(HttpMethod.Post, webhook.Url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
