@@ -61,6 +61,10 @@ public sealed class CompiledGuard
         _ => "pattern",
     };
 
+    /// <summary>Counts by kind as <c>payment-card×2, iban×1</c> (with <paramref name="separator"/> between a kind and its count); kinds not found are left out.</summary>
+    public static string Describe(IReadOnlyList<int> counts, string separator) => string.Join(", ",
+        Enumerable.Range(0, Kinds).Where(k => counts[k] > 0).Select(k => $"{NameOf((FindingKind)k)}{separator}{counts[k]}"));
+
     /// <summary>A finding described for the application's error message.</summary>
     public static string Describe(FindingKind kind) => kind switch
     {

@@ -19,13 +19,10 @@ public sealed class GuardFindings
     public int Total => Counts.Sum();
 
     /// <summary><c>payment-card×2, iban×1</c>: what a log line or a metric may say (never the text found).</summary>
-    public string Summary() => Join("×");
+    public string Summary() => CompiledGuard.Describe(Counts, "×");
 
     /// <summary><c>payment-card=2, iban=1</c>: the <c>x-gateway-redacted</c> header (ASCII).</summary>
-    public string HeaderValue() => Join("=");
-
-    private string Join(string separator) => string.Join(", ",
-        Enumerable.Range(0, CompiledGuard.Kinds).Where(k => Counts[k] > 0).Select(k => $"{CompiledGuard.NameOf((FindingKind)k)}{separator}{Counts[k]}"));
+    public string HeaderValue() => CompiledGuard.Describe(Counts, "=");
 }
 
 /// <summary>
@@ -191,8 +188,7 @@ public sealed record GuardTrial(IReadOnlyList<int> Counts, string Redacted)
     public int Total => Counts.Sum();
 
     /// <summary><c>payment-card×1, pattern×2</c>, or empty when nothing was found.</summary>
-    public string Summary => string.Join(", ",
-        Enumerable.Range(0, CompiledGuard.Kinds).Where(k => Counts[k] > 0).Select(k => $"{CompiledGuard.NameOf((FindingKind)k)}×{Counts[k]}"));
+    public string Summary => CompiledGuard.Describe(Counts, "×");
 }
 
 /// <summary>One finding: where in the string, how long, and what.</summary>

@@ -16,6 +16,10 @@ public static class HostAllowList
 {
     private const string PlainHttp = "http://";
 
+    /// <summary>True when <paramref name="url"/> is an absolute <c>http</c> or <c>https</c> URL.</summary>
+    public static bool IsHttpUrl(string? url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+
     /// <summary>True when there are no patterns, or <paramref name="baseUrl"/> is an absolute URL whose host and scheme they allow.</summary>
     public static bool AllowsUrl(IReadOnlyCollection<string> patterns, string? baseUrl)
     {

@@ -40,8 +40,7 @@ public static class SnapshotValidator
             if (!IsId(p.Id)) Error($"{path}.id", "must be a non-empty id of letters, digits, '-', '_' or '.'");
             else if (!providers.Add(p.Id)) Error($"{path}.id", $"duplicate provider id '{p.Id}'");
             if (!Enum.IsDefined(p.Kind)) Error($"{path}.kind", "unknown provider kind");
-            if (!Uri.TryCreate(p.BaseUrl, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-                Error($"{path}.baseUrl", "must be an absolute http or https URL");
+            if (!HostAllowList.IsHttpUrl(p.BaseUrl)) Error($"{path}.baseUrl", "must be an absolute http or https URL");
             if (p.CredentialRef is { } cred && !IsCredentialRef(cred))
                 Error($"{path}.credentialRef", "must be 'env:NAME' or 'file:/absolute/path' (a reference, never the secret)");
             if (p.ConnectTimeoutSeconds <= 0) Error($"{path}.connectTimeoutSeconds", "must be positive");

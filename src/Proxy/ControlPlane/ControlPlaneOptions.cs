@@ -83,11 +83,11 @@ internal sealed class ControlPlaneOptions : IValidatableObject
     {
         if (!Enabled()) yield break;
         const string p = "Proxy:ControlPlane:";
-        if (!IsHttpUrl(GrpcUrl))
+        if (!HostAllowList.IsHttpUrl(GrpcUrl))
             yield return Error($"{p}GrpcUrl must be an absolute http or https URL.", nameof(GrpcUrl));
-        if (!string.IsNullOrWhiteSpace(Authority) && !IsHttpUrl(Authority))
+        if (!string.IsNullOrWhiteSpace(Authority) && !HostAllowList.IsHttpUrl(Authority))
             yield return Error($"{p}Authority must be an absolute http or https URL.", nameof(Authority));
-        if (!string.IsNullOrWhiteSpace(TokenUrl) && !IsHttpUrl(TokenUrl))
+        if (!string.IsNullOrWhiteSpace(TokenUrl) && !HostAllowList.IsHttpUrl(TokenUrl))
             yield return Error($"{p}TokenUrl must be an absolute http or https URL.", nameof(TokenUrl));
         if (string.IsNullOrWhiteSpace(Authority) && string.IsNullOrWhiteSpace(TokenUrl))
             yield return Error($"{p}Authority (or TokenUrl) is required with {p}GrpcUrl.", nameof(Authority));
@@ -140,9 +140,6 @@ internal sealed class ControlPlaneOptions : IValidatableObject
             return [Error($"{p}SigningPublicKey is not an ECDSA public key in PEM form: {e.Message}", nameof(SigningPublicKey))];
         }
     }
-
-    private static bool IsHttpUrl(string? value) =>
-        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 
     private static ValidationResult Error(string message, string member) => new(message, [member]);
 }

@@ -45,13 +45,7 @@ internal sealed partial class CredentialResolver(ILogger<CredentialResolver> log
         string? secret = null;
         try
         {
-            if (reference.StartsWith("env:", StringComparison.Ordinal))
-                secret = Environment.GetEnvironmentVariable(reference[4..]);
-            else if (reference.StartsWith("file:", StringComparison.Ordinal))
-            {
-                var path = reference[5..];
-                if (File.Exists(path)) secret = File.ReadAllText(path).Trim();
-            }
+            secret = CredentialReferences.Read(reference);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -56,6 +56,9 @@ internal static class CatalogMapping
 
     public static ModelVersionDto ToDto(ModelVersion v, string stamp, bool patterns = true) => new(
         v.Name, v.ModelAlias, v.Status, Prices(v), v.MaxDataClassification, v.DeprecatedAt, v.SunsetAt, v.Successor, v.MaxOutputTokens, v.ContextWindow,
-        [.. v.Deployments.OrderBy(d => d.SortOrder).ThenBy(d => d.Id, StringComparer.Ordinal).Select(ToDto)], stamp,
-        Guard(v) is { Patterns: { } list } guard && !patterns ? guard with { Patterns = [.. list.Select(_ => ContentGuardRules.HiddenPattern)] } : Guard(v));
+        [.. v.Deployments.OrderBy(d => d.SortOrder).ThenBy(d => d.Id, StringComparer.Ordinal).Select(ToDto)], stamp, GuardAsShown(Guard(v), patterns));
+
+    /// <summary>The guard as the API gives it: without <paramref name="patterns"/> (anyone but a platform admin), <c>***</c> in place of each pattern.</summary>
+    private static ContentGuardSpec? GuardAsShown(ContentGuardSpec? guard, bool patterns) =>
+        guard is { Patterns: { } list } && !patterns ? guard with { Patterns = [.. list.Select(_ => ContentGuardRules.HiddenPattern)] } : guard;
 }

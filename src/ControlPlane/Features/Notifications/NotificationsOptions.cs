@@ -29,7 +29,7 @@ internal sealed class NotificationsOptions
         if (PollMilliseconds is < 50 or > 3_600_000) yield return $"{Path}:PollMilliseconds must be between 50 and 3600000";
         if (MaxRetrySeconds is < 1 or > 86_400) yield return $"{Path}:MaxRetrySeconds must be between 1 and 86400";
         if (TimeoutSeconds is < 1 or > 300) yield return $"{Path}:TimeoutSeconds must be between 1 and 300";
-        if (PortalUrl is not null && (!Uri.TryCreate(PortalUrl, UriKind.Absolute, out var portal) || (portal.Scheme != Uri.UriSchemeHttps && portal.Scheme != Uri.UriSchemeHttp)))
+        if (PortalUrl is not null && !HostAllowList.IsHttpUrl(PortalUrl))
             yield return $"{Path}:PortalUrl must be an absolute http or https URL";
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < Webhooks.Count; i++)
@@ -39,7 +39,7 @@ internal sealed class NotificationsOptions
             if (string.IsNullOrEmpty(w.Name) || w.Name.Length > 64 || w.Name.AsSpan().IndexOfAnyExcept(NameChars) >= 0)
                 yield return $"{at}:Name must be 1 to 64 letters, digits, '-', '_' or '.'";
             else if (!names.Add(w.Name)) yield return $"{at}:Name '{w.Name}' is used twice";
-            if (!Uri.TryCreate(w.Url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
+            if (!HostAllowList.IsHttpUrl(w.Url))
                 yield return $"{at}:Url must be an absolute http or https URL";
             if (w.SecretRef is { } secret && !SnapshotValidator.IsCredentialRef(secret))
                 yield return $"{at}:SecretRef must be 'env:NAME' or 'file:/absolute/path' (a reference, never the secret)";

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Gateway.Contracts.Admin;
+using Gateway.Contracts.Snapshot;
 using Gateway.ControlPlane.Data;
 using Gateway.ControlPlane.Features.Audit;
 using Gateway.ControlPlane.Infrastructure;
@@ -80,14 +81,15 @@ internal sealed partial class WebhookDispatcher(
         var passed = cursor.Sequence;
         foreach (var e in events)
         {
-            if (!webhook.Wants(e.Action, EventTeams.Of(e.TargetType, e.TargetId, e.After, e.Before)))
+            var team = EventTeams.Of(e.TargetType, e.TargetId, e.After, e.Before);
+            if (!webhook.Wants(e.Action, team))
             {
                 passed = e.Sequence;
                 continue;
             }
             if (passed != cursor.Sequence) await MoveAsync(db, webhook.Name, passed, ct); // what the filter passed over stays passed
             cursor.Sequence = passed;
-            var failure = await DeliverAsync(webhook, settings, e, ct);
+            var failure = await DeliverAsync(webhook, settings, e, team, ct);
             if (failure is not null)
             {
                 var failures = cursor.Failures + 1;
@@ -123,26 +125,31 @@ internal sealed partial class WebhookDispatcher(
     /// <summary>The webhook's cursor if this replica holds (or now takes) its lease; a new webhook's starts at the log's end.</summary>
     private async Task<WebhookCursor?> ClaimAsync(GatewayDbContext db, string name, CancellationToken ct)
     {
-        if (!await db.WebhookCursors.AnyAsync(c => c.Name == name, ct))
+        // Every round claims (or renews) first; whether the cursor exists is asked only when that took nothing.
+        if (await TryLeaseAsync(db, name, ct)) return await db.WebhookCursors.AsNoTracking().SingleAsync(c => c.Name == name, ct);
+        if (await db.WebhookCursors.AnyAsync(c => c.Name == name, ct)) return null; // another replica holds it
+        var end = await db.AuditEvents.MaxAsync(e => (long?)e.Sequence, ct) ?? 0;
+        db.WebhookCursors.Add(new WebhookCursor { Name = name, Sequence = end });
+        try
         {
-            var end = await db.AuditEvents.MaxAsync(e => (long?)e.Sequence, ct) ?? 0;
-            db.WebhookCursors.Add(new WebhookCursor { Name = name, Sequence = end });
-            try
-            {
-                await db.SaveChangesAsync(ct);
-            }
-            catch (DbUpdateException)
-            {
-                // Another replica created it first.
-            }
-            db.ChangeTracker.Clear();
+            await db.SaveChangesAsync(ct);
         }
+        catch (DbUpdateException)
+        {
+            // Another replica created it first.
+        }
+        db.ChangeTracker.Clear();
+        return await TryLeaseAsync(db, name, ct) ? await db.WebhookCursors.AsNoTracking().SingleAsync(c => c.Name == name, ct) : null;
+    }
+
+    /// <summary>Takes or renews the lease on the cursor: false when another replica holds it, or there is no cursor.</summary>
+    private async Task<bool> TryLeaseAsync(GatewayDbContext db, string name, CancellationToken ct)
+    {
         var now = time.GetUtcNow();
         var until = now + Lease;
-        var claimed = await db.WebhookCursors
+        return await db.WebhookCursors
             .Where(c => c.Name == name && (c.LeaseOwner == null || c.LeaseOwner == _owner || c.LeaseUntil == null || c.LeaseUntil < now))
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.LeaseOwner, _owner).SetProperty(c => c.LeaseUntil, until), ct);
-        return claimed == 0 ? null : await db.WebhookCursors.AsNoTracking().SingleAsync(c => c.Name == name, ct);
+            .ExecuteUpdateAsync(s => s.SetProperty(c => c.LeaseOwner, _owner).SetProperty(c => c.LeaseUntil, until), ct) > 0;
     }
 
     private Task MoveAsync(GatewayDbContext db, string name, long sequence, CancellationToken ct) =>
@@ -160,7 +167,7 @@ internal sealed partial class WebhookDispatcher(
             Sequence = 0, Time = time.GetUtcNow(), Actor = actor, ActorName = actorName, Action = TestAction, TargetType = "webhook", TargetId = webhook.Name,
             PreviousHash = "", Hash = "",
         };
-        var failure = await DeliverAsync(webhook, options.Value.Notifications, test, ct);
+        var failure = await DeliverAsync(webhook, options.Value.Notifications, test, null, ct);
         LogTested(webhook.Name, actorName, failure ?? "delivered");
         return failure;
     }
@@ -169,7 +176,7 @@ internal sealed partial class WebhookDispatcher(
     public const string TestAction = "webhook.test";
 
     /// <summary>POSTs one event; null when the receiver took it (2xx), else why not (never the URL or the secret).</summary>
-    private async Task<string?> DeliverAsync(WebhookOptions webhook, NotificationsOptions settings, AuditEvent e, CancellationToken ct)
+    private async Task<string?> DeliverAsync(WebhookOptions webhook, NotificationsOptions settings, AuditEvent e, string? team, CancellationToken ct)
     {
         byte[]? secret = null;
         if (webhook.SecretRef is { } reference && (secret = ReadSecret(reference)) is null)
@@ -180,7 +187,7 @@ internal sealed partial class WebhookDispatcher(
         }
         var body = JsonSerializer.SerializeToUtf8Bytes(
             new WebhookEvent(webhook.Name, e.Sequence, e.Time, e.Action, e.Actor, e.ActorName, e.TargetType, e.TargetId,
-                PortalLinks.For(settings.PortalUrl, e.Action), EventTeams.Of(e.TargetType, e.TargetId, e.After, e.Before)), Json);
+                PortalLinks.For(settings.PortalUrl, e.Action), team), Json);
         using var request = new HttpRequestMessage(HttpMethod.Post, webhook.Url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         var timestamp = time.GetUtcNow().ToUnixTimeSeconds();
@@ -205,16 +212,9 @@ internal sealed partial class WebhookDispatcher(
     {
         try
         {
-            var value = reference.StartsWith("env:", StringComparison.Ordinal)
-                ? Environment.GetEnvironmentVariable(reference[4..])
-                : File.ReadAllText(reference[5..]).Trim();
-            return string.IsNullOrEmpty(value) ? null : System.Text.Encoding.UTF8.GetBytes(value);
+            return CredentialReferences.Read(reference) is { } secret ? System.Text.Encoding.UTF8.GetBytes(secret) : null;
         }
-        catch (IOException)
-        {
-            return null;
-        }
-        catch (UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return null;
         }
