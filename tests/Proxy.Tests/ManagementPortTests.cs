@@ -1,7 +1,7 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using Gateway.Proxy.Tests.Infrastructure;
+using Gateway.Testing;
 using Microsoft.AspNetCore.Hosting;
 
 namespace Gateway.Proxy.Tests;
@@ -15,16 +15,10 @@ public sealed class ManagementPortTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     private static async Task<(ProxyHost Proxy, Uri Traffic, Uri Management)> StartAsync(FakeUpstream upstream)
     {
-        var (traffic, management) = (FreePort(), FreePort());
+        var ports = FreePorts.Take(2);
+        var (traffic, management) = (ports[0], ports[1]);
         var proxy = await ProxyHost.StartAsync(TestWorld.Snapshot(upstream.Url), new Dictionary<string, string?> { ["Proxy:ManagementPort"] = management.ToString(System.Globalization.CultureInfo.InvariantCulture) },
             builder => builder.WebHost.UseUrls($"http://127.0.0.1:{traffic}", $"http://127.0.0.1:{management}"));
         return (proxy, new Uri($"http://127.0.0.1:{traffic}"), new Uri($"http://127.0.0.1:{management}"));

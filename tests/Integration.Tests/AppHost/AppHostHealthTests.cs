@@ -1,7 +1,7 @@
 using System.Net;
-using System.Net.Sockets;
 using Aspire.Hosting;
 using Aspire.Hosting.Testing;
+using Gateway.Testing;
 
 namespace Gateway.Integration.Tests.AppHost;
 
@@ -25,7 +25,7 @@ public sealed class AppHostHealthTests
         Environment.SetEnvironmentVariable("GATEWAY_DATA_DIR", dataDirectory.FullName);
         try
         {
-            var ports = FreePorts(5);
+            var ports = FreePorts.Take(5);
             var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             [
                 $"--Ports:Proxy={ports[0]}", $"--Ports:ControlPlane={ports[1]}",
@@ -68,21 +68,4 @@ public sealed class AppHostHealthTests
         }
     }
 
-    private static int[] FreePorts(int count)
-    {
-        var listeners = new TcpListener[count];
-        try
-        {
-            for (var i = 0; i < count; i++)
-            {
-                listeners[i] = new TcpListener(IPAddress.Loopback, 0);
-                listeners[i].Start();
-            }
-            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
-        }
-        finally
-        {
-            foreach (var listener in listeners) listener?.Stop();
-        }
-    }
 }
